@@ -1,0 +1,194 @@
+/**
+ * The LotusDesk wire contract (docs/PROTOCOL.md), as types shared by the server, the web app and
+ * the client library. Extend freely; never rename or change the meaning of what is here.
+ */
+
+export const ROLES = ['member', 'agent', 'master', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that serve members: they can accept and hold chats. */
+export const SERVING_ROLES: readonly Role[] = ['agent', 'master'];
+/** Roles that see every chat. */
+export const OVERSEEING_ROLES: readonly Role[] = ['supervisor', 'admin'];
+
+export const CHAT_STATUSES = ['pending', 'open', 'closed'] as const;
+export type ChatStatus = (typeof CHAT_STATUSES)[number];
+
+export const LOCALES = ['zh-TW', 'zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const ERROR_CODES = [
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'invalid',
+  'too_large',
+  'rate_limited',
+  'chat_closed',
+  'forbidden_content',
+  'unverified_citation',
+  'conflict',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type MessageKind = 'text' | 'auto_reply' | 'system';
+
+export interface AttachmentDto {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  url: string;
+  thumbnailUrl?: string | null;
+}
+
+export interface ChatDto {
+  id: string;
+  memberId: string;
+  assigneeId: string | null;
+  status: ChatStatus;
+  topic: string | null;
+  createdAt: string;
+  closedAt: string | null;
+  lastSeq: number;
+  queuePosition?: number;
+  /** Extensions (not in v1 of the contract, additive). */
+  memberName?: string;
+  assigneeName?: string | null;
+  queue?: string | null;
+  urgency?: number;
+  waitEstimateSeconds?: number | null;
+  note?: string | null;
+}
+
+export interface MessageDto {
+  id: string;
+  chatId: string;
+  seq: number;
+  senderId: string | null;
+  senderRole: Role | 'system';
+  senderName: string;
+  kind: MessageKind;
+  text: string;
+  attachments: AttachmentDto[];
+  createdAt: string;
+  /** Extensions: review marks (e.g. a member's unverified citation), sentiment when scored. */
+  flags?: MessageFlag[];
+  sentimentScore?: number | null;
+}
+
+/** A mark a content check puts on a stored message for agents or supervisors to see. */
+export interface MessageFlag {
+  kind: string;
+  detail?: Record<string, unknown>;
+}
+
+// ---- client → server frames ----
+
+export interface HelloFrame {
+  type: 'hello';
+  token: string;
+  locale?: Locale;
+  resume?: Record<string, number>;
+}
+export interface SendFrame {
+  type: 'send';
+  id: string;
+  chatId: string;
+  text: string;
+  attachments?: string[];
+}
+export interface ReadFrame {
+  type: 'read';
+  chatId: string;
+  seq: number;
+}
+export interface TypingFrame {
+  type: 'typing';
+  chatId: string;
+}
+export interface PingFrame {
+  type: 'ping';
+  id?: string;
+}
+export type ClientFrame = HelloFrame | SendFrame | ReadFrame | TypingFrame | PingFrame;
+
+// ---- server → client frames ----
+
+export interface WelcomeFrame {
+  type: 'welcome';
+  userId: string;
+  role: Role;
+  name?: string;
+}
+export interface AckFrame {
+  type: 'ack';
+  id: string;
+  chatId: string;
+  messageId: string;
+  seq: number;
+  createdAt: string;
+}
+export interface MessageFrame {
+  type: 'message';
+  message: MessageDto;
+}
+export interface ChatFrame {
+  type: 'chat';
+  chat: ChatDto;
+}
+export interface ReadReceiptFrame {
+  type: 'read';
+  chatId: string;
+  userId: string;
+  seq: number;
+}
+export interface TypingNoticeFrame {
+  type: 'typing';
+  chatId: string;
+  userId: string;
+}
+export interface ErrorFrame {
+  type: 'error';
+  id?: string;
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+export interface PongFrame {
+  type: 'pong';
+  id?: string;
+}
+export type ServerFrame =
+  | WelcomeFrame
+  | AckFrame
+  | MessageFrame
+  | ChatFrame
+  | ReadReceiptFrame
+  | TypingNoticeFrame
+  | ErrorFrame
+  | PongFrame;
+
+/** HTTP error body. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+/** Limits of the contract. */
+export const LIMITS = {
+  maxTextChars: 4000,
+  maxFrameBytes: 64 * 1024,
+  maxAttachments: 10,
+  maxClientIdChars: 64,
+  helloTimeoutMs: 10_000,
+  historyPageDefault: 50,
+  historyPageMax: 100,
+} as const;
+
+/** WebSocket close codes. */
+export const CLOSE_CODES = {
+  unauthenticated: 4401,
+  /** Server is restarting or draining; clients reconnect (to another node) at once. */
+  restart: 4503,
+} as const;
