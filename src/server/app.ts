@@ -1,0 +1,120 @@
+/**
+ * Composition root: builds every service from the configuration and registers the routes of
+ * each domain. Domains plug in here with one line each (see `registerDomains`).
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Bus } from './bus/bus';
+import { MemoryBus } from './bus/memory-bus';
+import { ChatEvents } from './chat/chat-events';
+import { ChatFactsCache, ChatService } from './chat/chat-service';
+import { Gateway } from './chat/gateway';
+import { History } from './chat/history';
+import { MessageStore } from './chat/message-store';
+import { MessagePipeline } from './chat/pipeline';
+import { ReadReceipts } from './chat/read-receipts';
+import { chatRoutes } from './chat/routes';
+import type { Config } from './config/config';
+import { openDatabase, type DatabaseHandle } from './db/database';
+import { makeAuthenticate } from './http/auth';
+import { installErrorHandling } from './http/error-handler';
+import { systemRoutes, type ReadinessProbe } from './http/system-routes';
+import { DEMO_USERS, devSecret } from './identity/dev';
+import { identityRoutes } from './identity/routes';
+import { TokenService } from './identity/tokens';
+import { UserDirectory } from './identity/users';
+
+/** Everything a running LotusDesk process holds; tests reach services through it. */
+export interface LotusDesk {
+  app: FastifyInstance;
+  config: Config;
+  database: DatabaseHandle;
+  bus: Bus;
+  tokens: TokenService;
+  users: UserDirectory;
+  chats: ChatService;
+  pipeline: MessagePipeline;
+  store: MessageStore;
+  gateway: Gateway;
+  readiness: ReadinessProbe[];
+  /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+/** Builds the application (not yet listening). */
+export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promise<LotusDesk> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    // One line per request is noise at info level; structured request logs are there at debug.
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  });
+  installErrorHandling(app);
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = database.db;
+  const bus: Bus = opts.bus ?? new MemoryBus((err, context) => app.log.error({ err }, context));
+  const tokens = new TokenService(config.jwtSecret ?? devSecret(config.dataDir));
+  const users = new UserDirectory(db);
+  const events = new ChatEvents(bus);
+  const facts = new ChatFactsCache();
+  const chats = new ChatService(db, events, users, facts);
+  const store = new MessageStore(db, { windowMs: config.groupCommitMs, maxInFlight: 1 });
+  const history = new History(db);
+  const reads = new ReadReceipts(db, chats, events);
+  const pipeline = new MessagePipeline(db, store, chats, events, app.log);
+  const authenticate = makeAuthenticate(tokens, users);
+
+  // Every node keeps its access facts current from the bus, whichever node changed the chat.
+  bus.subscribe((e) => {
+    if (e.type === 'chat.updated') facts.set(e.chat.id, { memberId: e.chat.memberId, assigneeId: e.chat.assigneeId, status: e.chat.status });
+  });
+
+  const gateway = new Gateway({
+    bus, tokens, users, chats, events, pipeline, history, reads,
+    rate: { perSec: config.rateLimit.framesPerSec, burst: config.rateLimit.burst },
+    heartbeatMs: config.heartbeatMs,
+    log: app.log,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'LotusDesk 蓮心客服 API', version: '1.0.0', description: 'HTTP part of the LotusDesk wire contract (docs/PROTOCOL.md).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+
+  const readiness: ReadinessProbe[] = [
+    { name: 'database', check: () => database.ping() },
+    ...(bus.kind === 'redis' ? [{ name: 'redis', check: () => bus.healthy() }] : []),
+  ];
+  await app.register(systemRoutes, { probes: readiness });
+  await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
+  await app.register(chatRoutes, { chats, history, pipeline, authenticate });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (scoped) => gateway.register(scoped));
+
+  if (config.devLogin) {
+    for (const u of DEMO_USERS) await users.fromClaims(u);
+  }
+
+  let closed = false;
+  return {
+    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await gateway.drain();
+      await store.drain();
+      await app.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * One WebSocket connection: its user, its rate budget, and in-order delivery per chat. Messages
+ * of one chat can reach a node out of seq order (two nodes commit back to back and publish
+ * independently), so each connection keeps a cursor per chat, holds early frames back and fills a
+ * gap from the database if it does not close by itself.
+ */
+import type { WebSocket } from 'ws';
+import type { Locale, Role } from '../../shared/protocol';
+import type { User } from '../identity/users';
+
+/** Loads the serialized `message` frames of a chat with seq in (after, upTo], ascending. */
+export type RangeLoader = (chatId: string, after: number, upTo: number) => Promise<Array<{ seq: number; frame: string }>>;
+
+const GAP_WAIT_MS = 150;
+/** A consumer this far behind is disconnected; it resumes from its cursors when it comes back. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+export class Connection {
+  user: User | null = null;
+  locale: Locale = 'zh-TW';
+  alive = true;
+  helloTimer: NodeJS.Timeout | null = null;
+  /** Set while hello is being verified: frames that follow it wait for it. */
+  helloInFlight: Promise<void> | null = null;
+  /** Orders this connection's sends up to the point they are queued for commit. */
+  sendChain: Promise<unknown> = Promise.resolve();
+  private tokens: number;
+  private refilledAt = Date.now();
+  private cursors: Map<string, number> | null = null;
+  private held: Map<string, Map<number, string | Buffer>> | null = null;
+  private gapTimers: Map<string, NodeJS.Timeout> | null = null;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly id: string,
+    private readonly rate: { perSec: number; burst: number },
+    private readonly loadRange: RangeLoader,
+  ) {
+    this.tokens = rate.burst;
+  }
+
+  get userId(): string {
+    return this.user!.id;
+  }
+  get role(): Role {
+    return this.user!.role;
+  }
+
+  /** Takes one token from the connection's budget; false when it is exhausted. */
+  takeToken(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate.perSec);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Milliseconds until the next token. */
+  retryAfterMs(): number {
+    return Math.ceil(((1 - this.tokens) / this.rate.perSec) * 1000);
+  }
+
+  /** Sends a frame (already serialized) unless the socket is closed or hopelessly behind. */
+  send(frame: string | Buffer): void {
+    if (this.socket.readyState !== 1) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.socket.close(1013, 'slow consumer');
+      return;
+    }
+    this.socket.send(frame, { binary: false });
+  }
+
+  /** Sets where this connection stands in a chat (from resume, or when it starts following it). */
+  setCursor(chatId: string, seq: number): void {
+    (this.cursors ??= new Map()).set(chatId, seq);
+  }
+
+  /** Delivers a chat message once and in seq order. */
+  deliver(chatId: string, seq: number, frame: string | Buffer): void {
+    const cursor = this.cursors?.get(chatId);
+    if (cursor === undefined) {
+      // First message of this chat on this connection: it defines the starting point.
+      this.setCursor(chatId, seq);
+      this.send(frame);
+      return;
+    }
+    if (seq <= cursor) return; // already delivered (resume overlap, or a gap fill raced it)
+    if (seq === cursor + 1) {
+      this.setCursor(chatId, seq);
+      this.send(frame);
+      this.releaseHeld(chatId);
+      return;
+    }
+    // Early: hold it until the missing ones arrive or are fetched.
+    let held = (this.held ??= new Map()).get(chatId);
+    if (!held) this.held.set(chatId, (held = new Map()));
+    held.set(seq, frame);
+    this.scheduleGapFill(chatId);
+  }
+
+  /** Clears timers when the socket closes. */
+  dispose(): void {
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    for (const t of this.gapTimers?.values() ?? []) clearTimeout(t);
+    this.gapTimers = null;
+    this.held = null;
+  }
+
+  private releaseHeld(chatId: string): void {
+    const held = this.held?.get(chatId);
+    if (!held) return;
+    let cursor = this.cursors!.get(chatId)!;
+    for (let next = held.get(cursor + 1); next !== undefined; next = held.get(cursor + 1)) {
+      held.delete(cursor + 1);
+      cursor++;
+      this.send(next);
+    }
+    this.setCursor(chatId, cursor);
+    for (const seq of held.keys()) if (seq <= cursor) held.delete(seq);
+    if (held.size === 0) {
+      this.held!.delete(chatId);
+      const timer = this.gapTimers?.get(chatId);
+      if (timer) (clearTimeout(timer), this.gapTimers!.delete(chatId));
+    }
+  }
+
+  private scheduleGapFill(chatId: string): void {
+    if (this.gapTimers?.has(chatId)) return;
+    const timer = setTimeout(() => {
+      this.gapTimers?.delete(chatId);
+      const held = this.held?.get(chatId);
+      if (!held || held.size === 0 || this.socket.readyState !== 1) return;
+      const from = this.cursors!.get(chatId)!;
+      const upTo = Math.max(...held.keys());
+      this.loadRange(chatId, from, upTo)
+        .then((frames) => {
+          for (const f of frames) this.deliver(chatId, f.seq, f.frame);
+        })
+        .catch(() => this.scheduleGapFill(chatId));
+    }, GAP_WAIT_MS);
+    timer.unref?.();
+    (this.gapTimers ??= new Map()).set(chatId, timer);
+  }
+}

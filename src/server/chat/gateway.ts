@@ -1,0 +1,254 @@
+/**
+ * The WebSocket gateway at /ws: hello and resume, send/ack, read, typing, ping, and delivery of
+ * bus events to this node's connections. Routes frames to services; holds no chat logic itself.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { BusEvent } from '../../shared/bus-events';
+import { CLOSE_CODES, LIMITS, type ClientFrame, type ErrorCode, type HelloFrame, type SendFrame } from '../../shared/protocol';
+import type { Bus } from '../bus/bus';
+import { AppError } from '../http/errors';
+import { errorMessage } from '../i18n/errors';
+import type { TokenService } from '../identity/tokens';
+import type { UserDirectory } from '../identity/users';
+import { assertVisible, canSee, isParticipant } from './access';
+import type { ChatEvents } from './chat-events';
+import type { ChatService } from './chat-service';
+import { Connection } from './connection';
+import { ConnectionRegistry } from './connection-registry';
+import { parseClientFrame } from './frames';
+import type { History } from './history';
+import type { MessagePipeline } from './pipeline';
+import type { ReadReceipts } from './read-receipts';
+
+export interface GatewayDeps {
+  bus: Bus;
+  tokens: TokenService;
+  users: UserDirectory;
+  chats: ChatService;
+  events: ChatEvents;
+  pipeline: MessagePipeline;
+  history: History;
+  reads: ReadReceipts;
+  rate: { perSec: number; burst: number };
+  heartbeatMs: number;
+  log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void; debug(o: unknown, m?: string): void };
+  /** Told when a user's first connection on this node opens or last one closes (presence). */
+  onPresence?: (user: { id: string; role: string }, connections: number) => void;
+  /** Counters for metrics. */
+  metrics?: { connections(delta: number): void; frame(type: string): void; ackLatency(ms: number): void };
+}
+
+export class Gateway {
+  readonly registry = new ConnectionRegistry<Connection>();
+  private readonly all = new Set<Connection>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private draining = false;
+
+  constructor(private readonly deps: GatewayDeps) {}
+
+  /** Registers /ws and starts delivering bus events and heartbeats. */
+  register(app: FastifyInstance): void {
+    app.get('/ws', { websocket: true, schema: { hide: true } }, (socket) => this.accept(socket));
+    this.unsubscribe = this.deps.bus.subscribe((e) => this.onBusEvent(e));
+    this.heartbeat = setInterval(() => this.beat(), this.deps.heartbeatMs);
+    this.heartbeat.unref?.();
+  }
+
+  /** Number of open sockets (authenticated or not). */
+  get connectionCount(): number {
+    return this.all.size;
+  }
+
+  /** Stops accepting frames and closes every socket with the restart code clients reconnect on. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+    for (const c of this.all) c.socket.close(CLOSE_CODES.restart, 'server restarting');
+  }
+
+  private accept(socket: WebSocket): void {
+    if (this.draining) {
+      socket.close(CLOSE_CODES.restart, 'server restarting');
+      return;
+    }
+    const conn = new Connection(socket, randomUUID(), this.deps.rate, (chatId, after, upTo) => this.loadFrames(chatId, after, upTo));
+    this.all.add(conn);
+    this.deps.metrics?.connections(1);
+    conn.helloTimer = setTimeout(() => {
+      if (!conn.user) this.refuseAuth(conn, 'no hello within 10 seconds');
+    }, LIMITS.helloTimeoutMs);
+    socket.on('pong', () => (conn.alive = true));
+    socket.on('message', (data, isBinary) => {
+      conn.alive = true;
+      void this.onRaw(conn, data as Buffer, isBinary);
+    });
+    socket.on('close', () => this.onClose(conn));
+    socket.on('error', (err) => this.deps.log.debug({ err, conn: conn.id }, 'socket error'));
+  }
+
+  private onClose(conn: Connection): void {
+    conn.dispose();
+    if (!this.all.delete(conn)) return;
+    this.deps.metrics?.connections(-1);
+    if (conn.user) {
+      const left = this.registry.remove(conn);
+      if (left === 0) this.deps.onPresence?.(conn.user, 0);
+    }
+  }
+
+  private async onRaw(conn: Connection, data: Buffer, isBinary: boolean): Promise<void> {
+    if (data.length > LIMITS.maxFrameBytes) {
+      return this.sendError(conn, 'too_large', undefined, { maxBytes: LIMITS.maxFrameBytes });
+    }
+    if (isBinary) return this.sendError(conn, 'invalid', undefined, { reason: 'frames are JSON text' });
+    const parsed = parseClientFrame(data.toString('utf8'));
+    if (!parsed.ok) {
+      if (!conn.user) return this.refuseAuth(conn, 'the first frame must be hello');
+      return this.sendError(conn, 'invalid', parsed.id, { reason: parsed.reason, ...(parsed.field ? { field: parsed.field } : {}) });
+    }
+    const frame = parsed.frame;
+    this.deps.metrics?.frame(frame.type);
+    if (conn.helloInFlight) await conn.helloInFlight;
+    if (!conn.user) {
+      if (frame.type !== 'hello' || conn.socket.readyState !== 1) return this.refuseAuth(conn, 'the first frame must be hello');
+      conn.helloInFlight = this.onHello(conn, frame).finally(() => (conn.helloInFlight = null));
+      return conn.helloInFlight;
+    }
+    if (!conn.takeToken()) {
+      return this.sendError(conn, 'rate_limited', 'id' in frame ? frame.id : undefined, { retryAfterMs: conn.retryAfterMs() });
+    }
+    try {
+      await this.dispatch(conn, frame);
+    } catch (err) {
+      const id = frame.type === 'send' || frame.type === 'ping' ? frame.id : undefined;
+      if (err instanceof AppError) return this.sendError(conn, err.code, id, err.details, err.customMessage);
+      this.deps.log.error({ err, conn: conn.id, frame: frame.type }, 'frame failed');
+      this.sendError(conn, 'internal', id);
+    }
+  }
+
+  private async dispatch(conn: Connection, frame: ClientFrame): Promise<void> {
+    const user = conn.user!;
+    switch (frame.type) {
+      case 'send':
+        return this.onSend(conn, frame);
+      case 'read':
+        await this.deps.reads.markRead(user, frame.chatId, frame.seq);
+        return;
+      case 'typing': {
+        const facts = await this.deps.chats.factsOf(frame.chatId);
+        assertVisible(user, facts);
+        if (!isParticipant(user, facts)) throw new AppError('forbidden');
+        this.deps.events.typing({ id: frame.chatId, ...facts }, user.id);
+        return;
+      }
+      case 'ping':
+        conn.send(JSON.stringify(frame.id !== undefined ? { type: 'pong', id: frame.id } : { type: 'pong' }));
+        return;
+      case 'hello':
+        throw new AppError('invalid', { reason: 'hello was already received' });
+    }
+  }
+
+  private async onSend(conn: Connection, frame: SendFrame): Promise<void> {
+    const started = performance.now();
+    // Checks run in arrival order per connection, so its messages are queued (and numbered) in
+    // the order they were sent; the commits themselves overlap in group commits.
+    const prepared = conn.sendChain.then(() =>
+      this.deps.pipeline.prepare(conn.user!, { chatId: frame.chatId, clientId: frame.id, text: frame.text, attachmentIds: frame.attachments ?? [] }),
+    );
+    const committed = prepared.then((item) => this.deps.pipeline.commit(item));
+    // The chain waits for the message to be queued, not committed.
+    conn.sendChain = prepared.then(
+      () => undefined,
+      () => undefined,
+    );
+    const result = await committed;
+    const m = result.message;
+    conn.send(JSON.stringify({ type: 'ack', id: frame.id, chatId: m.chatId, messageId: m.id, seq: m.seq, createdAt: m.createdAt }));
+    this.deps.metrics?.ackLatency(performance.now() - started);
+  }
+
+  private async onHello(conn: Connection, frame: HelloFrame): Promise<void> {
+    let user;
+    try {
+      user = await this.deps.users.fromClaims(await this.deps.tokens.verify(frame.token));
+    } catch (err) {
+      return this.refuseAuth(conn, err instanceof AppError ? String(err.details?.reason ?? 'bad token') : 'bad token');
+    }
+    if (conn.socket.readyState !== 1) return;
+    if (conn.helloTimer) clearTimeout(conn.helloTimer);
+    conn.user = user;
+    conn.locale = frame.locale ?? 'zh-TW';
+    // Cursors first, then registration, then replay: live frames that arrive during the replay
+    // are held by the connection's ordering and nothing is sent twice.
+    const resume = Object.entries(frame.resume ?? {});
+    const visible: Array<[string, number]> = [];
+    for (const [chatId, seq] of resume) {
+      const facts = await this.deps.chats.factsOf(chatId);
+      if (facts && canSee(user, facts)) {
+        conn.setCursor(chatId, seq);
+        visible.push([chatId, seq]);
+      }
+    }
+    this.registry.add(conn);
+    if (this.registry.ofUser(user.id).size === 1) this.deps.onPresence?.(user, 1);
+    conn.send(JSON.stringify({ type: 'welcome', userId: user.id, role: user.role, name: user.name }));
+    for (const [chatId] of resume) {
+      if (!visible.some(([id]) => id === chatId)) this.sendError(conn, 'not_found', undefined, { chatId });
+    }
+    for (const [chatId, seq] of visible) await this.replay(conn, chatId, seq);
+  }
+
+  /** Sends every stored message after `seq`, in pages, through the connection's ordering. */
+  private async replay(conn: Connection, chatId: string, seq: number): Promise<void> {
+    let after = seq;
+    for (;;) {
+      const page = await this.deps.history.range(chatId, after, null, 500);
+      for (const m of page) conn.deliver(chatId, m.seq, JSON.stringify({ type: 'message', message: m }));
+      if (page.length < 500 || conn.socket.readyState !== 1) return;
+      after = page[page.length - 1].seq;
+    }
+  }
+
+  private async loadFrames(chatId: string, after: number, upTo: number) {
+    const messages = await this.deps.history.range(chatId, after, upTo);
+    return messages.map((m) => ({ seq: m.seq, frame: JSON.stringify({ type: 'message', message: m }) }));
+  }
+
+  private onBusEvent(event: BusEvent): void {
+    let buffer: Buffer | null = null; // encoded once, only if someone here receives it
+    for (const conn of this.registry.match(event.audience)) {
+      buffer ??= Buffer.from(event.frame);
+      if (event.type === 'chat.message') conn.deliver(event.chatId, event.seq, buffer);
+      else conn.send(buffer);
+    }
+  }
+
+  private beat(): void {
+    for (const conn of this.all) {
+      if (!conn.alive) {
+        conn.socket.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.socket.ping();
+    }
+  }
+
+  private refuseAuth(conn: Connection, reason: string): void {
+    this.sendError(conn, 'unauthenticated', undefined, { reason });
+    conn.socket.close(CLOSE_CODES.unauthenticated, 'unauthenticated');
+  }
+
+  private sendError(conn: Connection, code: ErrorCode, id?: string, details?: Record<string, unknown>, message?: string): void {
+    const frame: Record<string, unknown> = { type: 'error', code, message: message ?? errorMessage(code, conn.locale) };
+    if (id !== undefined) frame.id = id;
+    if (details !== undefined) frame.details = details;
+    conn.send(JSON.stringify(frame));
+  }
+}

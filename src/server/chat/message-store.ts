@@ -1,0 +1,252 @@
+/**
+ * Durable message writes with group commit: messages that arrive within a few milliseconds, from
+ * any number of senders and chats, are written in one transaction. Seq numbers come from the
+ * chat row, locked FOR UPDATE, so they are gap-free under concurrent writers on any node.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
+import type { Db } from '../db/database';
+import type { Database } from '../db/schema';
+import { AppError } from '../http/errors';
+import { presentMessage } from './presenters';
+
+export interface AppendItem {
+  chatId: string;
+  senderId: string | null;
+  senderRole: string;
+  senderName: string;
+  kind: 'text' | 'auto_reply' | 'system';
+  text: string;
+  /** The sender's client message id; resending it returns the original message. */
+  clientId: string | null;
+  attachments: AttachmentDto[];
+  flags: MessageFlag[];
+  /** Refuse with chat_closed when the chat is closed (people's messages; not system notes). */
+  requireOpen: boolean;
+}
+
+/** The chat facts as they were when the message was written (for deciding the audience). */
+export interface ChatFacts {
+  memberId: string;
+  assigneeId: string | null;
+  status: 'pending' | 'open' | 'closed';
+}
+
+export interface AppendResult {
+  message: MessageDto;
+  duplicate: boolean;
+  chat: ChatFacts;
+}
+
+type Trx = Transaction<Database>;
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+interface Pending {
+  item: AppendItem;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+const MAX_BATCH = 500;
+
+/**
+ * Writes a batch inside an open transaction: locks the chats (sorted, so concurrent batches
+ * never deadlock), returns originals for resent client ids, numbers the rest and inserts them.
+ */
+export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = new Array(items.length);
+  const chatIds = [...new Set(items.map((i) => i.chatId))].sort();
+  const locked = await sql<{ id: string; last_seq: number; status: ChatFacts['status']; member_id: string; customer_service_id: string | null }>`
+    SELECT id, last_seq, status, member_id, customer_service_id FROM chats
+    WHERE id = ANY(${chatIds}::uuid[]) ORDER BY id FOR UPDATE`.execute(trx);
+  const chats = new Map(locked.rows.map((r) => [r.id, r]));
+
+  // Resent client ids: find originals already committed (the lock above orders us after any
+  // concurrent writer of the same chat, so what it committed is visible now).
+  const keyOf = (chatId: string, senderId: string | null, clientId: string) => `${chatId}|${senderId}|${clientId}`;
+  const withClientId = items.filter((i) => i.clientId !== null && i.senderId !== null);
+  const originals = new Map<string, AppendResult['message']>();
+  if (withClientId.length) {
+    const found = await sql<{
+      id: string; chat_id: string; seq: number; sender_id: string; sender_role: string; kind: 'text'; content: string;
+      client_id: string; attachments: unknown; flags: unknown; created_at: Date; sender_name: string | null;
+    }>`
+      SELECT m.id, m.chat_id, m.seq, m.sender_id, m.sender_role, m.kind, m.content, m.client_id, m.attachments, m.flags, m.created_at, u.name AS sender_name
+      FROM messages m
+      JOIN unnest(${withClientId.map((i) => i.chatId)}::uuid[], ${withClientId.map((i) => i.senderId)}::uuid[], ${withClientId.map((i) => i.clientId)}::text[])
+        AS k(chat_id, sender_id, client_id)
+        ON m.chat_id = k.chat_id AND m.sender_id = k.sender_id AND m.client_id = k.client_id
+      LEFT JOIN users u ON u.id = m.sender_id`.execute(trx);
+    for (const row of found.rows) originals.set(keyOf(row.chat_id, row.sender_id, row.client_id), presentMessage(row));
+  }
+
+  const nextSeq = new Map<string, number>();
+  const toInsert: Array<{ index: number; item: AppendItem; seq: number }> = [];
+  const inBatch = new Map<string, number>(); // client key → index of its first occurrence
+  items.forEach((item, index) => {
+    const chat = chats.get(item.chatId);
+    if (!chat) {
+      outcomes[index] = { ok: false, error: new AppError('not_found') };
+      return;
+    }
+    const facts: ChatFacts = { memberId: chat.member_id, assigneeId: chat.customer_service_id, status: chat.status };
+    if (item.clientId !== null) {
+      const key = keyOf(item.chatId, item.senderId, item.clientId);
+      const original = originals.get(key);
+      if (original) {
+        outcomes[index] = { ok: true, result: { message: original, duplicate: true, chat: facts } };
+        return;
+      }
+      if (inBatch.has(key)) return; // resolved below from its first occurrence
+      inBatch.set(key, index);
+    }
+    // Re-checked under the lock: the sender's view of the chat may be a moment old.
+    if (item.kind === 'text' && item.senderId !== chat.member_id && item.senderId !== chat.customer_service_id) {
+      outcomes[index] = { ok: false, error: new AppError('forbidden') };
+      return;
+    }
+    if (item.requireOpen && chat.status === 'closed') {
+      outcomes[index] = { ok: false, error: new AppError('chat_closed') };
+      return;
+    }
+    const seq = (nextSeq.get(item.chatId) ?? chat.last_seq) + 1;
+    nextSeq.set(item.chatId, seq);
+    toInsert.push({ index, item, seq });
+  });
+
+  if (toInsert.length) {
+    const rows = await trx
+      .insertInto('messages')
+      .values(
+        toInsert.map(({ item, seq }) => ({
+          chat_id: item.chatId,
+          seq,
+          sender_id: item.senderId,
+          sender_role: item.senderRole,
+          kind: item.kind,
+          content: item.text,
+          client_id: item.clientId,
+          attachments: JSON.stringify(item.attachments),
+          flags: JSON.stringify(item.flags),
+        })),
+      )
+      .returning(['id', 'created_at'])
+      .execute();
+    const ids = [...nextSeq.keys()];
+    await sql`
+      UPDATE chats AS c SET last_seq = v.last_seq, updated_at = now()
+      FROM unnest(${ids}::uuid[], ${ids.map((id) => nextSeq.get(id)!)}::int[]) AS v(id, last_seq)
+      WHERE c.id = v.id`.execute(trx);
+    toInsert.forEach(({ index, item, seq }, i) => {
+      const chat = chats.get(item.chatId)!;
+      outcomes[index] = {
+        ok: true,
+        result: {
+          duplicate: false,
+          chat: { memberId: chat.member_id, assigneeId: chat.customer_service_id, status: chat.status },
+          message: {
+            id: rows[i].id,
+            chatId: item.chatId,
+            seq,
+            senderId: item.senderId,
+            senderRole: item.senderRole as MessageDto['senderRole'],
+            senderName: item.senderName,
+            kind: item.kind,
+            text: item.text,
+            attachments: item.attachments,
+            createdAt: new Date(rows[i].created_at).toISOString(),
+            ...(item.flags.length ? { flags: item.flags } : {}),
+          },
+        },
+      };
+    });
+  }
+  // Duplicates inside one batch share the first occurrence's outcome, marked as duplicates.
+  items.forEach((item, index) => {
+    if (outcomes[index] || item.clientId === null) return;
+    const first = outcomes[inBatch.get(keyOf(item.chatId, item.senderId, item.clientId))!];
+    outcomes[index] = first.ok ? { ok: true, result: { ...first.result, duplicate: true } } : first;
+  });
+  return outcomes;
+}
+
+/** Queues appends and commits them in groups; each caller's promise settles after commit. */
+export class MessageStore {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private drained: Array<() => void> = [];
+  /** Batches committed and messages written, for metrics and tests. */
+  readonly stats = { batches: 0, messages: 0, largestBatch: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { windowMs: number; maxInFlight: number },
+  ) {}
+
+  /** Stores one message; resolves after the transaction that holds it has committed. */
+  append(item: AppendItem): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when every queued message has been written (for graceful shutdown). */
+  async drain(): Promise<void> {
+    if (this.queue.length === 0 && this.inFlight === 0) return;
+    await new Promise<void>((r) => this.drained.push(r));
+  }
+
+  private schedule(): void {
+    if (this.timer || this.inFlight >= this.opts.maxInFlight) return;
+    // With nothing in flight, flush on the next turn (collects what arrived in this tick); while a
+    // commit is running, later messages wait for it and ride the next batch together.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.inFlight === 0 ? 0 : this.opts.windowMs);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.queue.length === 0) return this.settleDrain();
+    const batch = this.queue.splice(0, MAX_BATCH);
+    this.inFlight++;
+    try {
+      await this.commit(batch);
+    } finally {
+      this.inFlight--;
+      if (this.queue.length) this.schedule();
+      else this.settleDrain();
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.db.transaction().execute((trx) => writeBatch(trx, batch.map((p) => p.item)));
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0].reject(toStoreError(err));
+        return;
+      }
+      // One bad message must not sink the others: retry each on its own.
+      await Promise.all(batch.map((p) => this.commit([p])));
+      return;
+    }
+    this.stats.batches++;
+    this.stats.messages += batch.length;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.error)));
+  }
+
+  private settleDrain(): void {
+    if (this.queue.length || this.inFlight) return;
+    for (const r of this.drained.splice(0)) r();
+  }
+}
+
+/** Database failures become `internal`: the message was not stored and must not be acked. */
+function toStoreError(err: unknown): unknown {
+  return err instanceof AppError ? err : Object.assign(new AppError('internal'), { cause: err });
+}

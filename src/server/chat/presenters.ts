@@ -1,0 +1,72 @@
+/** Turns database rows into the contract's chat and message objects. */
+import type { AttachmentDto, ChatDto, MessageDto, MessageFlag, Role } from '../../shared/protocol';
+
+/** A chat row joined with the names of its member and assignee. */
+export interface ChatRow {
+  id: string;
+  member_id: string;
+  customer_service_id: string | null;
+  status: 'pending' | 'open' | 'closed';
+  topic: string | null;
+  last_seq: number;
+  created_at: Date;
+  closed_at: Date | null;
+  member_name?: string | null;
+  assignee_name?: string | null;
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+
+/** Chat row → chat object; queue fields are added by the desk when the chat is pending. */
+export function presentChat(row: ChatRow, extra: Partial<ChatDto> = {}): ChatDto {
+  return {
+    id: row.id,
+    memberId: row.member_id,
+    assigneeId: row.customer_service_id,
+    status: row.status,
+    topic: row.topic,
+    createdAt: iso(row.created_at)!,
+    closedAt: iso(row.closed_at),
+    lastSeq: row.last_seq,
+    ...(row.member_name != null ? { memberName: row.member_name } : {}),
+    ...(row.member_name != null ? { assigneeName: row.assignee_name ?? null } : {}),
+    ...extra,
+  };
+}
+
+/** A message row joined with its sender's name and role. */
+export interface MessageRow {
+  id: string;
+  chat_id: string;
+  seq: number;
+  sender_id: string | null;
+  sender_role: string;
+  sender_name?: string | null;
+  kind: 'text' | 'auto_reply' | 'system';
+  content: string;
+  attachments: unknown;
+  flags: unknown;
+  sentiment_score?: number | null;
+  created_at: Date | string;
+}
+
+const SYSTEM_NAMES: Record<string, string> = { auto_reply: '蓮心自動回覆', system: '系統' };
+
+/** Message row → message object. */
+export function presentMessage(row: MessageRow): MessageDto {
+  const flags = (Array.isArray(row.flags) ? row.flags : []) as MessageFlag[];
+  return {
+    id: row.id,
+    chatId: row.chat_id,
+    seq: row.seq,
+    senderId: row.sender_id,
+    senderRole: row.sender_role as Role | 'system',
+    senderName: row.sender_name ?? SYSTEM_NAMES[row.kind] ?? '',
+    kind: row.kind,
+    text: row.content,
+    attachments: (Array.isArray(row.attachments) ? row.attachments : []) as AttachmentDto[],
+    createdAt: iso(row.created_at)!,
+    ...(flags.length ? { flags } : {}),
+    ...(row.sentiment_score != null ? { sentimentScore: row.sentiment_score } : {}),
+  };
+}

@@ -1,0 +1,118 @@
+/** HTTP routes of the chat domain: thin — schema, caller, service, presenter. */
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import { LIMITS } from '../../shared/protocol';
+import { callerOf } from '../http/auth';
+import { ackObject, bearer, chatObject, errorBody, messageObject } from '../http/schemas';
+import { assertVisible } from './access';
+import type { ChatService } from './chat-service';
+import type { History } from './history';
+import type { MessagePipeline } from './pipeline';
+
+export interface ChatRouteDeps {
+  chats: ChatService;
+  history: History;
+  pipeline: MessagePipeline;
+  authenticate: preHandlerHookHandler;
+}
+
+const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+/** Registers /api/chats and its sub-resources. */
+export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Promise<void> {
+  const { chats, history, pipeline, authenticate } = deps;
+  const tags = ['chats'];
+
+  app.post<{ Body: { topic?: string } | undefined }>('/api/chats', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'Open a chat (members); returns the live one if it exists',
+      body: { type: ['object', 'null'], properties: { topic: { type: 'string', maxLength: 200 } }, additionalProperties: false },
+      response: { 200: { type: 'object', properties: { chat: chatObject } }, 201: { type: 'object', properties: { chat: chatObject } }, ...errors },
+    },
+  }, async (request, reply) => {
+    const topic = request.body?.topic?.trim() || null;
+    const { chat, created } = await chats.create(callerOf(request), topic);
+    return reply.status(created ? 201 : 200).send({ chat });
+  });
+
+  app.get<{ Querystring: { status?: 'pending' | 'open' | 'closed' } }>('/api/chats', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'Chats the caller may see',
+      querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'open', 'closed'] } } },
+      response: { 200: { type: 'object', properties: { chats: { type: 'array', items: chatObject } } }, ...errors },
+    },
+  }, async (request) => ({ chats: await chats.list(callerOf(request), request.query.status) }));
+
+  app.get<{ Params: { id: string } }>('/api/chats/:id', {
+    preHandler: authenticate,
+    schema: { tags, security: bearer, summary: 'One chat', params: idParam, response: { 200: { type: 'object', properties: { chat: chatObject } }, ...errors } },
+  }, async (request) => ({ chat: await chats.get(callerOf(request), request.params.id) }));
+
+  app.get<{ Params: { id: string }; Querystring: { before?: number; limit?: number } }>('/api/chats/:id/messages', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'History, ascending seq, paged backwards with `before`',
+      params: idParam,
+      querystring: {
+        type: 'object',
+        properties: { before: { type: 'integer', minimum: 1 }, limit: { type: 'integer', minimum: 1, maximum: LIMITS.historyPageMax } },
+      },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: messageObject }, hasMore: { type: 'boolean' } } }, ...errors },
+    },
+  }, async (request) => {
+    const user = callerOf(request);
+    assertVisible(user, await chats.factsOf(request.params.id));
+    return history.page(request.params.id, request.query.before ?? null, request.query.limit ?? LIMITS.historyPageDefault);
+  });
+
+  app.post<{ Params: { id: string }; Body: { id: string; text: string; attachments?: string[] } }>('/api/chats/:id/messages', {
+    preHandler: authenticate,
+    bodyLimit: LIMITS.maxFrameBytes,
+    schema: {
+      tags, security: bearer, summary: 'Send a message over HTTP (same rules as the WebSocket send)',
+      params: idParam,
+      body: {
+        type: 'object',
+        required: ['id', 'text'],
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: LIMITS.maxClientIdChars },
+          text: { type: 'string' },
+          attachments: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      response: { 200: ackObject, 201: ackObject, 413: errorBody, 422: errorBody, ...errors },
+    },
+  }, async (request, reply) => {
+    const result = await pipeline.send(callerOf(request), {
+      chatId: request.params.id,
+      clientId: request.body.id,
+      text: request.body.text,
+      attachmentIds: request.body.attachments ?? [],
+    });
+    const m = result.message;
+    return reply.status(201).send({ id: request.body.id, chatId: m.chatId, messageId: m.id, seq: m.seq, createdAt: m.createdAt, ...(result.duplicate ? { duplicate: true } : {}) });
+  });
+
+  app.post<{ Params: { id: string } }>('/api/chats/:id/accept', {
+    preHandler: authenticate,
+    schema: { tags, security: bearer, summary: 'Take a pending chat (接聽)', params: idParam, response: { 200: { type: 'object', properties: { chat: chatObject } }, ...errors } },
+  }, async (request) => ({ chat: await chats.accept(callerOf(request), request.params.id) }));
+
+  app.post<{ Params: { id: string }; Body: { to: string; note?: string } }>('/api/chats/:id/transfer', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'Transfer to an agent or master, or back to the queue',
+      params: idParam,
+      body: { type: 'object', required: ['to'], properties: { to: { type: 'string' }, note: { type: 'string', maxLength: 1000 } } },
+      response: { 200: { type: 'object', properties: { chat: chatObject } }, ...errors },
+    },
+  }, async (request) => ({ chat: await chats.transfer(callerOf(request), request.params.id, request.body.to, request.body.note?.trim() || null) }));
+
+  app.post<{ Params: { id: string } }>('/api/chats/:id/close', {
+    preHandler: authenticate,
+    schema: { tags, security: bearer, summary: 'Close a chat', params: idParam, response: { 200: { type: 'object', properties: { chat: chatObject } }, ...errors } },
+  }, async (request) => ({ chat: await chats.close(callerOf(request), request.params.id) }));
+
+}

@@ -1,0 +1,133 @@
+/**
+ * One validated, typed configuration object read from the environment. Fails fast at start with
+ * a message naming the variable that is wrong and why.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export const SERVICE_ROLES = ['web', 'ws', 'worker', 'cron'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a positive integer, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  PORT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 3000;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be a port number 0-65535, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  HOST: z.string().optional().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://'),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  LOTUSDESK_DATA_DIR: z.string().optional().default('./data'),
+  LOTUSDESK_JWT_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 16, 'must be at least 16 characters (an HS256 shared secret)'),
+  SERVICES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return [...SERVICE_ROLES];
+      const roles = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = roles.filter((r) => !(SERVICE_ROLES as readonly string[]).includes(r));
+      if (bad.length || roles.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `unknown role(s) ${bad.join(', ') || '(none)'}; use a comma list of ${SERVICE_ROLES.join(', ')}` });
+        return z.NEVER;
+      }
+      return roles as ServiceRole[];
+    }),
+  NODE_ENV: z.string().optional().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  LOTUSDESK_RATE_FRAMES_PER_SEC: positiveInt('LOTUSDESK_RATE_FRAMES_PER_SEC', 50),
+  LOTUSDESK_RATE_FRAMES_BURST: positiveInt('LOTUSDESK_RATE_FRAMES_BURST', 200),
+  LOTUSDESK_GROUP_COMMIT_MS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 2;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0 || n > 1000) {
+        ctx.addIssue({ code: 'custom', message: `must be a number of milliseconds 0-1000, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  LOTUSDESK_HEARTBEAT_MS: positiveInt('LOTUSDESK_HEARTBEAT_MS', 30_000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  dataDir: string;
+  jwtSecret: string | null;
+  services: ServiceRole[];
+  production: boolean;
+  /** Dev login and demo users exist only without a shared secret and outside production. */
+  devLogin: boolean;
+  logLevel: string;
+  rateLimit: { framesPerSec: number; burst: number };
+  groupCommitMs: number;
+  heartbeatMs: number;
+}
+
+/** Thrown at start when the environment is wrong; its message names every bad variable. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration; throws ConfigError with a readable message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.LOTUSDESK_JWT_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  LOTUSDESK_JWT_SECRET: required when NODE_ENV=production (the HS256 secret shared with the shop; dev login is disabled in production)',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL || null,
+    redisUrl: e.REDIS_URL || null,
+    dataDir: resolve(e.LOTUSDESK_DATA_DIR),
+    jwtSecret: e.LOTUSDESK_JWT_SECRET || null,
+    services: e.SERVICES,
+    production,
+    devLogin: !production && !e.LOTUSDESK_JWT_SECRET,
+    logLevel: e.LOG_LEVEL,
+    rateLimit: { framesPerSec: e.LOTUSDESK_RATE_FRAMES_PER_SEC, burst: e.LOTUSDESK_RATE_FRAMES_BURST },
+    groupCommitMs: e.LOTUSDESK_GROUP_COMMIT_MS,
+    heartbeatMs: e.LOTUSDESK_HEARTBEAT_MS,
+  };
+}

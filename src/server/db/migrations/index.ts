@@ -1,0 +1,10 @@
+/**
+ * The ordered list of migrations. Each domain adds its own file here (NNN_name.ts exporting `up`);
+ * the same migrations run on PGlite and PostgreSQL at start.
+ */
+import type { Migration } from 'kysely';
+import * as m001 from './001_core';
+
+export const migrations: Record<string, Migration> = {
+  '001_core': m001,
+};

@@ -1,0 +1,81 @@
+/** Kysely table types for the database (keep in step with migrations/). */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  external_id: string;
+  role: string;
+  name: string;
+  tier: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface ChatsTable {
+  id: Generated<string>;
+  member_id: string;
+  customer_service_id: string | null;
+  status: Generated<'pending' | 'open' | 'closed'>;
+  topic: string | null;
+  last_seq: Generated<number>;
+  created_at: Generated<Date>;
+  assigned_at: Date | null;
+  closed_at: Date | null;
+  updated_at: Timestamp;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  chat_id: string;
+  seq: number;
+  sender_id: string | null;
+  sender_role: string;
+  kind: Generated<'text' | 'auto_reply' | 'system'>;
+  content: string;
+  client_id: string | null;
+  is_read: Generated<boolean>;
+  sentiment_score: number | null;
+  attachments: Json<unknown[]>;
+  flags: Json<unknown[]>;
+  created_at: Timestamp;
+}
+
+export interface ReadCursorsTable {
+  chat_id: string;
+  user_id: string;
+  last_read_seq: number;
+  updated_at: Timestamp;
+}
+
+export interface ScheduleTable {
+  id: Generated<string>;
+  user_id: string;
+  shift_start: Date | string;
+  shift_end: Date | string;
+  current_status: Generated<'online' | 'away' | 'offline'>;
+  created_at: Generated<Date>;
+}
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  owner_id: string;
+  chat_id: string | null;
+  name: string;
+  mime: string;
+  size: number;
+  storage_key: string;
+  thumbnail_key: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface Database {
+  users: UsersTable;
+  chats: ChatsTable;
+  messages: MessagesTable;
+  read_cursors: ReadCursorsTable;
+  customer_service_schedule: ScheduleTable;
+  attachments: AttachmentsTable;
+}

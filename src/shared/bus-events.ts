@@ -1,0 +1,33 @@
+/**
+ * The one typed catalogue of events that cross the bus between nodes, and of background jobs
+ * (job name tied to payload type). Imported by the server roles; the web app sees only the frames
+ * these events carry.
+ */
+import type { ChatDto, Role } from './protocol';
+
+/** Who should receive an event: explicit users plus every connection of some roles. */
+export interface Audience {
+  userIds: string[];
+  roles: Role[];
+  /** Do not deliver to this user's connections (e.g. the typist). */
+  exceptUserId?: string;
+}
+
+export type BusEvent =
+  /** A stored message; `frame` is the serialized `message` frame, built once. */
+  | { type: 'chat.message'; chatId: string; seq: number; audience: Audience; frame: string }
+  /** A chat changed (created, assigned, transferred, closed, queue position). */
+  | { type: 'chat.updated'; chat: ChatDto; audience: Audience; frame: string }
+  /** A frame that is not ordered by seq (read receipts, typing, alerts). */
+  | { type: 'chat.signal'; chatId: string; audience: Audience; frame: string }
+  /** Presence or dashboard updates for supervisors. */
+  | { type: 'desk.signal'; audience: Audience; frame: string };
+
+export interface JobMap {
+  'message.analyze': { messageId: string; chatId: string; text: string; senderRole: Role };
+  'chat.assign': { reason: string };
+  'chat.inactivity': Record<string, never>;
+  'chat.merit': { chatId: string };
+  'ops.backup': Record<string, never>;
+}
+export type JobName = keyof JobMap;
