@@ -2,7 +2,7 @@
  * Composition root: builds every service from the configuration and registers the routes of
  * each domain. Domains plug in here with one line each (see `registerDomains`).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -51,7 +51,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     // One line per request is noise at info level; structured request logs are there at debug.
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
   installErrorHandling(app);
 
