@@ -20,6 +20,7 @@ import type { Config } from './config/config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { makeAuthenticate } from './http/auth';
 import { installErrorHandling } from './http/error-handler';
+import { installValidation } from './http/validation';
 import { systemRoutes, type ReadinessProbe } from './http/system-routes';
 import { DEMO_USERS, devSecret } from './identity/dev';
 import { identityRoutes } from './identity/routes';
@@ -54,6 +55,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
   installErrorHandling(app);
+  installValidation(app);
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const db = database.db;
