@@ -8,6 +8,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Bus } from './bus/bus';
 import { MemoryBus } from './bus/memory-bus';
+import { RedisBus } from './bus/redis-bus';
+import { Metrics } from './ops/metrics';
+import { pendingPositions } from './desk/queue';
 import { ChatEvents } from './chat/chat-events';
 import { ChatFactsCache, ChatService } from './chat/chat-service';
 import { Gateway } from './chat/gateway';
@@ -40,6 +43,7 @@ export interface LotusDesk {
   store: MessageStore;
   gateway: Gateway;
   readiness: ReadinessProbe[];
+  metrics: Metrics;
   /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
   close(): Promise<void>;
 }
@@ -59,13 +63,29 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const db = database.db;
-  const bus: Bus = opts.bus ?? new MemoryBus((err, context) => app.log.error({ err }, context));
+  const metrics = new Metrics();
+  const onBusError = (err: unknown, context: string) => {
+    if (context.startsWith('job') || context.startsWith('worker')) metrics.jobFailures.inc({ job: context.split(' ')[1] ?? 'unknown' });
+    app.log.error({ err }, context);
+  };
+  const bus: Bus = opts.bus ?? (config.redisUrl ? new RedisBus({ url: config.redisUrl, prefix: config.redisPrefix, onError: onBusError }) : new MemoryBus(onBusError));
+  if (bus instanceof RedisBus) {
+    // Start even if Redis is down (readiness says so); local connections work meanwhile.
+    await bus.ready(5000).catch((err) => app.log.warn({ err }, 'Redis is not answering yet; serving local connections only'));
+  }
   const tokens = new TokenService(config.jwtSecret ?? devSecret(config.dataDir));
   const users = new UserDirectory(db);
   const events = new ChatEvents(bus);
   const facts = new ChatFactsCache();
   const chats = new ChatService(db, events, users, facts);
-  const store = new MessageStore(db, { windowMs: config.groupCommitMs, maxInFlight: 1 });
+  const store = new MessageStore(db, {
+    windowMs: config.groupCommitMs,
+    maxInFlight: 1,
+    onBatch: (written) => {
+      metrics.batches.inc();
+      for (const w of written) metrics.messages.inc({ kind: w.message.kind });
+    },
+  });
   const history = new History(db);
   const reads = new ReadReceipts(db, chats, events);
   const pipeline = new MessagePipeline(db, store, chats, events, app.log);
@@ -81,7 +101,9 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
     rate: { perSec: config.rateLimit.framesPerSec, burst: config.rateLimit.burst },
     heartbeatMs: config.heartbeatMs,
     log: app.log,
+    metrics: metrics.gatewayHooks(),
   });
+  if (bus instanceof RedisBus) bus.onReconnect(() => void gateway.resync());
 
   await app.register(swagger, {
     openapi: {
@@ -97,10 +119,25 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
     ...(bus.kind === 'redis' ? [{ name: 'redis', check: () => bus.healthy() }] : []),
   ];
   await app.register(systemRoutes, { probes: readiness });
-  await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
-  await app.register(chatRoutes, { chats, history, pipeline, authenticate });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(async (scoped) => gateway.register(scoped));
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    metrics.pendingChats.set((await pendingPositions(db)).size);
+    if (bus instanceof RedisBus) {
+      metrics.busLag.set(bus.stats.lastLagMs / 1000);
+      for (const [queue, counts] of Object.entries(await bus.queueCounts().catch(() => ({})))) {
+        for (const [state, n] of Object.entries(counts)) metrics.jobQueue.set({ queue, state }, n);
+      }
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  // Process roles: `web` serves the HTTP API, `ws` the WebSocket gateway; health, readiness and
+  // metrics are always there so every role can be probed.
+  const roles = new Set(config.services);
+  if (roles.has('web')) {
+    await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
+    await app.register(chatRoutes, { chats, history, pipeline, authenticate });
+    app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  }
+  if (roles.has('ws')) await app.register(async (scoped) => gateway.register(scoped));
 
   if (config.devLogin) {
     for (const u of DEMO_USERS) await users.fromClaims(u);
@@ -108,7 +145,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
 
   let closed = false;
   return {
-    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness,
+    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics,
     async close() {
       if (closed) return;
       closed = true;

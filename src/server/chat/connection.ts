@@ -76,6 +76,11 @@ export class Connection {
     (this.cursors ??= new Map()).set(chatId, seq);
   }
 
+  /** The chats this connection follows and the last seq it has of each. */
+  followed(): Array<[string, number]> {
+    return this.cursors ? [...this.cursors] : [];
+  }
+
   /** Delivers a chat message once and in seq order. */
   deliver(chatId: string, seq: number, frame: string | Buffer): void {
     const cursor = this.cursors?.get(chatId);

@@ -62,6 +62,24 @@ export class Gateway {
     return this.all.size;
   }
 
+  /**
+   * Re-reads from the database what every connection may have missed (after a bus outage, events
+   * published by other nodes were lost; the database has them all).
+   */
+  async resync(): Promise<void> {
+    for (const conn of this.registry.all()) {
+      for (const [chatId, seq] of conn.followed()) {
+        const facts = await this.deps.chats.factsOf(chatId).catch(() => null);
+        if (!facts || !canSee(conn.user!, facts)) continue;
+        try {
+          await this.replay(conn, chatId, seq);
+        } catch (err) {
+          this.deps.log.warn({ err, chatId }, 'resync failed');
+        }
+      }
+    }
+  }
+
   /** Stops accepting frames and closes every socket with the restart code clients reconnect on. */
   async drain(): Promise<void> {
     this.draining = true;

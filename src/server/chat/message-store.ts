@@ -181,7 +181,7 @@ export class MessageStore {
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { windowMs: number; maxInFlight: number },
+    private readonly opts: { windowMs: number; maxInFlight: number; onBatch?: (written: AppendResult[]) => void },
   ) {}
 
   /** Stores one message; resolves after the transaction that holds it has committed. */
@@ -238,6 +238,7 @@ export class MessageStore {
     this.stats.messages += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.result) : batch[i].reject(o.error)));
+    this.opts.onBatch?.(outcomes.flatMap((o) => (o.ok && !o.result.duplicate ? [o.result] : [])));
   }
 
   private settleDrain(): void {

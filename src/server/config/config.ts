@@ -44,6 +44,7 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((v) => !v || /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  LOTUSDESK_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-" (1-64)').optional().default('lotusdesk'),
   LOTUSDESK_DATA_DIR: z.string().optional().default('./data'),
   LOTUSDESK_JWT_SECRET: z
     .string()
@@ -86,6 +87,7 @@ export interface Config {
   host: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  redisPrefix: string;
   dataDir: string;
   jwtSecret: string | null;
   services: ServiceRole[];
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL || null,
     redisUrl: e.REDIS_URL || null,
+    redisPrefix: e.LOTUSDESK_REDIS_PREFIX,
     dataDir: resolve(e.LOTUSDESK_DATA_DIR),
     jwtSecret: e.LOTUSDESK_JWT_SECRET || null,
     services: e.SERVICES,

@@ -1,0 +1,182 @@
+/**
+ * The Redis bus for clusters: events go to local subscribers at once and to other nodes through
+ * Redis pub/sub (each node ignores its own echo); jobs run on BullMQ queues with retries,
+ * exponential backoff and failed jobs kept as dead letters.
+ *
+ * If Redis goes away, a node keeps serving its own connections (local delivery does not touch
+ * Redis) and reports itself unready; when the subscriber reconnects, `onReconnect` handlers run so
+ * gateways can re-read from the database whatever other nodes published meanwhile.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { BusEvent, JobMap, JobName } from '../../shared/bus-events';
+import type { Bus, JobHandler } from './bus';
+
+
+export interface RedisBusOptions {
+  url: string;
+  /** Namespace of the cluster's keys and channel, so clusters can share one Redis. */
+  prefix?: string;
+  onError?: (err: unknown, context: string) => void;
+  /** Milliseconds between attempts, capped; Redis outages are retried forever. */
+  maxReconnectDelayMs?: number;
+}
+
+export class RedisBus implements Bus {
+  readonly kind = 'redis' as const;
+  readonly nodeId = randomUUID();
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly handlers = new Set<(event: BusEvent) => void>();
+  private readonly reconnectHandlers = new Set<() => void>();
+  private readonly queues = new Map<JobName, Queue>();
+  private readonly workers: Worker[] = [];
+  private subscribedOnce = false;
+  private readonly channel: string;
+  private readonly prefix: string;
+  private readonly onError: (err: unknown, context: string) => void;
+  /** Events published and received, and the last seen bus lag (ms), for metrics. */
+  readonly stats = { published: 0, received: 0, lastLagMs: 0 };
+
+  constructor(private readonly opts: RedisBusOptions) {
+    this.onError = opts.onError ?? (() => {});
+    this.prefix = opts.prefix ?? 'lotusdesk';
+    this.channel = `${this.prefix}:events`;
+    const common = {
+      maxRetriesPerRequest: null,
+      retryStrategy: (times: number) => Math.min(times * 100, opts.maxReconnectDelayMs ?? 2000),
+      lazyConnect: false,
+    };
+    // Publishing while Redis is down must not pile up: a dropped cross-node event is recovered
+    // from the database on reconnect, an unbounded offline queue is not recoverable.
+    this.pub = new Redis(opts.url, { ...common, enableOfflineQueue: false });
+    this.sub = new Redis(opts.url, common);
+    this.pub.on('error', (err) => this.onError(err, 'redis publisher'));
+    this.sub.on('error', (err) => this.onError(err, 'redis subscriber'));
+    this.sub.on('ready', () => {
+      void this.sub.subscribe(this.channel).then(() => {
+        if (this.subscribedOnce) for (const h of this.reconnectHandlers) h();
+        this.subscribedOnce = true;
+      });
+    });
+    this.sub.on('message', (_channel: string, raw: string) => this.onRemote(raw));
+  }
+
+  /** Resolves once both connections are ready (or rejects after `timeoutMs`). */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!(this.healthy() && this.subscribedOnce)) {
+      if (Date.now() > until) throw new Error(`Redis at ${this.opts.url} did not answer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  publish(event: BusEvent): void {
+    this.dispatch(event);
+    if (this.pub.status !== 'ready') return;
+    this.stats.published++;
+    this.pub.publish(this.channel, JSON.stringify({ n: this.nodeId, t: Date.now(), e: event })).catch((err) => this.onError(err, 'redis publish'));
+  }
+
+  subscribe(handler: (event: BusEvent) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  /** Runs `handler` each time the subscription comes back after an outage. */
+  onReconnect(handler: () => void): () => void {
+    this.reconnectHandlers.add(handler);
+    return () => this.reconnectHandlers.delete(handler);
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobMap[N], opts: { jobId?: string; delayMs?: number } = {}): Promise<void> {
+    await this.queue(name).add(name, payload, {
+      ...(opts.jobId ? { jobId: opts.jobId } : {}),
+      ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 200 },
+      removeOnComplete: 1000,
+      removeOnFail: false, // failed jobs stay as the dead-letter list
+    });
+  }
+
+  work<N extends JobName>(name: N, handler: JobHandler<N>): void {
+    const worker = new Worker(
+      name,
+      async (job: Job) => handler(job.data as JobMap[N], job.attemptsMade + 1),
+      { connection: this.connectionOptions(), prefix: this.prefix, concurrency: 8 },
+    );
+    worker.on('error', (err) => this.onError(err, `worker ${name}`));
+    worker.on('failed', (job, err) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) this.onError(err, `job ${name} ${job.id} dead-lettered`);
+    });
+    this.workers.push(worker);
+  }
+
+  /** Waiting, active, delayed and failed job counts per queue (metrics, dashboard). */
+  async queueCounts(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [name, q] of this.queues) out[name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    return out;
+  }
+
+  healthy(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready';
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.handlers.clear();
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+
+  private queue(name: JobName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connectionOptions(), prefix: this.prefix });
+      q.on('error', (err) => this.onError(err, `queue ${name}`));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private connectionOptions() {
+    const u = new URL(this.opts.url);
+    return {
+      host: u.hostname,
+      port: Number(u.port || 6379),
+      ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+      ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+      ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+      ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+      maxRetriesPerRequest: null,
+      retryStrategy: (times: number) => Math.min(times * 100, this.opts.maxReconnectDelayMs ?? 2000),
+    };
+  }
+
+  private onRemote(raw: string): void {
+    let msg: { n: string; t: number; e: BusEvent };
+    try {
+      msg = JSON.parse(raw);
+    } catch (err) {
+      return this.onError(err, 'malformed bus message');
+    }
+    if (msg.n === this.nodeId) return; // delivered locally already
+    this.stats.received++;
+    this.stats.lastLagMs = Date.now() - msg.t;
+    this.dispatch(msg.e);
+  }
+
+  private dispatch(event: BusEvent): void {
+    for (const h of this.handlers) {
+      try {
+        h(event);
+      } catch (err) {
+        this.onError(err, `bus handler for ${event.type}`);
+      }
+    }
+  }
+}
