@@ -3,7 +3,7 @@
  * PostgreSQL servers a test may stop and start.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,8 +131,10 @@ export async function throwawayPostgres(): Promise<ThrowawayServer | null> {
     async stop() {
       if (!child) return;
       const exited = new Promise((r) => child!.once('exit', r));
-      // runuser forwards the signal; SIGINT is PostgreSQL's "fast shutdown" (drops clients).
-      child.kill('SIGINT');
+      // Signal the postmaster itself (runuser does not forward signals); SIGINT is PostgreSQL's
+      // "fast shutdown", which drops clients like a crash of the server would.
+      const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGINT');
       await exited;
       await until(() => !ready(), 10_000, 'postgres to stop');
       child = null;

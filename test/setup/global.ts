@@ -6,7 +6,7 @@
  * nothing, and the integration tests fall back to PGlite and the in-process bus, saying so loudly.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,15 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  // runuser does not forward signals: stop throwaway PostgreSQL clusters through their postmaster.
+  for (const d of tempDirs) {
+    try {
+      const pid = Number(readFileSync(join(d, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid) process.kill(pid, 'SIGINT');
+    } catch {
+      /* not running */
+    }
+  }
   for (const c of children) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 300));
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
