@@ -11,6 +11,10 @@ import { MemoryBus } from './bus/memory-bus';
 import { RedisBus } from './bus/redis-bus';
 import { Metrics } from './ops/metrics';
 import { pendingPositions } from './desk/queue';
+import { systemClock, type Clock } from './desk/clock';
+import { Desk } from './desk/desk';
+import { deskRoutes } from './desk/routes';
+import type { UserDirectory as Users } from './identity/users';
 import { ChatEvents } from './chat/chat-events';
 import { ChatFactsCache, ChatService } from './chat/chat-service';
 import { Gateway } from './chat/gateway';
@@ -44,12 +48,14 @@ export interface LotusDesk {
   gateway: Gateway;
   readiness: ReadinessProbe[];
   metrics: Metrics;
+  desk: Desk;
   /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
   close(): Promise<void>;
 }
 
 /** Builds the application (not yet listening). */
-export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promise<LotusDesk> {
+export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock } = {}): Promise<LotusDesk> {
+  const clock = opts.clock ?? systemClock;
   const app = Fastify({
     logger: { level: config.logLevel },
     genReqId: () => crypto.randomUUID(),
@@ -77,7 +83,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
   const users = new UserDirectory(db);
   const events = new ChatEvents(bus);
   const facts = new ChatFactsCache();
-  const chats = new ChatService(db, events, users, facts);
+  const chats = new ChatService(db, events, users, facts, clock);
   const store = new MessageStore(db, {
     windowMs: config.groupCommitMs,
     maxInFlight: 1,
@@ -96,13 +102,22 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
     if (e.type === 'chat.updated') facts.set(e.chat.id, { memberId: e.chat.memberId, assigneeId: e.chat.assigneeId, status: e.chat.status });
   });
 
+  let closed = false;
   const gateway = new Gateway({
     bus, tokens, users, chats, events, pipeline, history, reads,
     rate: { perSec: config.rateLimit.framesPerSec, burst: config.rateLimit.burst },
     heartbeatMs: config.heartbeatMs,
     log: app.log,
     metrics: metrics.gatewayHooks(),
+    onPresence: (user, connections) => {
+      if (closed) return; // shutting down: the sweep on a live node will see them gone
+      const work = connections > 0 ? desk.presence.connected(user) : desk.presence.disconnected(user);
+      work.catch((err) => app.log.warn({ err }, 'presence update failed'));
+    },
   });
+  const roles = new Set(config.services);
+  const desk = new Desk({ db, bus, chats, pipeline, clock, log: app.log }, { ...config.desk, runTimers: roles.has('cron') && !opts.clock });
+  desk.start();
   if (bus instanceof RedisBus) bus.onReconnect(() => void gateway.resync());
 
   await app.register(swagger, {
@@ -131,24 +146,22 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
   });
   // Process roles: `web` serves the HTTP API, `ws` the WebSocket gateway; health, readiness and
   // metrics are always there so every role can be probed.
-  const roles = new Set(config.services);
   if (roles.has('web')) {
+    await app.register(deskRoutes, { desk, db, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(chatRoutes, { chats, history, pipeline, authenticate });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }
   if (roles.has('ws')) await app.register(async (scoped) => gateway.register(scoped));
 
-  if (config.devLogin) {
-    for (const u of DEMO_USERS) await users.fromClaims(u);
-  }
+  if (config.devLogin) await seedDemo(users, desk, clock);
 
-  let closed = false;
   return {
-    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics,
+    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk,
     async close() {
       if (closed) return;
       closed = true;
+      desk.stop();
       await gateway.drain();
       await store.drain();
       await app.close();
@@ -156,4 +169,19 @@ export async function buildApp(config: Config, opts: { bus?: Bus } = {}): Promis
       await database.close();
     },
   };
+}
+
+/** Demo users, and shifts for the demo agents and master covering this week, so the demo desk is staffed. */
+async function seedDemo(users: Users, desk: Desk, clock: Clock): Promise<void> {
+  const now = clock.now();
+  for (const u of DEMO_USERS) {
+    const user = await users.fromClaims(u);
+    if (user.role !== 'agent' && user.role !== 'master') continue;
+    const existing = await desk.schedule.list(now, new Date(now.getTime() + 1000), user.id);
+    if (existing.length) continue;
+    for (let day = 0; day < 7; day++) {
+      const start = new Date(now.getTime() + day * 86400_000 - 3600_000);
+      await desk.schedule.add(user.id, start, new Date(start.getTime() + 24 * 3600_000 - 60_000)).catch(() => {});
+    }
+  }
 }

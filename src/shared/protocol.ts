@@ -60,6 +60,11 @@ export interface ChatDto {
   urgency?: number;
   waitEstimateSeconds?: number | null;
   note?: string | null;
+  memberTier?: string;
+  /** Set when the member was in distress (top urgency). */
+  distress?: boolean;
+  /** Nobody was on duty when the chat was opened: the member may leave a message. */
+  offDuty?: boolean;
 }
 
 export interface MessageDto {

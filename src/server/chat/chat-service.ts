@@ -4,12 +4,15 @@
  */
 import type { ChatDto, ChatStatus } from '../../shared/protocol';
 import type { Db } from '../db/database';
-import { pendingPositions, queuePositionOf } from '../desk/queue';
+import { systemClock, type Clock } from '../desk/clock';
+import { urgencyAt } from '../desk/priority';
+import { pendingPositions, WaitEstimator } from '../desk/queue';
 import { AppError } from '../http/errors';
 import type { User, UserDirectory } from '../identity/users';
 import { assertVisible, canSee, isParticipant, oversees, serves } from './access';
 import type { ChatEvents } from './chat-events';
-import { writeBatch, type AppendItem, type ChatFacts } from './message-store';
+import { writeBatch, type AppendItem, type AppendResult, type ChatFacts } from './message-store';
+
 import { presentChat, type ChatRow } from './presenters';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,13 +34,26 @@ export class ChatFactsCache {
   }
 }
 
+export type ChatChange = 'created' | 'accepted' | 'transferred' | 'requeued' | 'closed';
+
 export class ChatService {
+  private readonly listeners: Array<(chat: ChatDto, change: ChatChange) => void> = [];
+  readonly waits: WaitEstimator;
+
   constructor(
     private readonly db: Db,
     private readonly events: ChatEvents,
     private readonly users: UserDirectory,
     readonly facts: ChatFactsCache,
-  ) {}
+    readonly clock: Clock = systemClock,
+  ) {
+    this.waits = new WaitEstimator(db, clock);
+  }
+
+  /** Tells `listener` about every chat change made on this node (after commit). */
+  onChange(listener: (chat: ChatDto, change: ChatChange) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** Loads a chat row with member and assignee names, or null. */
   async row(chatId: string): Promise<ChatRow | null> {
@@ -59,10 +75,15 @@ export class ChatService {
     return facts;
   }
 
-  /** Presents a chat for a viewer, adding the queue position while pending. */
-  async present(row: ChatRow): Promise<ChatDto> {
+  /** Presents a chat, adding urgency, queue position and wait estimate while pending. */
+  async present(row: ChatRow, positions?: Map<string, number>): Promise<ChatDto> {
     if (row.status !== 'pending') return presentChat(row);
-    return presentChat(row, { queuePosition: await queuePositionOf(this.db, row.id) });
+    const now = this.clock.now();
+    const position = (positions ?? (await pendingPositions(this.db, now))).get(row.id);
+    return presentChat(row, {
+      urgency: urgencyAt(row.base_urgency ?? 0, new Date(row.created_at), now, Boolean(row.distress)),
+      ...(position !== undefined ? { queuePosition: position, waitEstimateSeconds: await this.waits.estimate(position) } : {}),
+    });
   }
 
   /** A member opens a chat, or gets back the live one they already have. */
@@ -79,6 +100,7 @@ export class ChatService {
       const row = (await this.row(inserted.id))!;
       const chat = await this.present(row);
       this.events.chat(chat, { queueChanged: true });
+      this.notify(chat, 'created');
       return { chat, created: true };
     } catch (err) {
       // Two devices of one member racing: the unique index lets one win; the other gets that chat.
@@ -96,8 +118,10 @@ export class ChatService {
     else if (serves(user)) q = q.where((eb) => eb.or([eb('c.status', '=', 'pending'), eb('c.customer_service_id', '=', user.id)]));
     else if (!oversees(user)) return [];
     const rows = (await q.orderBy('c.created_at', status === 'pending' ? 'asc' : 'desc').limit(limit).execute()) as ChatRow[];
-    const positions = rows.some((r) => r.status === 'pending') ? await pendingPositions(this.db) : new Map<string, number>();
-    return rows.map((r) => presentChat(r, r.status === 'pending' ? { queuePosition: positions.get(r.id) } : {}));
+    const positions = rows.some((r) => r.status === 'pending') ? await pendingPositions(this.db, this.clock.now()) : new Map<string, number>();
+    const chats = await Promise.all(rows.map((r) => this.present(r, positions)));
+    // The queue is served by urgency, so list it that way.
+    return status === 'pending' ? chats.sort((a, b) => (a.queuePosition ?? 1e9) - (b.queuePosition ?? 1e9)) : chats;
   }
 
   /** One chat, if the user may see it. */
@@ -115,14 +139,22 @@ export class ChatService {
       throw new AppError('forbidden');
     }
     const outcome = await this.db.transaction().execute(async (trx) => {
-      const updated = await trx
+      // Lock order everywhere: the chat, then the agent (the auto-assigner does the same).
+      const chat = await trx.selectFrom('chats').select(['status']).where('id', '=', chatId).forUpdate().executeTakeFirst();
+      if (chat?.status !== 'pending') return null;
+      const agent = await trx.selectFrom('users').select(['max_concurrent']).where('id', '=', user.id).forUpdate().executeTakeFirstOrThrow();
+      const load = await trx
+        .selectFrom('chats')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('customer_service_id', '=', user.id)
+        .where('status', '=', 'open')
+        .executeTakeFirstOrThrow();
+      if (Number(load.n) >= agent.max_concurrent) throw new AppError('conflict', { reason: 'at_capacity', capacity: agent.max_concurrent });
+      await trx
         .updateTable('chats')
-        .set({ status: 'open', customer_service_id: user.id, assigned_at: new Date(), updated_at: new Date() })
+        .set({ status: 'open', customer_service_id: user.id, assigned_at: this.clock.now(), updated_at: new Date() })
         .where('id', '=', chatId)
-        .where('status', '=', 'pending')
-        .returning('id')
-        .executeTakeFirst();
-      if (!updated) return null;
+        .execute();
       const [note] = await writeBatch(trx, [systemItem(chatId, `${user.name} 已接聽，為您服務。`)]);
       return note;
     });
@@ -133,7 +165,7 @@ export class ChatService {
       // The contract: 409 even though the caller can no longer see the chat.
       throw new AppError('conflict');
     }
-    return this.afterChange(chatId, outcome, { previousAssigneeId: null, queueChanged: true });
+    return this.afterChange(chatId, outcome, { previousAssigneeId: null, queueChanged: true }, 'accepted');
   }
 
   /** Hands a chat to another agent or master, or back to the queue, with a note the receiver sees. */
@@ -156,7 +188,7 @@ export class ChatService {
         .updateTable('chats')
         .set(
           target
-            ? { status: 'open', customer_service_id: target.id, assigned_at: new Date(), updated_at: new Date() }
+            ? { status: 'open', customer_service_id: target.id, assigned_at: this.clock.now(), updated_at: new Date() }
             : { status: 'pending', customer_service_id: null, assigned_at: null, updated_at: new Date() },
         )
         .where('id', '=', chatId)
@@ -164,7 +196,7 @@ export class ChatService {
       const [n] = await writeBatch(trx, [systemItem(chatId, text)]);
       return n;
     });
-    return this.afterChange(chatId, outcome, { previousAssigneeId: before.customer_service_id, queueChanged: true }, note);
+    return this.afterChange(chatId, outcome, { previousAssigneeId: before.customer_service_id, queueChanged: true }, target ? 'transferred' : 'requeued', note);
   }
 
   /** Closes a chat (participants and overseers); closing a closed chat returns it unchanged. */
@@ -175,13 +207,40 @@ export class ChatService {
     return this.closeAsSystem(chatId, reason ?? `對話已由 ${user.name} 結束。`);
   }
 
+  /** Sends a chat back to the queue on behalf of the system (its agent dropped). */
+  async requeueAsSystem(chatId: string, text: string): Promise<ChatDto | null> {
+    const before = await this.row(chatId);
+    if (!before || before.status !== 'open') return null;
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('chats')
+        .set({ status: 'pending', customer_service_id: null, assigned_at: null, updated_at: new Date() })
+        .where('id', '=', chatId)
+        .where('status', '=', 'open')
+        .where('customer_service_id', '=', before.customer_service_id)
+        .returning('id')
+        .executeTakeFirst();
+      if (!updated) return null;
+      const [n] = await writeBatch(trx, [systemItem(chatId, text)]);
+      return n;
+    });
+    if (!outcome) return null;
+    return this.afterChange(chatId, outcome, { previousAssigneeId: before.customer_service_id, queueChanged: true }, 'requeued');
+  }
+
+  /** Sends the current state of a chat to everyone concerned (after the desk changed its queue data). */
+  async republish(chatId: string): Promise<void> {
+    const row = await this.row(chatId);
+    if (row) this.events.chat(await this.present(row), { queueChanged: row.status === 'pending' });
+  }
+
   /** Closes a chat on behalf of the system (inactivity, drains); no permission check. */
   async closeAsSystem(chatId: string, text: string): Promise<ChatDto> {
     const before = (await this.row(chatId))!;
     const outcome = await this.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('chats')
-        .set({ status: 'closed', closed_at: new Date(), updated_at: new Date() })
+        .set({ status: 'closed', closed_at: this.clock.now(), updated_at: new Date() })
         .where('id', '=', chatId)
         .where('status', '<>', 'closed')
         .returning('id')
@@ -191,7 +250,7 @@ export class ChatService {
       return n;
     });
     if (!outcome) return this.present((await this.row(chatId))!);
-    return this.afterChange(chatId, outcome, { previousAssigneeId: null, queueChanged: before.status === 'pending' });
+    return this.afterChange(chatId, outcome, { previousAssigneeId: null, queueChanged: before.status === 'pending' }, 'closed');
   }
 
   /** Publishes the system note and the new chat state, then tells the queue it moved. */
@@ -199,6 +258,7 @@ export class ChatService {
     chatId: string,
     outcome: Awaited<ReturnType<typeof writeBatch>>[number],
     opts: { previousAssigneeId: string | null; queueChanged: boolean },
+    change: ChatChange,
     note?: string | null,
   ): Promise<ChatDto> {
     const row = (await this.row(chatId))!;
@@ -207,15 +267,31 @@ export class ChatService {
     if (outcome.ok) this.events.message(outcome.result.message, factsOf(row));
     this.events.chat(withNote, opts);
     if (opts.queueChanged) void this.announceQueuePositions().catch(() => {});
+    this.notify(withNote, change);
     return withNote;
   }
 
-  /** Sends every waiting member their new queue position. */
+  /** Publishes a chat that the desk changed in its own transaction (auto-assignment, re-queue). */
+  async publishChange(chatId: string, note: AppendResult | null, opts: { previousAssigneeId: string | null }, change: ChatChange): Promise<ChatDto> {
+    return this.afterChange(chatId, note ? { ok: true, result: note } : { ok: false, error: null }, { ...opts, queueChanged: true }, change);
+  }
+
+  private notify(chat: ChatDto, change: ChatChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(chat, change);
+      } catch {
+        /* a listener's failure must not undo a committed change */
+      }
+    }
+  }
+
+  /** Sends every waiting member their new queue position and wait estimate. */
   async announceQueuePositions(): Promise<void> {
-    const positions = await pendingPositions(this.db);
+    const positions = await pendingPositions(this.db, this.clock.now());
     if (positions.size === 0) return;
     const rows = (await this.baseQuery().where('c.id', 'in', [...positions.keys()]).execute()) as ChatRow[];
-    for (const row of rows) this.events.chatToMember(presentChat(row, { queuePosition: positions.get(row.id) }));
+    for (const row of rows) this.events.chatToMember(await this.present(row, positions));
   }
 
   /** The chat row if the user may see it; not_found otherwise. */
@@ -237,7 +313,8 @@ export class ChatService {
       .leftJoin('users as a', 'a.id', 'c.customer_service_id')
       .select([
         'c.id', 'c.member_id', 'c.customer_service_id', 'c.status', 'c.topic', 'c.last_seq', 'c.created_at', 'c.closed_at',
-        'm.name as member_name', 'a.name as assignee_name',
+        'm.name as member_name', 'a.name as assignee_name', 'm.tier as member_tier',
+        'c.queue', 'c.base_urgency', 'c.distress', 'c.off_duty',
       ]);
   }
 }

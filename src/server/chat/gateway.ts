@@ -11,7 +11,7 @@ import type { Bus } from '../bus/bus';
 import { AppError } from '../http/errors';
 import { errorMessage } from '../i18n/errors';
 import type { TokenService } from '../identity/tokens';
-import type { UserDirectory } from '../identity/users';
+import type { User, UserDirectory } from '../identity/users';
 import { assertVisible, canSee, isParticipant } from './access';
 import type { ChatEvents } from './chat-events';
 import type { ChatService } from './chat-service';
@@ -35,7 +35,7 @@ export interface GatewayDeps {
   heartbeatMs: number;
   log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void; debug(o: unknown, m?: string): void };
   /** Told when a user's first connection on this node opens or last one closes (presence). */
-  onPresence?: (user: { id: string; role: string }, connections: number) => void;
+  onPresence?: (user: User, connections: number) => void;
   /** Counters for metrics. */
   metrics?: { connections(delta: number): void; frame(type: string): void; ackLatency(ms: number): void };
 }

@@ -13,6 +13,11 @@ export interface ChatRow {
   closed_at: Date | null;
   member_name?: string | null;
   assignee_name?: string | null;
+  member_tier?: string | null;
+  queue?: string | null;
+  base_urgency?: number | null;
+  distress?: boolean | null;
+  off_duty?: boolean | null;
 }
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
@@ -30,6 +35,10 @@ export function presentChat(row: ChatRow, extra: Partial<ChatDto> = {}): ChatDto
     lastSeq: row.last_seq,
     ...(row.member_name != null ? { memberName: row.member_name } : {}),
     ...(row.member_name != null ? { assigneeName: row.assignee_name ?? null } : {}),
+    ...(row.member_tier != null ? { memberTier: row.member_tier } : {}),
+    ...(row.queue !== undefined ? { queue: row.queue } : {}),
+    ...(row.distress ? { distress: true } : {}),
+    ...(row.off_duty && row.status === 'pending' ? { offDuty: true } : {}),
     ...extra,
   };
 }

@@ -80,6 +80,21 @@ const envSchema = z.object({
       return n;
     }),
   LOTUSDESK_HEARTBEAT_MS: positiveInt('LOTUSDESK_HEARTBEAT_MS', 30_000),
+  LOTUSDESK_TIMEZONE: z
+    .string()
+    .optional()
+    .default('Asia/Taipei')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Taipei'),
+  LOTUSDESK_PRESENCE_GRACE_SECONDS: positiveInt('LOTUSDESK_PRESENCE_GRACE_SECONDS', 30),
+  LOTUSDESK_REQUEUE_GRACE_SECONDS: positiveInt('LOTUSDESK_REQUEUE_GRACE_SECONDS', 120),
+  LOTUSDESK_INACTIVITY_MINUTES: positiveInt('LOTUSDESK_INACTIVITY_MINUTES', 30),
 });
 
 export interface Config {
@@ -98,6 +113,7 @@ export interface Config {
   rateLimit: { framesPerSec: number; burst: number };
   groupCommitMs: number;
   heartbeatMs: number;
+  desk: { timezone: string; offlineGraceMs: number; requeueGraceMs: number; inactivityMs: number };
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -132,5 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { framesPerSec: e.LOTUSDESK_RATE_FRAMES_PER_SEC, burst: e.LOTUSDESK_RATE_FRAMES_BURST },
     groupCommitMs: e.LOTUSDESK_GROUP_COMMIT_MS,
     heartbeatMs: e.LOTUSDESK_HEARTBEAT_MS,
+    desk: {
+      timezone: e.LOTUSDESK_TIMEZONE,
+      offlineGraceMs: e.LOTUSDESK_PRESENCE_GRACE_SECONDS * 1000,
+      requeueGraceMs: e.LOTUSDESK_REQUEUE_GRACE_SECONDS * 1000,
+      inactivityMs: e.LOTUSDESK_INACTIVITY_MINUTES * 60_000,
+    },
   };
 }

@@ -22,6 +22,8 @@ export interface DatabaseHandle {
 
 // timestamptz as Date, int8 (counts) as numbers: counts never approach 2^53 here.
 pg.types.setTypeParser(20, (v) => Number(v));
+// Calendar days (holidays) stay 'YYYY-MM-DD' strings: a Date would shift them by time zone.
+pg.types.setTypeParser(1082, (v) => v);
 
 /** Opens the configured database and runs pending migrations. */
 export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string; poolSize?: number }): Promise<DatabaseHandle> {
@@ -37,7 +39,7 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
     const dir = join(opts.dataDir, 'db');
     mkdirSync(dir, { recursive: true });
     const { PGlite } = await import('@electric-sql/pglite');
-    const client = await PGlite.create(dir);
+    const client = await PGlite.create(dir, { parsers: { 1082: (v: string) => v, 20: (v: string) => Number(v) } });
     db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
     kind = 'pglite';
   }

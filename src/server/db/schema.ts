@@ -12,6 +12,13 @@ export interface UsersTable {
   tier: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+  max_concurrent: Generated<number>;
+  skills: Generated<string[]>;
+  languages: Generated<string[]>;
+  chosen_status: Generated<'online' | 'away' | 'offline'>;
+  presence: Generated<'online' | 'away' | 'offline'>;
+  last_seen_at: Date | null;
+  offline_since: Date | null;
 }
 
 export interface ChatsTable {
@@ -25,6 +32,13 @@ export interface ChatsTable {
   assigned_at: Date | null;
   closed_at: Date | null;
   updated_at: Timestamp;
+  queue: string | null;
+  base_urgency: Generated<number>;
+  distress: Generated<boolean>;
+  min_sentiment: number | null;
+  language: string | null;
+  first_response_at: Date | null;
+  off_duty: Generated<boolean>;
 }
 
 export interface MessagesTable {
@@ -71,7 +85,26 @@ export interface AttachmentsTable {
   created_at: Generated<Date>;
 }
 
+export interface DeskQueuesTable {
+  id: string;
+  name: string;
+  keywords: string[];
+  skill: string | null;
+  serving_role: 'agent' | 'master' | null;
+  assignment_mode: 'off' | 'least_busy' | 'round_robin';
+  last_assigned_user_id: string | null;
+  position: number;
+}
+
+export interface DeskHolidaysTable {
+  day: string;
+  name: string;
+  closed: boolean;
+}
+
 export interface Database {
+  desk_queues: DeskQueuesTable;
+  desk_holidays: DeskHolidaysTable;
   users: UsersTable;
   chats: ChatsTable;
   messages: MessagesTable;

@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as m001 from './001_core';
+import * as m002 from './002_desk';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
+  '002_desk': m002,
 };

@@ -1,0 +1,157 @@
+/**
+ * Automatic assignment (智能分配). Claims are atomic: the chat is taken with FOR UPDATE SKIP LOCKED
+ * and the agent row is locked (SKIP LOCKED too, so two assigners never wait on each other) before
+ * the load is counted, so no chat is assigned twice and no capacity is exceeded, on any number of
+ * nodes. The most urgent, then oldest, backlog goes first.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import type { ChatService } from '../chat/chat-service';
+import { writeBatch, type AppendResult } from '../chat/message-store';
+import { systemItem } from '../chat/chat-service';
+import type { Clock } from './clock';
+import { urgencySql } from './priority';
+import { onDutySql } from './schedule';
+
+interface Candidate {
+  id: string;
+  name: string;
+  load: number;
+  max_concurrent: number;
+}
+
+interface Claimed {
+  chatId: string;
+  agentId: string;
+  note: AppendResult | null;
+}
+
+export class AssignmentService {
+  constructor(
+    private readonly db: Db,
+    private readonly chats: ChatService,
+    private readonly clock: Clock,
+    private readonly timezone: string,
+  ) {}
+
+  /** Assigns as much of the backlog as the people on duty can take; returns how many chats. */
+  async assignBacklog(maxRounds = 500): Promise<number> {
+    let assigned = 0;
+    const skipped = new Set<string>(); // chats nobody can take right now
+    for (let round = 0; round < maxRounds; round++) {
+      const claimed = await this.withRetry(() => this.claimOne(skipped));
+      if (claimed === 'none') break;
+      if (claimed === 'skip') continue;
+      assigned++;
+      await this.chats.publishChange(claimed.chatId, claimed.note, { previousAssigneeId: null }, 'accepted');
+    }
+    return assigned;
+  }
+
+  /** One transaction: the most urgent pending chat that someone on duty can take. */
+  private async claimOne(skipped: Set<string>): Promise<Claimed | 'none' | 'skip'> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx
+        .selectFrom('chats as c')
+        .innerJoin('desk_queues as q', 'q.id', 'c.queue')
+        .select(['c.id', 'c.member_id', 'c.language', 'q.id as queue_id', 'q.skill', 'q.serving_role', 'q.assignment_mode', 'q.last_assigned_user_id'])
+        .where('c.status', '=', 'pending')
+        .where('q.assignment_mode', '<>', 'off');
+      if (skipped.size) q = q.where('c.id', 'not in', [...skipped]);
+      const chat = await q
+        .orderBy(urgencySql(now), 'desc')
+        .orderBy('c.created_at')
+        .limit(1)
+        .forUpdate('c')
+        .skipLocked()
+        .executeTakeFirst();
+      if (!chat) return 'none' as const;
+
+      const candidates = await this.candidates(trx, now, chat);
+      if (candidates.length === 0) {
+        skipped.add(chat.id);
+        return 'skip' as const;
+      }
+      const ordered = await this.preferenceOrder(trx, chat, candidates);
+      for (const agent of ordered) {
+        const locked = await trx.selectFrom('users').select(['id', 'max_concurrent']).where('id', '=', agent.id).forUpdate().skipLocked().executeTakeFirst();
+        if (!locked) continue; // another assigner is placing a chat with them right now
+        const load = await sql<{ n: number }>`SELECT count(*)::int AS n FROM chats WHERE customer_service_id = ${agent.id} AND status = 'open'`.execute(trx);
+        if (load.rows[0].n >= locked.max_concurrent) continue;
+        await trx
+          .updateTable('chats')
+          .set({ status: 'open', customer_service_id: agent.id, assigned_at: now, updated_at: new Date() })
+          .where('id', '=', chat.id)
+          .execute();
+        if (chat.assignment_mode === 'round_robin') {
+          await trx.updateTable('desk_queues').set({ last_assigned_user_id: agent.id }).where('id', '=', chat.queue_id).execute();
+        }
+        const [note] = await writeBatch(trx, [systemItem(chat.id, `${agent.name} 已接聽，為您服務。`)]);
+        return { chatId: chat.id, agentId: agent.id, note: note.ok ? note.result : null };
+      }
+      skipped.add(chat.id);
+      return 'skip' as const;
+    });
+  }
+
+  /** People online, on duty, under capacity, with the queue's role, skill and the chat's language. */
+  private async candidates(
+    trx: Db,
+    now: Date,
+    chat: { skill: string | null; serving_role: string | null; language: string | null },
+  ): Promise<Candidate[]> {
+    const role = chat.serving_role ?? 'agent';
+    const rows = await sql<Candidate>`
+      SELECT u.id, u.name, u.max_concurrent,
+        (SELECT count(*)::int FROM chats oc WHERE oc.customer_service_id = u.id AND oc.status = 'open') AS load
+      FROM users u
+      WHERE u.role = ${role}
+        AND u.presence = 'online'
+        AND ${onDutySql(now, this.timezone)}
+        AND (${chat.skill}::text IS NULL OR ${chat.skill}::text = ANY(u.skills))
+        AND (${chat.language}::text IS NULL OR ${chat.language}::text = ANY(u.languages))
+      ORDER BY u.id`.execute(trx);
+    return rows.rows.filter((r) => r.load < r.max_concurrent);
+  }
+
+  /** The member's last agent first (if eligible), then by the queue's mode. */
+  private async preferenceOrder(
+    trx: Db,
+    chat: { id: string; member_id: string; assignment_mode: string; last_assigned_user_id: string | null },
+    candidates: Candidate[],
+  ): Promise<Candidate[]> {
+    let ordered: Candidate[];
+    if (chat.assignment_mode === 'round_robin') {
+      const i = chat.last_assigned_user_id ? candidates.findIndex((c) => c.id > chat.last_assigned_user_id!) : 0;
+      const start = i < 0 ? 0 : i;
+      ordered = [...candidates.slice(start), ...candidates.slice(0, start)];
+    } else {
+      ordered = [...candidates].sort((a, b) => a.load / a.max_concurrent - b.load / b.max_concurrent || a.load - b.load || a.id.localeCompare(b.id));
+    }
+    const last = await trx
+      .selectFrom('chats')
+      .select('customer_service_id')
+      .where('member_id', '=', chat.member_id)
+      .where('id', '<>', chat.id)
+      .where('customer_service_id', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const previous = last?.customer_service_id ? ordered.find((c) => c.id === last.customer_service_id) : undefined;
+    return previous ? [previous, ...ordered.filter((c) => c !== previous)] : ordered;
+  }
+
+  /** Retries a transaction that lost a deadlock or serialization race. */
+  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
+        await new Promise((r) => setTimeout(r, 5 * attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The service desk, composed: queue routing and urgency when chats open and members write,
+ * presence, shifts, automatic assignment, re-queue of dropped agents, inactivity close,
+ * first-response stamps and the live dashboard for supervisors.
+ */
+import { sql } from 'kysely';
+import type { Bus } from '../bus/bus';
+import type { ChatService } from '../chat/chat-service';
+import type { MessagePipeline } from '../chat/pipeline';
+import type { Db } from '../db/database';
+import { AssignmentService } from './assignment';
+import type { Clock } from './clock';
+import { PresenceService, type PresenceChange } from './presence';
+import { baseUrgency, urgencyWordsIn } from './priority';
+import { routeToQueue } from './routing';
+import { onDutySql, ScheduleService } from './schedule';
+import { DeskStats } from './stats';
+
+export interface DeskOptions {
+  timezone: string;
+  offlineGraceMs: number;
+  requeueGraceMs: number;
+  inactivityMs: number;
+  /** Run periodic sweeps in this process (the cron role). */
+  runTimers: boolean;
+}
+
+export interface DeskDeps {
+  db: Db;
+  bus: Bus;
+  chats: ChatService;
+  pipeline: MessagePipeline;
+  clock: Clock;
+  log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
+}
+
+const INACTIVE_CLOSE = '因長時間沒有新訊息，對話已自動結束。如需協助，歡迎隨時再次開啟對話。';
+
+export class Desk {
+  readonly schedule: ScheduleService;
+  readonly presence: PresenceService;
+  readonly assignment: AssignmentService;
+  readonly stats: DeskStats;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+  private dashboardTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: DeskDeps,
+    private readonly opts: DeskOptions,
+  ) {
+    const { db, clock } = deps;
+    this.schedule = new ScheduleService(db, opts.timezone);
+    this.presence = new PresenceService(db, this.schedule, clock, { offlineGraceMs: opts.offlineGraceMs, requeueGraceMs: opts.requeueGraceMs }, (c) => this.onPresence(c));
+    this.assignment = new AssignmentService(db, deps.chats, clock, opts.timezone);
+    this.stats = new DeskStats(db, clock, opts.timezone, this.presence);
+  }
+
+  /** Hooks the desk into chat changes, the message pipeline, the bus and (cron role) timers. */
+  start(): void {
+    const { chats, pipeline, bus } = this.deps;
+    chats.onChange((chat, change) => {
+      if (change === 'created') {
+        void this.onChatCreated(chat.id, chat.topic)
+          .catch((err) => this.stopped || this.deps.log.error({ err }, 'routing failed'))
+          .then(() => this.requestAssignment(change));
+      }
+      if (change === 'requeued' || change === 'closed') void this.requestAssignment(change);
+      this.dashboardChanged();
+    });
+    pipeline.addReaction({ name: 'desk.activity', afterStored: (m) => this.onMessage(m.chatId, m.senderRole, m.text) });
+    bus.work('chat.assign', async () => {
+      await this.assignment.assignBacklog();
+    });
+    bus.work('chat.inactivity', async () => {
+      await this.closeInactive();
+    });
+    if (this.opts.runTimers) {
+      const every = (ms: number, fn: () => Promise<unknown>) => {
+        const t = setInterval(() => void fn().catch((err) => this.deps.log.warn({ err }, 'desk timer failed')), ms);
+        t.unref?.();
+        this.timers.push(t);
+      };
+      every(5_000, () => this.sweepPresence());
+      every(60_000, () => this.requestAssignment('shift tick'));
+      every(60_000, () => this.deps.bus.enqueue('chat.inactivity', {}));
+      every(10_000, () => this.publishDashboard());
+    }
+    // Every node refreshes the presence of its own connections.
+    const beat = setInterval(() => void this.presence.heartbeat().catch(() => {}), Math.min(15_000, Math.max(1000, this.opts.offlineGraceMs / 3)));
+    beat.unref?.();
+    this.timers.push(beat);
+  }
+
+  /** Stops timers. */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    if (this.dashboardTimer) clearTimeout(this.dashboardTimer);
+  }
+
+  /** Queues an assignment pass (runs on a worker). */
+  async requestAssignment(reason: string): Promise<void> {
+    await this.deps.bus.enqueue('chat.assign', { reason }).catch((err) => this.deps.log.warn({ err }, 'could not queue assignment'));
+  }
+
+  /** Presence sweep: offline after the grace period, then re-queue what they held. */
+  async sweepPresence(): Promise<void> {
+    const { requeue } = await this.presence.sweep();
+    for (const userId of requeue) await this.requeueChatsOf(userId);
+  }
+
+  /** Sends every open chat of an agent who dropped back to the queue, with a note. */
+  async requeueChatsOf(userId: string): Promise<number> {
+    const open = await this.deps.db.selectFrom('chats').select('id').where('customer_service_id', '=', userId).where('status', '=', 'open').execute();
+    for (const c of open) {
+      await this.deps.chats.requeueAsSystem(c.id, '服務人員已離線，已為您重新排隊，請稍候。').catch((err) => this.deps.log.warn({ err, chatId: c.id }, 're-queue failed'));
+    }
+    return open.length;
+  }
+
+  /** Closes chats with no message for the configured time, with a system message. */
+  async closeInactive(): Promise<number> {
+    const cut = new Date(this.deps.clock.now().getTime() - this.opts.inactivityMs);
+    const stale = await this.deps.db.selectFrom('chats').select('id').where('status', '=', 'open').where('updated_at', '<', cut).limit(500).execute();
+    for (const c of stale) await this.deps.chats.closeAsSystem(c.id, INACTIVE_CLOSE);
+    return stale.length;
+  }
+
+  /** Sentiment seam: the analysis worker reports a message's score; low moods raise urgency. */
+  async recordSentiment(chatId: string, score: number): Promise<void> {
+    await this.deps.db
+      .updateTable('chats')
+      .set({ min_sentiment: sql`LEAST(COALESCE(min_sentiment, ${score}), ${score})` })
+      .where('id', '=', chatId)
+      .execute();
+    await this.recomputeUrgency(chatId);
+  }
+
+  /** Distress seam: the chat goes to the top of the queue. */
+  async markDistress(chatId: string): Promise<void> {
+    await this.deps.db.updateTable('chats').set({ distress: true, base_urgency: 1 }).where('id', '=', chatId).execute();
+    await this.deps.chats.announceQueuePositions();
+    this.dashboardChanged();
+  }
+
+  /** Recomputes the stored urgency of a chat from its inputs. */
+  async recomputeUrgency(chatId: string, extraText = ''): Promise<void> {
+    const row = await this.deps.db
+      .selectFrom('chats as c')
+      .innerJoin('users as m', 'm.id', 'c.member_id')
+      .select(['c.topic', 'c.min_sentiment', 'c.distress', 'c.status', 'm.tier'])
+      .where('c.id', '=', chatId)
+      .executeTakeFirst();
+    if (!row) return;
+    const texts = await this.deps.db
+      .selectFrom('messages')
+      .select('content')
+      .where('chat_id', '=', chatId)
+      .where('sender_role', '=', 'member')
+      .orderBy('seq', 'desc')
+      .limit(20)
+      .execute();
+    const words = [...new Set(urgencyWordsIn([row.topic ?? '', extraText, ...texts.map((t) => t.content)].join('\n')))];
+    const base = baseUrgency({ tier: row.tier, minSentiment: row.min_sentiment, words, distress: row.distress });
+    await this.deps.db.updateTable('chats').set({ base_urgency: base }).where('id', '=', chatId).execute();
+    if (row.status === 'pending') await this.deps.chats.announceQueuePositions();
+  }
+
+  /** Publishes the dashboard snapshot to supervisors and admins now. */
+  async publishDashboard(): Promise<void> {
+    const snapshot = await this.stats.snapshot();
+    this.deps.bus.publish({ type: 'desk.signal', audience: { userIds: [], roles: ['supervisor', 'admin'] }, frame: JSON.stringify({ type: 'desk', snapshot }) });
+  }
+
+  private async onChatCreated(chatId: string, topic: string | null): Promise<void> {
+    const queues = await this.deps.db.selectFrom('desk_queues').select(['id', 'keywords', 'position', 'serving_role']).execute();
+    const queue = routeToQueue(queues, topic ?? '');
+    await this.deps.db.updateTable('chats').set({ queue }).where('id', '=', chatId).execute();
+    await this.recomputeUrgency(chatId);
+    const servingRole = queues.find((q) => q.id === queue)?.serving_role ?? 'agent';
+    const onDuty = await this.anyoneOnDuty(servingRole);
+    // Nobody on duty: the chat frame says so (offDuty), and the member's messages wait in the
+    // queue for the first person on shift, whom the assignment pass gives them to.
+    if (!onDuty) await this.deps.db.updateTable('chats').set({ off_duty: true }).where('id', '=', chatId).execute();
+    await this.deps.chats.republish(chatId);
+  }
+
+  private async onMessage(chatId: string, senderRole: string, text: string): Promise<void> {
+    if (senderRole === 'member') {
+      const chat = await this.deps.db.selectFrom('chats').select(['status', 'queue', 'last_seq']).where('id', '=', chatId).executeTakeFirst();
+      if (chat?.status !== 'pending') return;
+      // The first words often say more than the topic: re-route a general chat once.
+      if (chat.queue === 'general') {
+        const queues = await this.deps.db.selectFrom('desk_queues').select(['id', 'keywords', 'position']).execute();
+        const queue = routeToQueue(queues, text);
+        if (queue !== 'general') await this.deps.db.updateTable('chats').set({ queue }).where('id', '=', chatId).execute();
+      }
+      if (urgencyWordsIn(text).length) await this.recomputeUrgency(chatId, text);
+    } else if (senderRole === 'agent' || senderRole === 'master') {
+      await this.deps.db
+        .updateTable('chats')
+        .set({ first_response_at: this.deps.clock.now() })
+        .where('id', '=', chatId)
+        .where('first_response_at', 'is', null)
+        .execute();
+    }
+  }
+
+  private async anyoneOnDuty(role: string): Promise<boolean> {
+    const now = this.deps.clock.now();
+    const r = await this.deps.db
+      .selectFrom('users as u')
+      .select('u.id')
+      .where('u.role', '=', role)
+      .where('u.presence', '=', 'online')
+      .where(onDutySql(now, this.opts.timezone))
+      .limit(1)
+      .executeTakeFirst();
+    return Boolean(r);
+  }
+
+  private onPresence(change: PresenceChange): void {
+    this.deps.chats.waits.invalidate();
+    this.deps.bus.publish({
+      type: 'desk.signal',
+      audience: { userIds: [change.userId], roles: ['supervisor', 'admin'] },
+      frame: JSON.stringify({ type: 'presence', userId: change.userId, name: change.name, role: change.role, status: change.status }),
+    });
+    if (change.status === 'online') void this.requestAssignment('presence');
+    this.dashboardChanged();
+  }
+
+  /** Debounced dashboard push after a change (at most one per second). */
+  private dashboardChanged(): void {
+    if (this.dashboardTimer) return;
+    this.dashboardTimer = setTimeout(() => {
+      this.dashboardTimer = null;
+      void this.publishDashboard().catch(() => {});
+    }, 1000);
+    this.dashboardTimer.unref?.();
+  }
+}

@@ -1,0 +1,169 @@
+/** HTTP routes of the service desk: presence, queues, shifts, holidays, agents, statistics, dashboard. */
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { Db } from '../db/database';
+import { callerOf } from '../http/auth';
+import { AppError } from '../http/errors';
+import { bearer } from '../http/schemas';
+import type { User } from '../identity/users';
+import { oversees, serves } from '../chat/access';
+import type { Desk } from './desk';
+import { statsToCsv } from './stats';
+
+const tags = ['desk'];
+
+function requireOverseer(user: User): void {
+  if (!oversees(user)) throw new AppError('forbidden');
+}
+function requireStaff(user: User): void {
+  if (!oversees(user) && !serves(user)) throw new AppError('forbidden');
+}
+function parseDate(v: string | undefined, field: string, fallback: Date): Date {
+  if (v === undefined) return fallback;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new AppError('invalid', { field, reason: 'an ISO-8601 time' });
+  return d;
+}
+
+/** Registers the desk routes. */
+export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: Db; authenticate: preHandlerHookHandler }) {
+  const { desk, db, authenticate } = deps;
+
+  app.post<{ Body: { status: 'online' | 'away' | 'offline' } }>('/api/presence', {
+    preHandler: authenticate,
+    schema: { tags, security: bearer, summary: 'Set my presence (agents and masters)', body: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['online', 'away', 'offline'] } } } },
+  }, async (request) => ({ status: await desk.presence.choose(callerOf(request), request.body.status) }));
+
+  app.get('/api/presence', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Everyone who serves, with presence and load' } }, async (request) => {
+    requireStaff(callerOf(request));
+    return { agents: await desk.presence.roster() };
+  });
+
+  app.get('/api/queues', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Queues and their assignment modes' } }, async (request) => {
+    requireStaff(callerOf(request));
+    const rows = await db.selectFrom('desk_queues').select(['id', 'name', 'keywords', 'skill', 'serving_role', 'assignment_mode']).orderBy('position').execute();
+    return { queues: rows.map((q) => ({ id: q.id, name: q.name, keywords: q.keywords, skill: q.skill, servingRole: q.serving_role, assignmentMode: q.assignment_mode })) };
+  });
+
+  app.patch<{ Params: { id: string }; Body: { assignmentMode?: 'off' | 'least_busy' | 'round_robin'; keywords?: string[]; skill?: string | null } }>('/api/queues/:id', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'Change a queue (supervisors)',
+      body: { type: 'object', properties: { assignmentMode: { type: 'string', enum: ['off', 'least_busy', 'round_robin'] }, keywords: { type: 'array', items: { type: 'string', minLength: 1 } }, skill: { type: ['string', 'null'] } } },
+    },
+  }, async (request) => {
+    requireOverseer(callerOf(request));
+    const { assignmentMode, keywords, skill } = request.body;
+    const r = await db
+      .updateTable('desk_queues')
+      .set({ ...(assignmentMode ? { assignment_mode: assignmentMode } : {}), ...(keywords ? { keywords } : {}), ...(skill !== undefined ? { skill } : {}) })
+      .where('id', '=', request.params.id)
+      .executeTakeFirst();
+    if (!r.numUpdatedRows) throw new AppError('not_found');
+    if (assignmentMode && assignmentMode !== 'off') void desk.requestAssignment('queue mode');
+    return { ok: true };
+  });
+
+  app.patch<{ Params: { id: string }; Body: { maxConcurrent?: number; skills?: string[]; languages?: string[]; tier?: string } }>('/api/users/:id', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'Capacity, skills and languages of an agent; tier of a member (supervisors)',
+      body: {
+        type: 'object',
+        properties: {
+          maxConcurrent: { type: 'integer', minimum: 0, maximum: 100 },
+          skills: { type: 'array', items: { type: 'string' } },
+          languages: { type: 'array', items: { type: 'string' } },
+          tier: { type: 'string', enum: ['regular', 'silver', 'gold', 'vip'] },
+        },
+      },
+    },
+  }, async (request) => {
+    requireOverseer(callerOf(request));
+    const b = request.body;
+    const r = await db
+      .updateTable('users')
+      .set({
+        ...(b.maxConcurrent !== undefined ? { max_concurrent: b.maxConcurrent } : {}),
+        ...(b.skills ? { skills: b.skills } : {}),
+        ...(b.languages ? { languages: b.languages } : {}),
+        ...(b.tier ? { tier: b.tier } : {}),
+      })
+      .where('id', '=', request.params.id)
+      .executeTakeFirst();
+    if (!r.numUpdatedRows) throw new AppError('not_found');
+    void desk.requestAssignment('capacity');
+    return { ok: true };
+  });
+
+  app.get<{ Querystring: { from?: string; to?: string; userId?: string } }>('/api/schedules', {
+    preHandler: authenticate,
+    schema: { tags, security: bearer, summary: 'Shifts overlapping a period (default: this week)', querystring: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, userId: { type: 'string' } } } },
+  }, async (request) => {
+    const user = callerOf(request);
+    requireStaff(user);
+    const from = parseDate(request.query.from, 'from', new Date(Date.now() - 7 * 86400_000));
+    const to = parseDate(request.query.to, 'to', new Date(from.getTime() + 14 * 86400_000));
+    // Agents see their own shifts; supervisors everyone's.
+    const userId = oversees(user) ? request.query.userId : user.id;
+    return { shifts: await desk.schedule.list(from, to, userId) };
+  });
+
+  app.post<{ Body: { userId: string; shiftStart: string; shiftEnd: string } }>('/api/schedules', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'Add a shift (supervisors)',
+      body: { type: 'object', required: ['userId', 'shiftStart', 'shiftEnd'], properties: { userId: { type: 'string' }, shiftStart: { type: 'string' }, shiftEnd: { type: 'string' } } },
+    },
+  }, async (request, reply) => {
+    requireOverseer(callerOf(request));
+    const b = request.body;
+    const shift = await desk.schedule.add(b.userId, parseDate(b.shiftStart, 'shiftStart', new Date()), parseDate(b.shiftEnd, 'shiftEnd', new Date()));
+    void desk.requestAssignment('shift');
+    return reply.status(201).send({ shift });
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/schedules/:id', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Remove a shift (supervisors)' } }, async (request) => {
+    requireOverseer(callerOf(request));
+    if (!/^[0-9a-f-]{36}$/i.test(request.params.id)) throw new AppError('not_found');
+    await desk.schedule.remove(request.params.id);
+    return { ok: true };
+  });
+
+  app.get('/api/holidays', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Holidays and closed days' } }, async (request) => {
+    requireStaff(callerOf(request));
+    return { holidays: await desk.schedule.holidays() };
+  });
+
+  app.put<{ Params: { day: string }; Body: { name: string; closed?: boolean } }>('/api/holidays/:day', {
+    preHandler: authenticate,
+    schema: { tags, security: bearer, summary: 'Set a holiday (supervisors)', body: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, closed: { type: 'boolean' } } } },
+  }, async (request) => {
+    requireOverseer(callerOf(request));
+    return { holiday: await desk.schedule.setHoliday(request.params.day, request.body.name, request.body.closed ?? true) };
+  });
+
+  app.delete<{ Params: { day: string } }>('/api/holidays/:day', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Remove a holiday (supervisors)' } }, async (request) => {
+    requireOverseer(callerOf(request));
+    await desk.schedule.removeHoliday(request.params.day);
+    return { ok: true };
+  });
+
+  app.get<{ Querystring: { from?: string; to?: string; format?: 'json' | 'csv' } }>('/api/stats/agents', {
+    preHandler: authenticate,
+    schema: { tags, security: bearer, summary: 'Efficiency per agent and day (JSON or CSV)', querystring: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', enum: ['json', 'csv'] } } } },
+  }, async (request, reply) => {
+    requireOverseer(callerOf(request));
+    const to = parseDate(request.query.to, 'to', new Date(Date.now() + 60_000));
+    const from = parseDate(request.query.from, 'from', new Date(to.getTime() - 7 * 86400_000));
+    const rows = await desk.stats.perAgentDay(from, to);
+    if (request.query.format === 'csv') {
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="lotusdesk-agent-stats.csv"').send(statsToCsv(rows));
+    }
+    return { stats: rows };
+  });
+
+  app.get('/api/dashboard', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Dashboard snapshot (live updates arrive as `desk` frames)' } }, async (request) => {
+    requireOverseer(callerOf(request));
+    return { snapshot: await desk.stats.snapshot() };
+  });
+}

@@ -1,0 +1,18 @@
+/** Chooses a chat's queue from its topic and first message, by each queue's keywords. */
+import * as OpenCC from 'opencc-js';
+
+export interface QueueRule {
+  id: string;
+  keywords: string[];
+  position: number;
+}
+
+const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+
+/** The queue whose keywords match the text first (by queue position); `general` otherwise. */
+export function routeToQueue(queues: QueueRule[], text: string): string {
+  const t = toTraditional(text.normalize('NFKC'));
+  const ordered = [...queues].sort((a, b) => a.position - b.position);
+  for (const q of ordered) if (q.keywords.some((k) => k && t.includes(k))) return q.id;
+  return ordered.find((q) => q.keywords.length === 0)?.id ?? 'general';
+}

@@ -1,0 +1,107 @@
+/**
+ * Efficiency statistics (客服效率統計) and the supervisors' live dashboard snapshot (監控儀表板).
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import type { Clock } from './clock';
+import type { PresenceService } from './presence';
+
+export interface AgentDayStats {
+  day: string;
+  agentId: string;
+  agentName: string;
+  handled: number;
+  closed: number;
+  avgFirstResponseSeconds: number | null;
+  avgHandleSeconds: number | null;
+}
+
+export interface DashboardSnapshot {
+  at: string;
+  queues: Array<{ id: string; name: string; length: number; longestWaitSeconds: number; assignmentMode: string }>;
+  agents: Array<{ id: string; name: string; role: string; status: string; load: number; capacity: number }>;
+  chatsPerHour: Array<{ hour: string; opened: number; closed: number }>;
+  today: { handled: number; closed: number; avgFirstResponseSeconds: number | null; avgHandleSeconds: number | null };
+}
+
+export class DeskStats {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly timezone: string,
+    private readonly presence: PresenceService,
+  ) {}
+
+  /** Per agent and per local day: chats handled (assigned), closed, first response and handle times. */
+  async perAgentDay(from: Date, to: Date): Promise<AgentDayStats[]> {
+    const tz = this.timezone;
+    const rows = await sql<{ day: string; agent_id: string; agent_name: string; handled: number; closed: number; first_response: number | null; handle: number | null }>`
+      SELECT to_char((c.assigned_at AT TIME ZONE ${tz})::date, 'YYYY-MM-DD') AS day,
+             u.id AS agent_id, u.name AS agent_name,
+             count(*)::int AS handled,
+             count(*) FILTER (WHERE c.status = 'closed')::int AS closed,
+             avg(EXTRACT(EPOCH FROM (c.first_response_at - c.assigned_at)))::float8 AS first_response,
+             avg(EXTRACT(EPOCH FROM (c.closed_at - c.assigned_at))) FILTER (WHERE c.status = 'closed')::float8 AS handle
+      FROM chats c JOIN users u ON u.id = c.customer_service_id
+      WHERE c.assigned_at >= ${from.toISOString()}::timestamptz AND c.assigned_at < ${to.toISOString()}::timestamptz
+      GROUP BY 1, 2, 3 ORDER BY 1, 3`.execute(this.db);
+    return rows.rows.map((r) => ({
+      day: r.day,
+      agentId: r.agent_id,
+      agentName: r.agent_name,
+      handled: r.handled,
+      closed: r.closed,
+      avgFirstResponseSeconds: r.first_response === null ? null : Math.round(r.first_response),
+      avgHandleSeconds: r.handle === null ? null : Math.round(r.handle),
+    }));
+  }
+
+  /** The dashboard's current figures. */
+  async snapshot(): Promise<DashboardSnapshot> {
+    const now = this.clock.now();
+    const at = now.toISOString();
+    const queues = await sql<{ id: string; name: string; assignment_mode: string; length: number; longest: number | null }>`
+      SELECT q.id, q.name, q.assignment_mode,
+        count(c.id)::int AS length,
+        max(EXTRACT(EPOCH FROM (${at}::timestamptz - c.created_at)))::float8 AS longest
+      FROM desk_queues q LEFT JOIN chats c ON c.queue = q.id AND c.status = 'pending'
+      GROUP BY q.id ORDER BY q.position`.execute(this.db);
+    const dayStart = sql`date_trunc('day', ${at}::timestamptz AT TIME ZONE ${this.timezone}) AT TIME ZONE ${this.timezone}`;
+    const perHour = await sql<{ hour: string; opened: number; closed: number }>`
+      WITH hours AS (SELECT generate_series(date_trunc('hour', ${at}::timestamptz) - interval '11 hours', date_trunc('hour', ${at}::timestamptz), interval '1 hour') AS h)
+      SELECT to_char(h AT TIME ZONE ${this.timezone}, 'HH24:00') AS hour,
+        (SELECT count(*)::int FROM chats c WHERE c.created_at >= h AND c.created_at < h + interval '1 hour') AS opened,
+        (SELECT count(*)::int FROM chats c WHERE c.closed_at >= h AND c.closed_at < h + interval '1 hour') AS closed
+      FROM hours ORDER BY h`.execute(this.db);
+    const today = await sql<{ handled: number; closed: number; first_response: number | null; handle: number | null }>`
+      SELECT count(*)::int AS handled,
+        count(*) FILTER (WHERE status = 'closed')::int AS closed,
+        avg(EXTRACT(EPOCH FROM (first_response_at - assigned_at)))::float8 AS first_response,
+        avg(EXTRACT(EPOCH FROM (closed_at - assigned_at))) FILTER (WHERE status = 'closed')::float8 AS handle
+      FROM chats WHERE assigned_at >= ${dayStart}`.execute(this.db);
+    const t = today.rows[0];
+    const roster = await this.presence.roster();
+    return {
+      at,
+      queues: queues.rows.map((q) => ({ id: q.id, name: q.name, length: q.length, longestWaitSeconds: Math.round(q.longest ?? 0), assignmentMode: q.assignment_mode })),
+      agents: roster.map(({ skills: _skills, ...a }) => a),
+      chatsPerHour: perHour.rows,
+      today: {
+        handled: t.handled,
+        closed: t.closed,
+        avgFirstResponseSeconds: t.first_response === null ? null : Math.round(t.first_response),
+        avgHandleSeconds: t.handle === null ? null : Math.round(t.handle),
+      },
+    };
+  }
+}
+
+/** CSV of per-agent-day statistics (UTF-8 with BOM so spreadsheet programs read the Chinese names). */
+export function statsToCsv(rows: AgentDayStats[]): string {
+  const head = 'day,agent_id,agent_name,handled,closed,avg_first_response_seconds,avg_handle_seconds';
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return '\uFEFF' + [head, ...rows.map((r) => [r.day, r.agentId, r.agentName, r.handled, r.closed, r.avgFirstResponseSeconds, r.avgHandleSeconds].map(esc).join(','))].join('\n') + '\n';
+}
