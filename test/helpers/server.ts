@@ -10,6 +10,7 @@ import pg from 'pg';
 import { buildApp, type LotusDesk } from '../../src/server/app';
 import { loadConfig } from '../../src/server/config/config';
 import type { Role } from '../../src/shared/protocol';
+import type { Clock } from '../../src/server/desk/clock';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef';
 
@@ -41,7 +42,7 @@ export async function freshPostgresDatabase(baseUrl: string): Promise<string> {
 export const backend = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 /** Starts a server; `env` overrides configuration variables. */
-export async function startServer(opts: { env?: Record<string, string>; pglite?: boolean; dataDir?: string; databaseUrl?: string } = {}): Promise<TestServer> {
+export async function startServer(opts: { env?: Record<string, string>; pglite?: boolean; dataDir?: string; databaseUrl?: string; clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lotusdesk-test-'));
   const base = process.env.TEST_DATABASE_URL;
   const databaseUrl = opts.databaseUrl ?? (!opts.pglite && base ? await freshPostgresDatabase(base) : null);
@@ -54,7 +55,7 @@ export async function startServer(opts: { env?: Record<string, string>; pglite?:
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   });
-  const desk = await buildApp(config);
+  const desk = await buildApp(config, opts.clock ? { clock: opts.clock } : {});
   const address = await desk.app.listen({ port: 0, host: '127.0.0.1' });
   const port = new URL(address).port;
   const server: TestServer = {

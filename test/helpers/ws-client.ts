@@ -72,7 +72,7 @@ export class RawClient {
   }
 
   /** Sends a message and resolves with its ack (or error) frame. */
-  async sendMessage(chatId: string, text: string, id = crypto.randomUUID(), attachments?: string[]): Promise<any> {
+  async sendMessage(chatId: string, text: string, id: string = crypto.randomUUID(), attachments?: string[]): Promise<any> {
     this.send({ type: 'send', id, chatId, text, ...(attachments ? { attachments } : {}) });
     return this.waitNew((f) => (f.type === 'ack' || f.type === 'error') && f.id === id);
   }

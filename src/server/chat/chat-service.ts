@@ -94,7 +94,7 @@ export class ChatService {
     try {
       const inserted = await this.db
         .insertInto('chats')
-        .values({ member_id: user.id, topic, updated_at: new Date() })
+        .values({ member_id: user.id, topic, created_at: this.clock.now(), updated_at: new Date() })
         .returning('id')
         .executeTakeFirstOrThrow();
       const row = (await this.row(inserted.id))!;

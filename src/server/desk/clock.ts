@@ -6,11 +6,16 @@ export interface Clock {
 /** The wall clock. */
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock a test sets and advances by hand. */
+/**
+ * A clock a test sets and advances by hand. Each reading moves it on by a millisecond, as a real
+ * clock would, so events keep their order (two chats never open at the very same instant).
+ */
 export class ManualClock implements Clock {
   constructor(private t: Date = new Date()) {}
   now(): Date {
-    return new Date(this.t);
+    const reading = new Date(this.t);
+    this.t = new Date(this.t.getTime() + 1);
+    return reading;
   }
   /** Moves time forward. */
   advance(ms: number): void {

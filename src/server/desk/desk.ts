@@ -108,6 +108,7 @@ export class Desk {
   /** Presence sweep: offline after the grace period, then re-queue what they held. */
   async sweepPresence(): Promise<void> {
     const { requeue } = await this.presence.sweep();
+    await this.schedule.syncAllCurrentStatus(this.deps.clock.now());
     for (const userId of requeue) await this.requeueChatsOf(userId);
   }
 

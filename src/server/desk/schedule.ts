@@ -118,6 +118,18 @@ export class ScheduleService {
     return Boolean(r?.on_duty);
   }
 
+  /** Sets current_status of every shift: the person's presence while it covers `now`, else offline. */
+  async syncAllCurrentStatus(now: Date): Promise<void> {
+    const at = now.toISOString();
+    await sql`
+      UPDATE customer_service_schedule s
+      SET current_status = CASE WHEN s.shift_start <= ${at}::timestamptz AND s.shift_end > ${at}::timestamptz THEN u.presence ELSE 'offline' END
+      FROM users u
+      WHERE u.id = s.user_id
+        AND s.shift_end > ${at}::timestamptz - interval '1 day' AND s.shift_start < ${at}::timestamptz + interval '1 day'
+        AND s.current_status IS DISTINCT FROM (CASE WHEN s.shift_start <= ${at}::timestamptz AND s.shift_end > ${at}::timestamptz THEN u.presence ELSE 'offline' END)`.execute(this.db);
+  }
+
   /** Keeps the seed's current_status true: the status of shifts covering `now` follows presence. */
   async syncCurrentStatus(userId: string, status: 'online' | 'away' | 'offline', now: Date): Promise<void> {
     await this.db
