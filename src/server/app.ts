@@ -23,6 +23,7 @@ import { MessageStore } from './chat/message-store';
 import { MessagePipeline } from './chat/pipeline';
 import { ReadReceipts } from './chat/read-receipts';
 import { chatRoutes } from './chat/routes';
+import { uploadRoutes } from './uploads/routes';
 import type { Config } from './config/config';
 import { openDatabase, type DatabaseHandle } from './db/database';
 import { makeAuthenticate } from './http/auth';
@@ -150,6 +151,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(deskRoutes, { desk, db, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(chatRoutes, { chats, history, pipeline, authenticate });
+    await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }
   if (roles.has('ws')) await app.register(async (scoped) => gateway.register(scoped));

@@ -95,6 +95,9 @@ const envSchema = z.object({
   LOTUSDESK_PRESENCE_GRACE_SECONDS: positiveInt('LOTUSDESK_PRESENCE_GRACE_SECONDS', 30),
   LOTUSDESK_REQUEUE_GRACE_SECONDS: positiveInt('LOTUSDESK_REQUEUE_GRACE_SECONDS', 120),
   LOTUSDESK_INACTIVITY_MINUTES: positiveInt('LOTUSDESK_INACTIVITY_MINUTES', 30),
+  // attachments.size is a 32-bit integer column, and a chat upload has no business near 1 GiB.
+  LOTUSDESK_UPLOAD_MAX_BYTES: positiveInt('LOTUSDESK_UPLOAD_MAX_BYTES', 10 * 1024 * 1024).refine((n) => n <= 1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)'),
+  LOTUSDESK_UPLOAD_DIR: z.string().optional(),
 });
 
 export interface Config {
@@ -114,6 +117,8 @@ export interface Config {
   groupCommitMs: number;
   heartbeatMs: number;
   desk: { timezone: string; offlineGraceMs: number; requeueGraceMs: number; inactivityMs: number };
+  /** Where uploads live (absolute) and the largest accepted file in bytes. */
+  uploads: { dir: string; maxBytes: number };
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -153,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offlineGraceMs: e.LOTUSDESK_PRESENCE_GRACE_SECONDS * 1000,
       requeueGraceMs: e.LOTUSDESK_REQUEUE_GRACE_SECONDS * 1000,
       inactivityMs: e.LOTUSDESK_INACTIVITY_MINUTES * 60_000,
+    },
+    uploads: {
+      dir: e.LOTUSDESK_UPLOAD_DIR ? resolve(e.LOTUSDESK_UPLOAD_DIR) : resolve(e.LOTUSDESK_DATA_DIR, 'uploads'),
+      maxBytes: e.LOTUSDESK_UPLOAD_MAX_BYTES,
     },
   };
 }

@@ -1,0 +1,47 @@
+/**
+ * Images are never stored as uploaded: they are decoded and re-encoded with sharp, which drops
+ * EXIF (GPS position, camera serial), XMP, IPTC and comments, and with them anything smuggled in
+ * metadata. Orientation is applied to the pixels first so the picture still stands upright.
+ */
+import sharp, { type Metadata } from 'sharp';
+
+/** Thumbnails fit in this square; chat bubbles show them at up to half that. */
+export const THUMBNAIL_PX = 320;
+export const THUMBNAIL_MIME = 'image/webp';
+
+// Decompression-bomb guard: a tiny file can declare gigapixels. 40 MP covers any phone camera.
+const MAX_INPUT_PIXELS = 40_000_000;
+
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp';
+
+/** Thrown when the bytes start like an image but do not decode as one. */
+export class UnreadableImage extends Error {}
+
+/** Writes a metadata-free, upright copy of `src` to `dest` and a WebP thumbnail to `thumbDest`. */
+export async function processImage(src: string, format: ImageFormat, dest: string, thumbDest: string): Promise<void> {
+  const animated = format === 'gif' || format === 'webp';
+  const options = { animated, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const };
+  let meta: Metadata;
+  try {
+    meta = await sharp(src, options).metadata();
+  } catch (err) {
+    throw new UnreadableImage((err as Error).message);
+  }
+  // file-type and libvips agree on the magic bytes; a disagreement means a crafted file.
+  if (meta.format !== format) throw new UnreadableImage(`decoded as ${meta.format}, sniffed as ${format}`);
+  try {
+    // No keepMetadata()/withMetadata(): sharp writes no EXIF, XMP, IPTC or ICC unless asked.
+    const image = sharp(src, options).autoOrient();
+    if (format === 'jpeg') await image.jpeg({ quality: 88, mozjpeg: true }).toFile(dest);
+    else if (format === 'png') await image.png().toFile(dest);
+    else if (format === 'gif') await image.gif().toFile(dest);
+    else await image.webp({ quality: 88 }).toFile(dest);
+    // The thumbnail is the first frame of the cleaned copy.
+    await sharp(dest, { limitInputPixels: MAX_INPUT_PIXELS })
+      .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toFile(thumbDest);
+  } catch (err) {
+    throw new UnreadableImage((err as Error).message);
+  }
+}

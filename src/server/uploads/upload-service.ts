@@ -1,0 +1,131 @@
+/**
+ * Uploads: receive → sniff → (images) clean and thumbnail → store under a generated name → record.
+ * Downloads: the owner, or whoever may see the chat the attachment was sent in.
+ * Binding an attachment to a chat happens when it is sent (chat/pipeline.ts claimAttachments).
+ */
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { AttachmentDto } from '../../shared/protocol';
+import type { Db } from '../db/database';
+import { AppError } from '../http/errors';
+import type { User } from '../identity/users';
+import { assertVisible } from '../chat/access';
+import type { ChatService } from '../chat/chat-service';
+import { processImage, THUMBNAIL_MIME, UnreadableImage } from './images';
+import { sanitizeName } from './names';
+import { sniff } from './sniff';
+import { TooLarge, type UploadStorage } from './storage';
+
+/** What the download route needs to serve one file. */
+export interface StoredFile {
+  path: string;
+  mime: string;
+  name: string;
+  size: number;
+  /** Images are shown in the page; everything else is a download. */
+  inline: boolean;
+}
+
+interface AttachmentRow {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  thumbnail_key: string | null;
+}
+
+/** The contract's attachment object; the URLs are the ones chat/pipeline.ts also hands out. */
+export function presentAttachment(row: AttachmentRow): AttachmentDto {
+  return {
+    id: row.id,
+    name: row.name,
+    mime: row.mime,
+    size: row.size,
+    url: `/api/uploads/${row.id}`,
+    thumbnailUrl: row.thumbnail_key ? `/api/uploads/${row.id}/thumbnail` : null,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class UploadService {
+  constructor(
+    private readonly db: Db,
+    private readonly chats: ChatService,
+    private readonly storage: UploadStorage,
+    readonly maxBytes: number,
+  ) {}
+
+  /**
+   * Stores one uploaded file for `user`. Throws AppError too_large (over the limit; nothing is
+   * kept) or invalid with `details.reason` (type not allowed, not text, unreadable image).
+   */
+  async accept(user: User, source: Readable, clientName: string | undefined): Promise<AttachmentDto> {
+    let temp: { path: string; size: number };
+    try {
+      temp = await this.storage.receive(source, this.maxBytes);
+    } catch (err) {
+      if (err instanceof TooLarge) throw new AppError('too_large', { field: 'file', reason: 'too_large', max: err.maxBytes });
+      throw err;
+    }
+    const written: string[] = [];
+    try {
+      const sniffed = await sniff(temp.path, temp.size, clientName);
+      if (!sniffed.ok) {
+        throw new AppError('invalid', { field: 'file', reason: sniffed.reason, ...(sniffed.detected ? { detected: sniffed.detected } : {}) });
+      }
+      const { type } = sniffed;
+      const id = crypto.randomUUID();
+      const key = this.storage.keyFor(id);
+      let thumbnailKey: string | null = null;
+      let size = temp.size;
+      if (type.imageFormat) {
+        thumbnailKey = this.storage.keyFor(id, '.thumb');
+        const dest = await this.storage.prepare(key);
+        const thumbDest = this.storage.pathOf(thumbnailKey);
+        written.push(dest, thumbDest);
+        try {
+          await processImage(temp.path, type.imageFormat, dest, thumbDest);
+        } catch (err) {
+          if (err instanceof UnreadableImage) throw new AppError('invalid', { field: 'file', reason: 'unreadable_image' });
+          throw err;
+        }
+        size = (await stat(dest)).size;
+      } else {
+        written.push(await this.storage.place(temp.path, key));
+      }
+      const row = await this.db
+        .insertInto('attachments')
+        .values({ id, owner_id: user.id, name: sanitizeName(clientName, type.exts), mime: type.mime, size, storage_key: key, thumbnail_key: thumbnailKey })
+        .returning(['id', 'name', 'mime', 'size', 'thumbnail_key'])
+        .executeTakeFirstOrThrow();
+      written.length = 0; // recorded: the files are now owned by the row
+      return presentAttachment(row);
+    } finally {
+      await this.storage.remove(temp.path, ...written);
+    }
+  }
+
+  /** The file (or thumbnail) of an attachment, if `user` may read it; else not_found. */
+  async open(user: User, id: string, variant: 'file' | 'thumbnail'): Promise<StoredFile> {
+    if (!UUID.test(id)) throw new AppError('not_found');
+    const row = await this.db
+      .selectFrom('attachments')
+      .select(['id', 'owner_id', 'chat_id', 'name', 'mime', 'size', 'storage_key', 'thumbnail_key'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found');
+    if (row.owner_id !== user.id) {
+      // Not yet sent: only its owner knows it exists.
+      if (!row.chat_id) throw new AppError('not_found');
+      assertVisible(user, await this.chats.factsOf(row.chat_id));
+    }
+    const key = variant === 'thumbnail' ? row.thumbnail_key : row.storage_key;
+    if (!key) throw new AppError('not_found');
+    const path = this.storage.pathOf(key);
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new AppError('not_found', { reason: 'file_missing' });
+    if (variant === 'thumbnail') return { path, mime: THUMBNAIL_MIME, name: `${row.name.replace(/\.[^.]*$/, '')}.webp`, size: info.size, inline: true };
+    return { path, mime: row.mime, name: row.name, size: info.size, inline: row.mime.startsWith('image/') };
+  }
+}
