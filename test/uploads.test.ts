@@ -23,7 +23,7 @@ afterAll(async () => {
 /** Uploads bytes as multipart field `file` (or another field name). */
 async function upload(token: string | null, bytes: Uint8Array, name: string, opts: { field?: string; type?: string; lang?: string } = {}) {
   const form = new FormData();
-  form.append(opts.field ?? 'file', new Blob([bytes], { type: opts.type ?? 'application/octet-stream' }), name);
+  form.append(opts.field ?? 'file', new Blob([new Uint8Array(bytes)], { type: opts.type ?? 'application/octet-stream' }), name);
   const res = await fetch(`${server.url}/api/uploads`, {
     method: 'POST',
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.lang ? { 'accept-language': opts.lang } : {}) },

@@ -20,7 +20,6 @@ const MAIN_STREAMS: Record<string, LegacyOffice> = {
 
 const MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 const END_OF_CHAIN = 0xfffffffe;
-const MAX_DIRECTORY_SECTORS = 4096; // a cycle guard: real documents have a handful
 
 async function readAt(file: FileHandle, offset: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
@@ -43,8 +42,11 @@ export async function detectLegacyOffice(file: FileHandle): Promise<LegacyOffice
   const perFatSector = sectorSize / 4;
   const sectorOffset = (n: number) => (n + 1) * sectorSize;
 
-  for (let visited = 0; sector !== END_OF_CHAIN && visited < MAX_DIRECTORY_SECTORS; visited++) {
-    if (sector > 0xfffffffa) return null;
+  // A crafted file may chain the directory into a loop: each sector is read at most once.
+  const visited = new Set<number>();
+  while (sector !== END_OF_CHAIN) {
+    if (sector > 0xfffffffa || visited.has(sector)) return null;
+    visited.add(sector);
     const dir = await readAt(file, sectorOffset(sector), sectorSize);
     if (dir.length < sectorSize) return null;
     for (let off = 0; off + 128 <= dir.length; off += 128) {
