@@ -1,0 +1,101 @@
+/**
+ * Turning a text into model features: normalized (one script), segmented by jieba, then hashed
+ * into a fixed number of buckets — words (marked when negated), word pairs and character bigrams.
+ * Hashing keeps the model file a fixed, small size whatever the vocabulary.
+ */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { NEGATORS, isClauseBreak, lexiconScore, lexiconWords } from './lexicon';
+import { normalizeText } from './normalize';
+
+let jieba: Jieba | null = null;
+
+/** The shared segmenter (built on first use: loading the dictionary takes ~200 ms). */
+function segmenter(): Jieba {
+  if (!jieba) {
+    jieba = Jieba.withDict(dict);
+    // Domain words stay whole (隨喜, 法喜, 不耐煩…) so the lexicon and the model see them as units.
+    jieba.loadDict(Buffer.from(lexiconWords().map((w) => `${w} 2000`).join('\n')));
+  }
+  return jieba;
+}
+
+/** A text prepared for scoring: normalized, segmented, with its lexicon score. */
+export interface Prepared {
+  normalized: string;
+  tokens: string[];
+  lexicon: number;
+}
+
+/** Normalizes and segments a text, and scores it with the lexicon. */
+export function prepare(text: string): Prepared {
+  const normalized = normalizeText(text);
+  const tokens = normalized ? segmenter().cut(normalized, true).filter((t) => t !== ' ') : [];
+  return { normalized, tokens, lexicon: lexiconScore(tokens) };
+}
+
+/** 32-bit FNV-1a over UTF-16 units with a seed per feature kind; fast and stable across runs. */
+function hash(seed: number, s: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const KIND = { word: 1, negated: 2, pair: 3, bigram: 4 } as const;
+/** Tokens after a negator that count as negated (within the clause). */
+const NEGATION_SCOPE = 3;
+const PUNCT = /[\p{P}\p{S}\s]/u;
+
+/**
+ * Bucket indexes of a prepared text's features (deduplicated). `bits` sets the number of buckets
+ * (2^bits); the model file stores the same number.
+ */
+export function featureBuckets(p: Prepared, bits: number): Uint32Array {
+  const mask = (1 << bits) - 1;
+  const out = new Set<number>();
+  // Characters inside negated words: their bigrams are left out, so that 不害怕 does not carry
+  // the full weight of 害怕 and the negated-word feature (and the lexicon) can decide.
+  const negatedChars = new Uint8Array(p.normalized.length);
+  let offset = 0;
+  let negatedFor = 0;
+  let prev = '';
+  for (const t of p.tokens) {
+    const at = p.normalized.indexOf(t, offset);
+    if (at >= 0) offset = at + t.length;
+    if (isClauseBreak(t)) {
+      negatedFor = 0;
+      prev = '';
+      continue;
+    }
+    if (NEGATORS.has(t)) {
+      out.add(hash(KIND.word, t) & mask);
+      negatedFor = NEGATION_SCOPE;
+    } else if (negatedFor > 0) {
+      out.add(hash(KIND.negated, t) & mask);
+      if (at >= 0) negatedChars.fill(1, at, at + t.length);
+      negatedFor--;
+    } else {
+      out.add(hash(KIND.word, t) & mask);
+    }
+    if (prev) out.add(hash(KIND.pair, prev + '|' + t) & mask);
+    prev = t;
+  }
+  const s = p.normalized;
+  for (let i = 0; i + 1 < s.length; i++) {
+    if (negatedChars[i] && negatedChars[i + 1]) continue;
+    const a = s[i];
+    const b = s[i + 1];
+    // Surrogate halves and punctuation make no useful bigram.
+    if (PUNCT.test(a) || PUNCT.test(b) || isSurrogate(a) || isSurrogate(b)) continue;
+    out.add(hash(KIND.bigram, a + b) & mask);
+  }
+  return Uint32Array.from(out);
+}
+
+function isSurrogate(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code >= 0xd800 && code <= 0xdfff;
+}

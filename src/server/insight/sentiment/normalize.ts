@@ -1,0 +1,24 @@
+/**
+ * One script for everything the engine sees. The training reviews and jieba's dictionary are
+ * Simplified, so members' Traditional text is converted to Simplified (not the other way round):
+ * the model and the segmenter then see the vocabulary they know.
+ */
+import * as OpenCC from 'opencc-js';
+
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+
+/** NFKC (full-width letters and digits), Simplified script, lower case, collapsed whitespace. */
+export function normalizeText(text: string): string {
+  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Converts a word list written in Traditional (the project's source script) to the engine's script. */
+export function engineScript(words: readonly string[]): string[] {
+  return words.map((w) => toSimplified(w));
+}
+
+/** True when a text reads as Simplified (converting it to Traditional changes it). */
+export function looksSimplified(text: string): boolean {
+  return toTraditional(text) !== text && toSimplified(text) === text;
+}
