@@ -1,0 +1,29 @@
+/** The two sizes of a benchmark run: full (about 10 minutes) and --quick (about a minute). */
+import type { CrossNodeConfig } from './scenarios/crossnode';
+import type { HistoryConfig } from './scenarios/history';
+import type { IdleConfig } from './scenarios/idle';
+import type { RelayConfig } from './scenarios/relay';
+
+export interface BenchConfig {
+  quick: boolean;
+  relay: RelayConfig;
+  idle: IdleConfig & { requested: number[] };
+  crossNode: CrossNodeConfig;
+  history: HistoryConfig;
+}
+
+/** The configuration for a run; `maxConnections` is what one server process can hold (open-files limit). */
+export function benchConfig(quick: boolean, maxConnections: number): BenchConfig {
+  const requested = quick ? [1000, 2000] : [10_000, 50_000];
+  return {
+    quick,
+    relay: quick
+      ? { pairs: 20, window: 8, warmupMs: 500, durationMs: 2500, workers: 2 }
+      : { pairs: 100, window: 8, warmupMs: 2000, durationMs: 10_000, workers: 2 },
+    idle: { requested, steps: requested.map((n) => Math.min(n, maxConnections)), workers: quick ? 1 : 3, settleMs: quick ? 1000 : 3000 },
+    crossNode: quick
+      ? { pairs: 10, ratePerSec: 200, warmupMs: 500, durationMs: 2500 }
+      : { pairs: 50, ratePerSec: 1000, warmupMs: 2000, durationMs: 10_000 },
+    history: { bigMessages: 100_000, smallMessages: 100, requests: quick ? 50 : 300 },
+  };
+}

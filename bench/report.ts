@@ -1,0 +1,157 @@
+/**
+ * Turns one run's scenario results into ratios and target verdicts, and writes them as
+ * bench/results/latest.json and bench/results/latest.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CrossNodeResult } from './scenarios/crossnode';
+import type { HistoryResult } from './scenarios/history';
+import type { IdleResult } from './scenarios/idle';
+import type { RelayResult } from './scenarios/relay';
+
+export type ScenarioResult = (RelayResult | IdleResult | CrossNodeResult | HistoryResult) & { ratios?: Record<string, number> };
+export interface FailedScenario {
+  scenario: string;
+  system: string;
+  error: string;
+}
+
+export interface TargetVerdict {
+  target: string;
+  system: string;
+  value: number;
+  limit: string;
+  pass: boolean;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  machine: { cpus: number; memoryGb: number; node: string; openFilesLimit: number };
+  results: Array<ScenarioResult | FailedScenario>;
+  targets: TargetVerdict[];
+  notes: string[];
+}
+
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const isRelay = (r: ScenarioResult | FailedScenario): r is RelayResult => r.scenario === 'durable-relay' && !('error' in r);
+const isIdle = (r: ScenarioResult | FailedScenario): r is IdleResult => r.scenario === 'idle-density' && !('error' in r);
+
+/** Adds ratios to the result objects and judges every target. */
+export function judge(results: Array<ScenarioResult | FailedScenario>): TargetVerdict[] {
+  const targets: TargetVerdict[] = [];
+  const relays = results.filter(isRelay);
+  const ws = relays.find((r) => r.system === 'ws-relay');
+  const sio = relays.find((r) => r.system === 'socketio-pg');
+  for (const r of relays.filter((x) => x.system.startsWith('lotusdesk'))) {
+    const res = r as ScenarioResult;
+    res.ratios = {};
+    if (ws) {
+      res.ratios.vsWsRelay = round(r.saturation.deliveredPerSec / ws.saturation.deliveredPerSec);
+      targets.push({ target: 'durable relay vs bare ws', system: r.system, value: res.ratios.vsWsRelay, limit: '≥ 0.35×', pass: res.ratios.vsWsRelay >= 0.35 });
+    }
+    if (sio) {
+      res.ratios.vsSocketIoPg = round(r.saturation.deliveredPerSec / sio.saturation.deliveredPerSec);
+      targets.push({ target: 'durable relay vs Socket.IO + pg', system: r.system, value: res.ratios.vsSocketIoPg, limit: '≥ 2×', pass: res.ratios.vsSocketIoPg >= 2 });
+    }
+    const p99 = r.halfLoad.delivery.p99;
+    targets.push({ target: 'p99 delivery at half load', system: r.system, value: p99, limit: '≤ 25 ms', pass: p99 <= 25 && r.halfLoad.lostAcks === 0 });
+  }
+  const idles = results.filter(isIdle);
+  const wsIdle = idles.find((r) => r.system === 'ws-relay');
+  for (const r of idles.filter((x) => x.system.startsWith('lotusdesk'))) {
+    const res = r as ScenarioResult;
+    if (!wsIdle) continue;
+    res.ratios = {};
+    for (const step of r.steps) {
+      const peer = wsIdle.steps.find((s) => s.connections === step.connections);
+      if (peer) res.ratios[`vsWsRelayAt${step.connections}`] = round(step.perConnectionKb / peer.perConnectionKb);
+    }
+    const last = r.steps[r.steps.length - 1];
+    const ratio = res.ratios[`vsWsRelayAt${last.connections}`];
+    if (ratio !== undefined) targets.push({ target: `memory per idle connection vs bare ws (${last.connections} held)`, system: r.system, value: ratio, limit: '≤ 1.5×', pass: ratio <= 1.5 });
+  }
+  for (const r of results) {
+    if ('error' in r) continue;
+    if (r.scenario === 'cross-node-fanout') targets.push({ target: 'cross-node p99 overhead', system: r.system, value: r.p99OverheadMs, limit: '≤ 3 ms', pass: r.p99OverheadMs <= 3 });
+    if (r.scenario === 'history') targets.push({ target: 'history page p99, 100k vs 100 messages', system: r.system, value: r.p99Ratio, limit: '≤ 1.5×', pass: r.p99Ratio <= 1.5 });
+  }
+  return targets;
+}
+
+/** Writes latest.json and latest.md into `dir`. */
+export function writeReport(dir: string, report: BenchReport): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(dir, 'latest.md'), markdown(report));
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
+
+/** The report as markdown tables. */
+export function markdown(r: BenchReport): string {
+  const out: string[] = [];
+  out.push(`# LotusDesk benchmarks${r.quick ? ' (quick run)' : ''}`, '');
+  out.push(`Run ${r.startedAt} → ${r.finishedAt} on ${r.machine.cpus} CPU cores, ${r.machine.memoryGb} GB, Node ${r.machine.node}, open-files limit ${r.machine.openFilesLimit}. ` +
+    'Every system ran on this machine, in this run, driven by the same load generator (bench/load). Produced by `npm run bench`.', '');
+  out.push('## Targets', '', '| target | system | value | limit | verdict |', '| --- | --- | --- | --- | --- |');
+  for (const t of r.targets) out.push(`| ${t.target} | ${t.system} | ${t.value} | ${t.limit} | ${t.pass ? 'met' : '**not met**'} |`);
+  out.push('');
+
+  const relays = r.results.filter(isRelay);
+  if (relays.length) {
+    out.push('## Durable relay', '', 'Saturation: every member keeps a window of messages in flight; "delivered/s" counts messages acked (persisted) and received by the other party. Half load: fixed rate at half of that system\'s saturation. Latencies in ms; CPU in cores (the machine has ' + r.machine.cpus + ').', '');
+    out.push('| system | delivered/s | ratio vs ws / vs Socket.IO | half-load rate | ack p50 | ack p99 | delivery p50 | delivery p99 | lost acks | server CPU (sat.) | client CPU (sat.) |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const x of relays) {
+      const ratios = (x as ScenarioResult).ratios;
+      const ratio = ratios ? `${ratios.vsWsRelay ?? '—'}× / ${ratios.vsSocketIoPg ?? '—'}×` : '—';
+      const h = x.halfLoad;
+      out.push(`| ${x.system} | ${x.saturation.deliveredPerSec} | ${ratio} | ${h.targetRatePerSec}/s | ${ms(h.ack.p50)} | ${ms(h.ack.p99)} | ${ms(h.delivery.p50)} | ${ms(h.delivery.p99)} | ${x.saturation.lostAcks + h.lostAcks} | ${x.saturation.serverCpuCores} | ${x.saturation.clientCpuCores} |`);
+    }
+    out.push('');
+  }
+  const idles = r.results.filter(isIdle);
+  if (idles.length) {
+    out.push('## Idle density', '', 'Resident memory (VmRSS of the server process, idle baseline subtracted) per authenticated idle connection.', '');
+    out.push('| system | baseline RSS | connections | RSS | kB per connection | ratio vs ws |', '| --- | --- | --- | --- | --- | --- |');
+    for (const x of idles) {
+      for (const s of x.steps) {
+        const ratio = (x as ScenarioResult).ratios?.[`vsWsRelayAt${s.connections}`];
+        out.push(`| ${x.system} | ${Math.round(x.baselineRssKb / 1024)} MB | ${s.connections} | ${Math.round(s.rssKb / 1024)} MB | ${s.perConnectionKb} | ${ratio ?? '—'} |`);
+      }
+    }
+    out.push('');
+  }
+  for (const x of r.results) {
+    if ('error' in x) continue;
+    if (x.scenario === 'cross-node-fanout') {
+      out.push('## Cross-node fan-out', '', `Two LotusDesk nodes on Redis; same-node and cross-node pairs driven together at ${x.ratePerSec} messages/s in total.`, '');
+      out.push('| pairs | delivery p50 | delivery p99 | lost acks |', '| --- | --- | --- | --- |');
+      out.push(`| same node | ${ms(x.sameNode.delivery.p50)} | ${ms(x.sameNode.delivery.p99)} | ${x.sameNode.lostAcks} |`);
+      out.push(`| across nodes | ${ms(x.crossNode.delivery.p50)} | ${ms(x.crossNode.delivery.p99)} | ${x.crossNode.lostAcks} |`);
+      out.push('', `p99 overhead: **${ms(x.p99OverheadMs)} ms**`, '');
+    }
+    if (x.scenario === 'history') {
+      out.push('## History', '', 'GET /api/chats/:id/messages?limit=50 (newest page, and `before` a random seq), alternating between the chats.', '');
+      out.push('| chat | messages | newest p50 | newest p99 | deep p50 | deep p99 |', '| --- | --- | --- | --- | --- | --- |');
+      for (const [label, p] of [['big', x.big], ['small', x.small]] as const) {
+        out.push(`| ${label} | ${p.messages} | ${ms(p.newest.p50)} | ${ms(p.newest.p99)} | ${ms(p.deep.p50)} | ${ms(p.deep.p99)} |`);
+      }
+      out.push('', `p99 ratio big/small: **${x.p99Ratio}×**`, '');
+    }
+  }
+  const failed = r.results.filter((x): x is FailedScenario => 'error' in x);
+  if (failed.length) {
+    out.push('## Failed scenarios', '');
+    for (const f of failed) out.push(`- ${f.scenario} on ${f.system}: ${f.error.split('\n')[0]}`);
+    out.push('');
+  }
+  if (r.notes.length) {
+    out.push('## Notes', '');
+    for (const n of r.notes) out.push(`- ${n}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

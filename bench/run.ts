@@ -1,0 +1,107 @@
+/**
+ * `npm run bench` (about 10 minutes) or `npm run bench -- --quick` (about a minute): runs every
+ * scenario side by side on this machine and writes bench/results/latest.{json,md}.
+ *
+ * Options: --quick · --only=relay,idle,crossnode,history · --profile (V8 CPU profiles of the
+ * LotusDesk server processes into bench/results/profiles/) · --out=<dir>.
+ */
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { benchConfig } from './config';
+import { openFilesLimit } from './proc';
+import { judge, markdown, writeReport, type BenchReport, type FailedScenario, type ScenarioResult } from './report';
+import { crossNodeScenario } from './scenarios/crossnode';
+import { historyScenario } from './scenarios/history';
+import { idleScenario } from './scenarios/idle';
+import { relayScenario } from './scenarios/relay';
+import { ROOT, startLotus, startSocketIoPg, startWsRelay, type RunningSystem, type StartOptions } from './systems';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+
+const quick = flag('quick');
+const only = new Set((option('only') ?? 'relay,idle,crossnode,history').split(','));
+const outDir = option('out') ?? join(ROOT, 'bench', 'results');
+const profileDir = flag('profile') ? join(outDir, 'profiles') : undefined;
+// Each server process holds one descriptor per connection; keep some for the database, logs, etc.
+const fdLimit = openFilesLimit();
+const config = benchConfig(quick, Math.max(1000, fdLimit - 1000));
+
+const results: Array<ScenarioResult | FailedScenario> = [];
+const notes: string[] = [];
+const startedAt = new Date().toISOString();
+
+function log(line: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+/** Starts a system, runs one scenario on it, always stops it; a failure is recorded, not fatal. */
+async function onSystem<T extends ScenarioResult>(scenario: string, label: string, start: () => Promise<RunningSystem>, run: (s: RunningSystem) => Promise<T>): Promise<void> {
+  log(`${scenario} · ${label}`);
+  let system: RunningSystem | null = null;
+  try {
+    system = await start();
+    const result = await run(system);
+    results.push(result);
+    log(`${scenario} · ${label}: ${summary(result)}`);
+  } catch (err) {
+    const error = String((err as Error)?.stack ?? err);
+    results.push({ scenario, system: label, error });
+    log(`${scenario} · ${label} FAILED: ${error}${system ? `\n${system.servers.map((s) => s.output.join('')).join('\n')}` : ''}`);
+  } finally {
+    await system?.stop().catch((err) => log(`stopping ${label}: ${err}`));
+  }
+}
+
+function summary(r: ScenarioResult): string {
+  switch (r.scenario) {
+    case 'durable-relay':
+      return `${r.saturation.deliveredPerSec}/s (server ${r.saturation.serverCpuCores} cores, client ${r.saturation.clientCpuCores}); half load p99 ack ${r.halfLoad.ack.p99} ms, delivery ${r.halfLoad.delivery.p99} ms; lost acks ${r.saturation.lostAcks + r.halfLoad.lostAcks}`;
+    case 'idle-density':
+      return r.steps.map((s) => `${s.connections}: ${s.perConnectionKb} kB/conn`).join(', ');
+    case 'cross-node-fanout':
+      return `p99 same ${r.sameNode.delivery.p99} ms, cross ${r.crossNode.delivery.p99} ms, overhead ${r.p99OverheadMs} ms`;
+    case 'history':
+      return `p99 big ${r.bigP99Ms} ms, small ${r.smallP99Ms} ms, ratio ${r.p99Ratio}`;
+  }
+}
+
+const lotusOpts: StartOptions = profileDir ? { cpuProfDir: profileDir } : {};
+
+if (only.has('relay')) {
+  const cfg = config.relay;
+  await onSystem('durable-relay', 'ws-relay', () => startWsRelay(), (s) => relayScenario(s, cfg));
+  await onSystem('durable-relay', 'socketio-pg', () => startSocketIoPg(), (s) => relayScenario(s, cfg));
+  await onSystem('durable-relay', 'lotusdesk-postgres', () => startLotus('postgres', lotusOpts), (s) => relayScenario(s, cfg));
+  await onSystem('durable-relay', 'lotusdesk-pglite', () => startLotus('pglite', lotusOpts), (s) => relayScenario(s, cfg));
+  await onSystem('durable-relay', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes', lotusOpts), (s) => relayScenario(s, cfg));
+}
+if (only.has('idle')) {
+  const cfg = config.idle;
+  if (cfg.steps.some((n, i) => n < cfg.requested[i])) {
+    notes.push(`Idle density asked for ${cfg.requested.join(' and ')} connections; one server process here may hold at most ${cfg.steps[cfg.steps.length - 1]} ` +
+      `(open-files limit ${fdLimit}, a hard limit this machine does not let even root raise: no CAP_SYS_RESOURCE), so the largest step is ${cfg.steps[cfg.steps.length - 1]}.`);
+  }
+  await onSystem('idle-density', 'ws-relay', () => startWsRelay(), (s) => idleScenario(s, cfg));
+  await onSystem('idle-density', 'lotusdesk-postgres', () => startLotus('postgres'), (s) => idleScenario(s, cfg));
+}
+if (only.has('crossnode')) {
+  await onSystem('cross-node-fanout', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes', lotusOpts), (s) => crossNodeScenario(s, config.crossNode));
+}
+if (only.has('history')) {
+  await onSystem('history', 'lotusdesk-postgres', () => startLotus('postgres'), (s) => historyScenario(s, config.history));
+}
+
+const report: BenchReport = {
+  startedAt,
+  finishedAt: new Date().toISOString(),
+  quick,
+  machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, openFilesLimit: fdLimit },
+  results,
+  targets: judge(results),
+  notes,
+};
+writeReport(outDir, report);
+process.stdout.write(markdown(report));
+log(`wrote ${join(outDir, 'latest.json')} and latest.md`);

@@ -1,0 +1,54 @@
+/**
+ * Durable relay: member/agent pairs on one system; saturation (every member keeps a window of
+ * messages in flight) gives messages persisted-and-delivered per second; then a fixed-rate phase at
+ * half that load gives p50/p99 ack and delivery latency.
+ */
+import { LoadDriver, sourceAddresses, type MergedPhase } from '../load/driver';
+import { cpuSecondsOf } from '../proc';
+import type { RunningSystem } from '../systems';
+
+export interface RelayConfig {
+  pairs: number;
+  window: number;
+  warmupMs: number;
+  durationMs: number;
+  workers: number;
+}
+
+export interface RelayResult {
+  scenario: 'durable-relay';
+  system: string;
+  pairs: number;
+  window: number;
+  saturation: MergedPhase & { serverCpuCores: number };
+  halfLoad: MergedPhase & { targetRatePerSec: number; serverCpuCores: number };
+}
+
+/** Runs the durable relay scenario against a running system. */
+export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Promise<RelayResult> {
+  const driver = await LoadDriver.start(cfg.workers);
+  try {
+    await driver.preparePairs(system.spec, cfg.pairs, sourceAddresses(4));
+    const saturation = await measured(system, () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window));
+    const rate = Math.max(1, Math.round(saturation.deliveredPerSec / 2));
+    const half = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate));
+    return {
+      scenario: 'durable-relay', system: system.name, pairs: cfg.pairs, window: cfg.window,
+      saturation,
+      halfLoad: { ...half, targetRatePerSec: rate },
+    };
+  } finally {
+    await driver.stop();
+  }
+}
+
+/** Runs a phase and adds the server processes' CPU use over it, in cores. */
+async function measured<T extends object>(system: RunningSystem, run: () => Promise<T>): Promise<T & { serverCpuCores: number }> {
+  const pids = system.servers.map((s) => s.child.pid!);
+  const before = pids.map(cpuSecondsOf);
+  const t0 = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const used = pids.map(cpuSecondsOf).reduce((sum, after, i) => sum + (after - before[i]), 0);
+  return { ...result, serverCpuCores: Math.round((used / seconds) * 100) / 100 };
+}

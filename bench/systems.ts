@@ -1,0 +1,182 @@
+/**
+ * Starts and stops the systems under test as separate processes on this machine: the bare ws
+ * relay, the Socket.IO + node-postgres server, and LotusDesk (on PostgreSQL, on PGlite, or as two
+ * nodes on Redis). Each gets a fresh database, so runs never see each other's data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { SystemSpec } from './load/commands';
+
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+/** The shop's signing secret for the benchmark's LotusDesk nodes (tokens are signed by the workers). */
+export const BENCH_SECRET = 'bench-secret-0123456789abcdef';
+
+export const baseDatabaseUrl = () => process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const redisUrl = () => process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  output: string[];
+}
+
+export interface RunningSystem {
+  name: string;
+  spec: SystemSpec;
+  servers: ServerProcess[];
+  databaseUrl: string | null;
+  /** Resident memory (kB) of the first server process, from /proc/<pid>/status. */
+  rssKb(index?: number): number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Writes a V8 CPU profile of each server process into this directory when it exits. */
+  cpuProfDir?: string;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? ok(a.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** Resident set size in kB of a process. */
+export function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Creates an empty PostgreSQL database and returns its URL (dropped again by `dropDatabase`). */
+export async function freshDatabase(prefix: string): Promise<string> {
+  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const client = new pg.Client({ connectionString: baseDatabaseUrl() });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const u = new URL(baseDatabaseUrl());
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const client = new pg.Client({ connectionString: baseDatabaseUrl() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+  await client.end();
+}
+
+async function spawnServer(args: string[], env: Record<string, string>, opts: StartOptions, label: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const prof = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${label}-${port}.cpuprofile`] : [];
+  if (opts.cpuProfDir) mkdirSync(opts.cpuProfDir, { recursive: true });
+  const child = spawn(process.execPath, [...prof, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout!.on('data', (d) => output.push(String(d)));
+  child.stderr!.on('data', (d) => output.push(String(d)));
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${label} exited early: ${output.join('')}`);
+    if (Date.now() > until) throw new Error(`${label} did not become healthy: ${output.join('')}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, port, output };
+}
+
+async function stopServer(s: ServerProcess): Promise<void> {
+  if (s.child.exitCode !== null || s.child.signalCode) return;
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGTERM');
+  const timer = setTimeout(() => s.child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function running(name: string, spec: SystemSpec, servers: ServerProcess[], databaseUrl: string | null, cleanup: () => Promise<void>): RunningSystem {
+  return {
+    name, spec, servers, databaseUrl,
+    rssKb: (i = 0) => rssOf(servers[i].child.pid!),
+    async stop() {
+      await Promise.all(servers.map(stopServer));
+      await cleanup();
+    },
+  };
+}
+
+/** The ceiling: bare ws relay, no auth, no storage. */
+export async function startWsRelay(opts: StartOptions = {}): Promise<RunningSystem> {
+  const s = await spawnServer(['bench/peers/ws-relay/server.mjs'], {}, opts, 'ws-relay');
+  const ws = `ws://127.0.0.1:${s.port}/ws`;
+  return running('ws-relay', { name: 'ws-relay', protocol: 'frames', lotus: false, memberUrl: ws, agentUrl: ws }, [s], null, async () => {});
+}
+
+/** The usual way: Socket.IO + node-postgres, one INSERT per message. */
+export async function startSocketIoPg(opts: StartOptions = {}): Promise<RunningSystem> {
+  const db = await freshDatabase('ld_bench_sio');
+  const s = await spawnServer(['bench/peers/socketio-pg/server.mjs'], { DATABASE_URL: db }, opts, 'socketio-pg');
+  const url = `http://127.0.0.1:${s.port}`;
+  return running('socketio-pg', { name: 'socketio-pg', protocol: 'socketio', lotus: false, memberUrl: url, agentUrl: url }, [s], db, () => dropDatabase(db));
+}
+
+export type LotusFlavour = 'postgres' | 'pglite' | 'redis-2-nodes';
+
+/** LotusDesk as `node --import tsx src/server/main.ts` processes. */
+export async function startLotus(flavour: LotusFlavour, opts: StartOptions = {}): Promise<RunningSystem> {
+  const env: Record<string, string> = {
+    LOTUSDESK_JWT_SECRET: BENCH_SECRET,
+    // The per-connection frame budget protects a real desk from floods; a load generator that
+    // pushes a few connections to saturation would only measure the limiter.
+    LOTUSDESK_RATE_FRAMES_PER_SEC: '1000000',
+    LOTUSDESK_RATE_FRAMES_BURST: '1000000',
+  };
+  let dataDir: string | null = null;
+  let db: string | null = null;
+  if (flavour === 'pglite') {
+    dataDir = mkdtempSync(join(tmpdir(), 'lotusdesk-bench-'));
+    env.LOTUSDESK_DATA_DIR = dataDir;
+  } else {
+    db = await freshDatabase('ld_bench');
+    env.DATABASE_URL = db;
+    env.LOTUSDESK_DATA_DIR = mkdtempSync(join(tmpdir(), 'lotusdesk-bench-'));
+    dataDir = env.LOTUSDESK_DATA_DIR;
+  }
+  if (flavour === 'redis-2-nodes') {
+    env.REDIS_URL = redisUrl();
+    env.LOTUSDESK_REDIS_PREFIX = `bench-${randomUUID().slice(0, 8)}`;
+  }
+  const args = ['--import', 'tsx', 'src/server/main.ts'];
+  const name = `lotusdesk-${flavour}`;
+  const first = await spawnServer(args, env, opts, name);
+  const servers = [first];
+  // The second node starts after the first has migrated the database.
+  if (flavour === 'redis-2-nodes') servers.push(await spawnServer(args, { ...env, SERVICES: 'web,ws,worker' }, opts, `${name}-b`));
+  const ws = (s: ServerProcess) => `ws://127.0.0.1:${s.port}/ws`;
+  const spec: SystemSpec = {
+    name, protocol: 'frames', lotus: true, secret: BENCH_SECRET,
+    httpUrl: `http://127.0.0.1:${first.port}`,
+    memberUrl: ws(first),
+    agentUrl: ws(servers[servers.length - 1]),
+  };
+  return running(name, spec, servers, db, async () => {
+    if (db) await dropDatabase(db);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+}
