@@ -102,7 +102,15 @@ export interface DeskHolidaysTable {
   closed: boolean;
 }
 
+export interface InsightSettingsTable {
+  key: string;
+  value: Json<unknown>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
 export interface Database {
+  insight_settings: InsightSettingsTable;
   desk_queues: DeskQueuesTable;
   desk_holidays: DeskHolidaysTable;
   users: UsersTable;
