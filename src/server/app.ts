@@ -10,6 +10,8 @@ import type { Bus } from './bus/bus';
 import { MemoryBus } from './bus/memory-bus';
 import { RedisBus } from './bus/redis-bus';
 import { Metrics } from './ops/metrics';
+import { ClusterCron } from './ops/cron';
+import { startOps, type Ops } from './ops/ops';
 import { pendingPositions } from './desk/queue';
 import { systemClock, type Clock } from './desk/clock';
 import { Desk } from './desk/desk';
@@ -34,6 +36,7 @@ import { DEMO_USERS, devSecret } from './identity/dev';
 import { identityRoutes } from './identity/routes';
 import { TokenService } from './identity/tokens';
 import { UserDirectory } from './identity/users';
+import { webRoutes } from './web/static';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -50,6 +53,7 @@ export interface LotusDesk {
   readiness: ReadinessProbe[];
   metrics: Metrics;
   desk: Desk;
+  ops: Ops;
   /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
   close(): Promise<void>;
 }
@@ -71,11 +75,20 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const db = database.db;
   const metrics = new Metrics();
-  const onBusError = (err: unknown, context: string) => {
-    if (context.startsWith('job') || context.startsWith('worker')) metrics.jobFailures.inc({ job: context.split(' ')[1] ?? 'unknown' });
-    app.log.error({ err }, context);
+  const onBusError = (err: unknown, context: string) => app.log.error({ err }, context);
+  const busJobs = {
+    // Only the worker role takes jobs; every role may enqueue them.
+    runsJobs: config.services.includes('worker'),
+    onJobFailure: (job: string, final: boolean) => {
+      metrics.jobFailures.inc({ job });
+      if (final) metrics.deadLetters.inc({ job });
+    },
   };
-  const bus: Bus = opts.bus ?? (config.redisUrl ? new RedisBus({ url: config.redisUrl, prefix: config.redisPrefix, onError: onBusError }) : new MemoryBus(onBusError));
+  const bus: Bus =
+    opts.bus ??
+    (config.redisUrl
+      ? new RedisBus({ url: config.redisUrl, prefix: config.redisPrefix, onError: onBusError, ...busJobs })
+      : new MemoryBus(onBusError, busJobs));
   if (bus instanceof RedisBus) {
     // Start even if Redis is down (readiness says so); local connections work meanwhile.
     await bus.ready(5000).catch((err) => app.log.warn({ err }, 'Redis is not answering yet; serving local connections only'));
@@ -117,8 +130,11 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     },
   });
   const roles = new Set(config.services);
-  const desk = new Desk({ db, bus, chats, pipeline, clock, log: app.log }, { ...config.desk, runTimers: roles.has('cron') && !opts.clock });
+  // Periodic work runs once per cluster however many cron processes run (a test clock drives it by hand).
+  const cron = roles.has('cron') && !opts.clock ? new ClusterCron(bus, app.log, (task) => metrics.cronRuns.inc({ task })) : null;
+  const desk = new Desk({ db, bus, chats, pipeline, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
   desk.start();
+  const ops = startOps({ bus, cron, database, config, metrics, log: app.log });
   if (bus instanceof RedisBus) bus.onReconnect(() => void gateway.resync());
 
   await app.register(swagger, {
@@ -137,11 +153,9 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   await app.register(systemRoutes, { probes: readiness });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     metrics.pendingChats.set((await pendingPositions(db)).size);
-    if (bus instanceof RedisBus) {
-      metrics.busLag.set(bus.stats.lastLagMs / 1000);
-      for (const [queue, counts] of Object.entries(await bus.queueCounts().catch(() => ({})))) {
-        for (const [state, n] of Object.entries(counts)) metrics.jobQueue.set({ queue, state }, n);
-      }
+    if (bus instanceof RedisBus) metrics.busLag.set(bus.stats.lastLagMs / 1000);
+    for (const [queue, counts] of Object.entries(await bus.jobCounts().catch(() => ({})))) {
+      for (const [state, n] of Object.entries(counts)) metrics.jobQueue.set({ queue, state }, n);
     }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -153,16 +167,18 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(chatRoutes, { chats, history, pipeline, authenticate });
     await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await app.register(webRoutes);
   }
   if (roles.has('ws')) await app.register(async (scoped) => gateway.register(scoped));
 
   if (config.devLogin) await seedDemo(users, desk, clock);
 
   return {
-    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk,
+    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops,
     async close() {
       if (closed) return;
       closed = true;
+      cron?.stop();
       desk.stop();
       await gateway.drain();
       await store.drain();

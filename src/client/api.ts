@@ -1,0 +1,139 @@
+/** Typed HTTP client for the LotusDesk API (docs/PROTOCOL.md), shared by the web app and tests. */
+import type { AttachmentDto, ChatDto, ChatStatus, ErrorBody, ErrorCode, Locale, MessageDto, Role } from '../shared/protocol';
+
+/** An HTTP refusal with the contract's error code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export interface Me {
+  id: string;
+  externalId: string;
+  role: Role;
+  name: string;
+  tier?: string;
+}
+
+export interface DemoUser {
+  sub: string;
+  name: string;
+  role: Role;
+}
+
+export type Presence = 'online' | 'away' | 'offline';
+
+export interface RosterEntry {
+  id: string;
+  name: string;
+  role: Role;
+  status: Presence;
+  load: number;
+  capacity: number;
+  skills: string[];
+}
+
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    public token: string | null = null,
+    public locale: Locale = 'zh-TW',
+    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  /** One request; JSON in and out; a refusal becomes an ApiError (network failures stay TypeErrors). */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'accept-language': this.locale };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await this.fetchImpl(this.baseUrl + path, { method, headers, body: payload });
+    const text = await res.text();
+    const json = text ? safeJson(text) : null;
+    if (!res.ok) {
+      const err = (json as ErrorBody | null)?.error;
+      throw new ApiError(res.status, err?.code ?? (res.status >= 500 ? 'internal' : 'invalid'), err?.message ?? res.statusText, err?.details);
+    }
+    return json as T;
+  }
+
+  /** The caller. */
+  me(): Promise<{ user: Me }> {
+    return this.request('GET', '/api/me');
+  }
+  /** Demo users, or null when dev login is off (a JWT secret is configured). */
+  async devUsers(): Promise<DemoUser[] | null> {
+    try {
+      return (await this.request<{ users: DemoUser[] }>('GET', '/api/dev/users')).users;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+  /** Dev login (embedded default only). */
+  async devLogin(name: string, role: Role): Promise<string> {
+    return (await this.request<{ token: string }>('POST', '/api/dev/login', { name, role })).token;
+  }
+  /** Opens a chat (members); returns the live one if there is one. */
+  async openChat(topic: string | null): Promise<ChatDto> {
+    return (await this.request<{ chat: ChatDto }>('POST', '/api/chats', topic ? { topic } : {})).chat;
+  }
+  /** Chats the caller may see. */
+  async chats(status?: ChatStatus): Promise<ChatDto[]> {
+    return (await this.request<{ chats: ChatDto[] }>('GET', `/api/chats${status ? `?status=${status}` : ''}`)).chats;
+  }
+  /** One chat. */
+  async chat(id: string): Promise<ChatDto> {
+    return (await this.request<{ chat: ChatDto }>('GET', `/api/chats/${encodeURIComponent(id)}`)).chat;
+  }
+  /** A page of history before `before` (ascending seq). */
+  history(chatId: string, before?: number | null, limit = 50): Promise<{ messages: MessageDto[]; hasMore: boolean }> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (before) q.set('before', String(before));
+    return this.request('GET', `/api/chats/${encodeURIComponent(chatId)}/messages?${q}`);
+  }
+  /** Takes a pending chat (接聽). */
+  async accept(chatId: string): Promise<ChatDto> {
+    return (await this.request<{ chat: ChatDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/accept`)).chat;
+  }
+  /** Transfers to an agent or master id, or back to "queue". */
+  async transfer(chatId: string, to: string, note?: string): Promise<ChatDto> {
+    return (await this.request<{ chat: ChatDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/transfer`, { to, ...(note ? { note } : {}) })).chat;
+  }
+  /** Closes a chat. */
+  async close(chatId: string): Promise<ChatDto> {
+    return (await this.request<{ chat: ChatDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/close`)).chat;
+  }
+  /** Sets my presence (agents and masters). */
+  async setPresence(status: Presence): Promise<Presence> {
+    return (await this.request<{ status: Presence }>('POST', '/api/presence', { status })).status;
+  }
+  /** Everyone who serves, with presence and load (staff only). */
+  async roster(): Promise<RosterEntry[]> {
+    return (await this.request<{ agents: RosterEntry[] }>('GET', '/api/presence')).agents;
+  }
+  /** Uploads one file (multipart field `file`). */
+  async upload(file: Blob, name: string): Promise<AttachmentDto> {
+    const form = new FormData();
+    form.append('file', file, name);
+    return (await this.request<{ attachment: AttachmentDto }>('POST', '/api/uploads', form)).attachment;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

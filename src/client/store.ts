@@ -1,0 +1,280 @@
+/**
+ * Client-side state of every chat the user sees, kept current from HTTP (lists, history pages) and
+ * the connection (messages, acks, chat changes, read receipts, typing). Framework-free: React
+ * reads it through `subscribe` + `version` (useSyncExternalStore).
+ */
+import type { AckFrame, AttachmentDto, ChatDto, ErrorCode, ErrorFrame, MessageDto } from '../shared/protocol';
+import type { ApiClient } from './api';
+import type { ChatConnection, OutgoingMessage } from './connection';
+
+export type DeliveryState = 'sending' | 'sent' | 'read';
+
+export interface ChatView {
+  chat: ChatDto;
+  /** Ascending seq, no duplicates. */
+  messages: MessageDto[];
+  loaded: boolean;
+  hasMore: boolean;
+  loadingOlder: boolean;
+  /** Highest seq someone else has read. */
+  readByOthers: number;
+  /** Highest seq this user has read. */
+  myRead: number;
+  typing: { userId: string; until: number } | null;
+  /** The last read cursor this client put on the wire. */
+  readSent?: number;
+}
+
+/** An outgoing message as the UI shows it until the stored copy arrives. */
+export interface PendingView {
+  id: string;
+  chatId: string;
+  text: string;
+  attachments: AttachmentDto[];
+  state: 'sending' | 'sent';
+}
+
+export interface Refusal {
+  chatId: string;
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  text: string;
+  attachments: AttachmentDto[];
+}
+
+const TYPING_MS = 5000;
+
+export class ChatStore {
+  version = 0;
+  readonly views = new Map<string, ChatView>();
+  meId: string | null;
+  private readonly listeners = new Set<() => void>();
+  private readonly acked = new Map<string, { out: OutgoingMessage; seq: number }>();
+  private readonly refusalListeners = new Set<(r: Refusal) => void>();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    readonly api: ApiClient,
+    readonly conn: ChatConnection,
+    meId: string | null = null,
+  ) {
+    this.meId = meId;
+    this.unsubscribe.push(
+      conn.on('welcome', (me) => {
+        const again = this.meId !== null;
+        this.meId = me.userId;
+        // After a reconnect, chats may have changed hands while we were away: refresh them.
+        if (again) void this.refresh().catch(() => {});
+        this.bump();
+      }),
+      conn.on('message', (m) => this.onMessage(m)),
+      conn.on('ack', (ack, out) => this.onAck(ack, out)),
+      conn.on('refused', (err, out) => this.onRefused(err, out)),
+      conn.on('state', () => this.bump()),
+      conn.on('frame', (f) => this.onFrame(f as { type: string; [k: string]: unknown })),
+    );
+  }
+
+  /** Subscribe for changes (returns unsubscribe). */
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  /** Snapshot token for useSyncExternalStore. */
+  getVersion = (): number => this.version;
+
+  /** Stops listening to the connection. */
+  dispose(): void {
+    for (const u of this.unsubscribe) u();
+  }
+
+  /** Called with every refused message (its text comes back for editing). */
+  onRefusal(fn: (r: Refusal) => void): () => void {
+    this.refusalListeners.add(fn);
+    return () => this.refusalListeners.delete(fn);
+  }
+
+  /** Loads the chats the user may see (optionally one status) into the store. */
+  async refresh(status?: ChatDto['status']): Promise<ChatDto[]> {
+    const chats = await this.api.chats(status);
+    for (const c of chats) this.upsert(c);
+    for (const v of this.views.values()) if (v.loaded) void this.catchUp(v.chat.id).catch(() => {});
+    return chats;
+  }
+
+  /** Adds or updates a chat. */
+  upsert(chat: ChatDto): ChatView {
+    const v = this.views.get(chat.id);
+    if (v) {
+      // Live frames may carry fewer extension fields than a list row: keep what we knew.
+      v.chat = { ...v.chat, ...chat, ...(chat.status !== 'pending' ? { queuePosition: undefined, waitEstimateSeconds: undefined, offDuty: undefined } : {}) };
+      this.bump();
+      return v;
+    }
+    const view: ChatView = { chat, messages: [], loaded: false, hasMore: false, loadingOlder: false, readByOthers: 0, myRead: 0, typing: null };
+    this.views.set(chat.id, view);
+    this.bump();
+    return view;
+  }
+
+  /** Opens a chat view: fetches the chat and its latest page of history (once). */
+  async load(chatId: string): Promise<ChatView> {
+    const existing = this.views.get(chatId);
+    if (existing?.loaded) return existing;
+    const view = existing ?? this.upsert(await this.api.chat(chatId));
+    const page = await this.api.history(chatId, null);
+    this.merge(view, page.messages);
+    view.hasMore = page.hasMore;
+    view.loaded = true;
+    // What was there when the view opened counts as read; unread counts what arrives after.
+    view.myRead = Math.max(view.myRead, view.messages.at(-1)?.seq ?? 0);
+    this.bump();
+    return view;
+  }
+
+  /** Loads the page before the oldest message shown (upward infinite scroll). */
+  async loadOlder(chatId: string): Promise<void> {
+    const view = this.views.get(chatId);
+    if (!view || !view.hasMore || view.loadingOlder) return;
+    view.loadingOlder = true;
+    this.bump();
+    try {
+      const page = await this.api.history(chatId, view.messages[0]?.seq ?? null);
+      this.merge(view, page.messages);
+      view.hasMore = page.hasMore;
+    } finally {
+      view.loadingOlder = false;
+      this.bump();
+    }
+  }
+
+  /** Sends a message through the outbox. */
+  send(chatId: string, text: string, attachments: AttachmentDto[] = []): OutgoingMessage {
+    const out = this.conn.send(chatId, text, attachments.map((a) => a.id), attachments);
+    this.bump();
+    return out;
+  }
+
+  /** Outgoing messages of a chat not yet shown as stored. */
+  pending(chatId: string): PendingView[] {
+    const view = this.views.get(chatId);
+    const stored = new Set(view?.messages.map((m) => m.seq));
+    const sending = this.conn.pending(chatId).map((o) => toPending(o, 'sending'));
+    const sent = [...this.acked.values()].filter((a) => a.out.chatId === chatId && !stored.has(a.seq)).map((a) => toPending(a.out, 'sent'));
+    return [...sent, ...sending];
+  }
+
+  /** Delivery state of one of my stored messages. */
+  stateOf(m: MessageDto): DeliveryState {
+    const view = this.views.get(m.chatId);
+    return view && view.readByOthers >= m.seq ? 'read' : 'sent';
+  }
+
+  /** Messages from others not yet read by me. */
+  unread(chatId: string): number {
+    const view = this.views.get(chatId);
+    if (!view) return 0;
+    if (!view.loaded) return Math.max(0, view.chat.lastSeq - view.myRead);
+    return view.messages.filter((m) => m.seq > view.myRead && m.senderId !== this.meId).length;
+  }
+
+  /** Marks the chat read up to its newest message (when the user is looking at it). */
+  markRead(chatId: string): void {
+    const view = this.views.get(chatId);
+    const last = view?.messages.at(-1)?.seq ?? 0;
+    if (!view || last <= 0) return;
+    const changed = last > view.myRead;
+    view.myRead = Math.max(view.myRead, last);
+    // Sent even if nothing changed locally: an unchanged cursor costs the server nothing.
+    if (changed || view.readSent !== last) {
+      this.conn.read(chatId, last);
+      if (this.conn.state === 'open') view.readSent = last;
+    }
+    if (changed) this.bump();
+  }
+
+  /** Whether someone else is typing in the chat now. */
+  typingIn(chatId: string): boolean {
+    const t = this.views.get(chatId)?.typing;
+    return Boolean(t && t.until > Date.now());
+  }
+
+  private async catchUp(chatId: string): Promise<void> {
+    // Messages the resume did not cover (chats this connection had no cursor for).
+    const view = this.views.get(chatId);
+    if (!view) return;
+    const last = view.messages.at(-1)?.seq ?? 0;
+    if (view.chat.lastSeq <= last) return;
+    const page = await this.api.history(chatId, null, 100);
+    this.merge(view, page.messages.filter((m) => m.seq > last));
+    this.bump();
+  }
+
+  private onMessage(m: MessageDto): void {
+    const view = this.views.get(m.chatId);
+    if (!view) {
+      // A chat we did not know yet (e.g. assigned to us): fetch it so lists show it.
+      void this.api.chat(m.chatId).then((c) => this.upsert(c), () => {});
+      return;
+    }
+    if (m.seq > view.chat.lastSeq) view.chat = { ...view.chat, lastSeq: m.seq };
+    if (view.loaded) this.merge(view, [m]);
+    if (m.senderId === this.meId) view.myRead = Math.max(view.myRead, m.seq);
+    if (view.typing && m.senderId === view.typing.userId) view.typing = null;
+    this.bump();
+  }
+
+  private onAck(ack: AckFrame, out: OutgoingMessage): void {
+    this.acked.set(out.id, { out, seq: ack.seq });
+    if (this.acked.size > 500) this.acked.delete(this.acked.keys().next().value!);
+    this.bump();
+  }
+
+  private onRefused(err: ErrorFrame, out: OutgoingMessage): void {
+    const refusal: Refusal = { chatId: out.chatId, code: err.code, message: err.message, text: out.text, attachments: (out.preview as AttachmentDto[] | undefined) ?? [], ...(err.details ? { details: err.details } : {}) };
+    for (const fn of this.refusalListeners) fn(refusal);
+    this.bump();
+  }
+
+  private onFrame(f: { type: string; [k: string]: unknown }): void {
+    if (f.type === 'chat') {
+      this.upsert(f.chat as ChatDto);
+      return;
+    }
+    const chatId = f.chatId as string | undefined;
+    const view = chatId ? this.views.get(chatId) : undefined;
+    if (!view) return;
+    if (f.type === 'read') {
+      const seq = Number(f.seq);
+      if (f.userId === this.meId) view.myRead = Math.max(view.myRead, seq);
+      else view.readByOthers = Math.max(view.readByOthers, seq);
+      this.bump();
+    } else if (f.type === 'typing' && f.userId !== this.meId) {
+      view.typing = { userId: String(f.userId), until: Date.now() + TYPING_MS };
+      setTimeout(() => this.bump(), TYPING_MS + 50);
+      this.bump();
+    }
+  }
+
+  private merge(view: ChatView, incoming: MessageDto[]): void {
+    if (!incoming.length) return;
+    this.conn.markSeen(incoming);
+    const byId = new Set(view.messages.map((m) => m.id));
+    const fresh = incoming.filter((m) => !byId.has(m.id));
+    if (!fresh.length) return;
+    view.messages = [...view.messages, ...fresh].sort((a, b) => a.seq - b.seq);
+    const last = view.messages.at(-1)!;
+    if (last.seq > view.chat.lastSeq) view.chat = { ...view.chat, lastSeq: last.seq };
+  }
+
+  private bump(): void {
+    this.version++;
+    for (const fn of this.listeners) fn();
+  }
+}
+
+function toPending(o: OutgoingMessage, state: 'sending' | 'sent'): PendingView {
+  return { id: o.id, chatId: o.chatId, text: o.text, attachments: (o.preview as AttachmentDto[] | undefined) ?? [], state };
+}
