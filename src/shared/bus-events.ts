@@ -29,5 +29,7 @@ export interface JobMap {
   'chat.inactivity': Record<string, never>;
   'chat.merit': { chatId: string };
   'ops.backup': Record<string, never>;
+  /** Purges closed chats older than the retention period (LOTUSDESK_RETENTION_DAYS). */
+  'ops.retention': Record<string, never>;
 }
 export type JobName = keyof JobMap;

@@ -1,11 +1,15 @@
 /**
  * In-process bus for the embedded default: events are dispatched synchronously to local
- * subscribers; jobs run on the event loop with retries and exponential backoff.
+ * subscribers; jobs run on the event loop with retries and exponential backoff, and jobs that
+ * fail every attempt are kept as dead letters.
  */
+import { randomUUID } from 'node:crypto';
 import type { BusEvent, JobMap, JobName } from '../../shared/bus-events';
-import type { Bus, JobHandler } from './bus';
+import type { Bus, BusJobOptions, DeadLetter, JobHandler } from './bus';
 
-const MAX_ATTEMPTS = 5;
+const DEAD_LETTERS_KEPT = 1000;
+/** Jobs kept per name while no worker is registered (a web-only process must not grow forever). */
+const PARKED_MAX = 10_000;
 
 export class MemoryBus implements Bus {
   readonly kind = 'memory' as const;
@@ -13,11 +17,22 @@ export class MemoryBus implements Bus {
   private readonly workers = new Map<JobName, JobHandler<JobName>>();
   private readonly seenJobIds = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly claims = new Map<string, number>();
+  private readonly counts = new Map<JobName, { waiting: number; active: number; delayed: number }>();
+  private readonly dead: DeadLetter[] = [];
+  /** Jobs that came due before any worker of their name existed, like a queue nobody reads yet. */
+  private readonly parked = new Map<JobName, Array<{ id: string; payload: unknown; attempt: number }>>();
+  private readonly attempts: number;
+  private readonly backoffMs: number;
   private closed = false;
-  /** Jobs that failed every attempt (the dead-letter list), kept for inspection and metrics. */
-  readonly deadLetters: Array<{ name: JobName; payload: unknown; error: string }> = [];
 
-  constructor(private readonly onError: (err: unknown, context: string) => void = () => {}) {}
+  constructor(
+    private readonly onError: (err: unknown, context: string) => void = () => {},
+    private readonly opts: BusJobOptions = {},
+  ) {
+    this.attempts = opts.attempts ?? 5;
+    this.backoffMs = opts.backoffMs ?? 200;
+  }
 
   publish(event: BusEvent): void {
     for (const h of this.handlers) {
@@ -42,11 +57,37 @@ export class MemoryBus implements Bus {
       this.seenJobIds.add(key);
       if (this.seenJobIds.size > 100_000) this.seenJobIds.clear();
     }
-    this.schedule(name, payload, 1, opts.delayMs ?? 0);
+    this.schedule(name, opts.jobId ?? randomUUID(), payload, 1, opts.delayMs ?? 0);
   }
 
   work<N extends JobName>(name: N, handler: JobHandler<N>): void {
+    if (this.opts.runsJobs === false) return; // not a worker: jobs wait for nobody in-process
     this.workers.set(name, handler as unknown as JobHandler<JobName>);
+    const waiting = this.parked.get(name) ?? [];
+    this.parked.delete(name);
+    for (const j of waiting) {
+      this.count(name).waiting--;
+      this.schedule(name, j.id, j.payload, j.attempt, 0);
+    }
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const until = this.claims.get(key);
+    if (until !== undefined && until > now) return false;
+    this.claims.set(key, now + ttlMs);
+    if (this.claims.size > 10_000) for (const [k, t] of this.claims) if (t <= now) this.claims.delete(k);
+    return true;
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    return this.dead.slice(-limit).reverse();
+  }
+
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [name, c] of this.counts) out[name] = { ...c, failed: this.dead.filter((d) => d.name === name).length };
+    return out;
   }
 
   healthy(): boolean {
@@ -60,21 +101,45 @@ export class MemoryBus implements Bus {
     this.handlers.clear();
   }
 
-  private schedule(name: JobName, payload: unknown, attempt: number, delayMs: number): void {
+  private count(name: JobName) {
+    let c = this.counts.get(name);
+    if (!c) this.counts.set(name, (c = { waiting: 0, active: 0, delayed: 0 }));
+    return c;
+  }
+
+  private schedule(name: JobName, id: string, payload: unknown, attempt: number, delayMs: number): void {
+    const state = delayMs > 0 ? 'delayed' : 'waiting';
+    this.count(name)[state]++;
     const timer = setTimeout(async () => {
       this.timers.delete(timer);
+      const c = this.count(name);
+      c[state]--;
       if (this.closed) return;
       const handler = this.workers.get(name);
-      if (!handler) return; // no worker role in this process: nothing to do in-process
+      if (!handler) {
+        // No worker (yet, or not this role): the job waits, as it would in a Redis queue.
+        const list = this.parked.get(name) ?? [];
+        if (list.length >= PARKED_MAX) return this.onError(new Error('too many jobs waiting for a worker'), `job ${name} dropped`);
+        list.push({ id, payload, attempt });
+        this.parked.set(name, list);
+        c.waiting++;
+        return;
+      }
+      c.active++;
       try {
         await handler(payload as JobMap[JobName], attempt);
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS) {
-          this.deadLetters.push({ name, payload, error: String((err as Error)?.message ?? err) });
+        const final = attempt >= this.attempts;
+        this.opts.onJobFailure?.(name, final);
+        if (final) {
+          this.dead.push({ name, id, payload, error: String((err as Error)?.message ?? err), attempts: attempt, failedAt: Date.now() });
+          if (this.dead.length > DEAD_LETTERS_KEPT) this.dead.shift();
           this.onError(err, `job ${name} failed ${attempt} times`);
         } else {
-          this.schedule(name, payload, attempt + 1, Math.min(30_000, 100 * 2 ** attempt));
+          this.schedule(name, id, payload, attempt + 1, Math.min(30_000, this.backoffMs * 2 ** (attempt - 1)));
         }
+      } finally {
+        c.active--;
       }
     }, delayMs);
     timer.unref?.();

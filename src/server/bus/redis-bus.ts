@@ -11,10 +11,10 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { BusEvent, JobMap, JobName } from '../../shared/bus-events';
-import type { Bus, JobHandler } from './bus';
+import type { Bus, BusJobOptions, DeadLetter, JobHandler } from './bus';
+import { JOB_NAMES } from './job-names';
 
-
-export interface RedisBusOptions {
+export interface RedisBusOptions extends BusJobOptions {
   url: string;
   /** Namespace of the cluster's keys and channel, so clusters can share one Redis. */
   prefix?: string;
@@ -94,14 +94,16 @@ export class RedisBus implements Bus {
     await this.queue(name).add(name, payload, {
       ...(opts.jobId ? { jobId: opts.jobId } : {}),
       ...(opts.delayMs ? { delay: opts.delayMs } : {}),
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 200 },
+      attempts: this.opts.attempts ?? 5,
+      backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 200 },
       removeOnComplete: 1000,
-      removeOnFail: false, // failed jobs stay as the dead-letter list
+      // Failed jobs stay as the dead-letter list (bounded, so a poison job cannot fill Redis).
+      removeOnFail: { age: 14 * 86_400, count: 10_000 },
     });
   }
 
   work<N extends JobName>(name: N, handler: JobHandler<N>): void {
+    if (this.opts.runsJobs === false) return; // not a worker: other processes take the jobs
     const worker = new Worker(
       name,
       async (job: Job) => handler(job.data as JobMap[N], job.attemptsMade + 1),
@@ -109,16 +111,34 @@ export class RedisBus implements Bus {
     );
     worker.on('error', (err) => this.onError(err, `worker ${name}`));
     worker.on('failed', (job, err) => {
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) this.onError(err, `job ${name} ${job.id} dead-lettered`);
+      const final = Boolean(job && job.attemptsMade >= (job.opts.attempts ?? 1));
+      this.opts.onJobFailure?.(name, final);
+      if (final) this.onError(err, `job ${name} ${job!.id} dead-lettered`);
     });
     this.workers.push(worker);
   }
 
-  /** Waiting, active, delayed and failed job counts per queue (metrics, dashboard). */
-  async queueCounts(): Promise<Record<string, Record<string, number>>> {
+  /** Waiting, active, delayed and failed job counts of every queue of the catalogue. */
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {};
-    for (const [name, q] of this.queues) out[name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    for (const name of JOB_NAMES) out[name] = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed');
     return out;
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    const all: DeadLetter[] = [];
+    for (const name of JOB_NAMES) {
+      for (const job of await this.queue(name).getFailed(0, limit - 1)) {
+        all.push({ name, id: String(job.id), payload: job.data, error: job.failedReason ?? '', attempts: job.attemptsMade, failedAt: job.finishedOn ?? job.timestamp });
+      }
+    }
+    return all.sort((a, b) => b.failedAt - a.failedAt).slice(0, limit);
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    if (this.pub.status !== 'ready') return false; // cannot agree with the cluster: skip this tick
+    const r = await this.pub.set(`${this.prefix}:claim:${key}`, this.nodeId, 'PX', Math.max(1, Math.round(ttlMs)), 'NX');
+    return r === 'OK';
   }
 
   healthy(): boolean {

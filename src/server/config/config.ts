@@ -22,6 +22,20 @@ const positiveInt = (name: string, fallback: number) =>
       return n;
     });
 
+const nonNegative = (name: string, fallback: number, integer: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be ${integer ? 'a whole number' : 'a number'} ≥ 0 (0 turns it off), got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const envSchema = z.object({
   PORT: z
     .string()
@@ -95,6 +109,10 @@ const envSchema = z.object({
   LOTUSDESK_PRESENCE_GRACE_SECONDS: positiveInt('LOTUSDESK_PRESENCE_GRACE_SECONDS', 30),
   LOTUSDESK_REQUEUE_GRACE_SECONDS: positiveInt('LOTUSDESK_REQUEUE_GRACE_SECONDS', 120),
   LOTUSDESK_INACTIVITY_MINUTES: positiveInt('LOTUSDESK_INACTIVITY_MINUTES', 30),
+  LOTUSDESK_BACKUP_INTERVAL_HOURS: nonNegative('LOTUSDESK_BACKUP_INTERVAL_HOURS', 24, false),
+  LOTUSDESK_BACKUP_KEEP: positiveInt('LOTUSDESK_BACKUP_KEEP', 7),
+  LOTUSDESK_BACKUP_DIR: z.string().optional(),
+  LOTUSDESK_RETENTION_DAYS: nonNegative('LOTUSDESK_RETENTION_DAYS', 0, true),
   // attachments.size is a 32-bit integer column, and a chat upload has no business near 1 GiB.
   LOTUSDESK_UPLOAD_MAX_BYTES: positiveInt('LOTUSDESK_UPLOAD_MAX_BYTES', 10 * 1024 * 1024).refine((n) => n <= 1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)'),
   LOTUSDESK_UPLOAD_DIR: z.string().optional(),
@@ -117,6 +135,8 @@ export interface Config {
   groupCommitMs: number;
   heartbeatMs: number;
   desk: { timezone: string; offlineGraceMs: number; requeueGraceMs: number; inactivityMs: number };
+  /** Backups (interval 0 = none scheduled) and retention (0 days = keep forever). */
+  ops: { backupIntervalMs: number; backupKeep: number; backupDir: string; retentionDays: number };
   /** Where uploads live (absolute) and the largest accepted file in bytes. */
   uploads: { dir: string; maxBytes: number };
 }
@@ -158,6 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offlineGraceMs: e.LOTUSDESK_PRESENCE_GRACE_SECONDS * 1000,
       requeueGraceMs: e.LOTUSDESK_REQUEUE_GRACE_SECONDS * 1000,
       inactivityMs: e.LOTUSDESK_INACTIVITY_MINUTES * 60_000,
+    },
+    ops: {
+      backupIntervalMs: Math.round(e.LOTUSDESK_BACKUP_INTERVAL_HOURS * 3_600_000),
+      backupKeep: e.LOTUSDESK_BACKUP_KEEP,
+      backupDir: e.LOTUSDESK_BACKUP_DIR ? resolve(e.LOTUSDESK_BACKUP_DIR) : resolve(e.LOTUSDESK_DATA_DIR, 'backups'),
+      retentionDays: e.LOTUSDESK_RETENTION_DAYS,
     },
     uploads: {
       dir: e.LOTUSDESK_UPLOAD_DIR ? resolve(e.LOTUSDESK_UPLOAD_DIR) : resolve(e.LOTUSDESK_DATA_DIR, 'uploads'),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema';
 import { migrations } from './migrations/index';
 
@@ -15,6 +16,8 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** The embedded engine itself (backups dump its data directory). */
+  pglite?: PGlite;
   /** Answers true when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -29,6 +32,7 @@ pg.types.setTypeParser(1082, (v) => v);
 export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string; poolSize?: number }): Promise<DatabaseHandle> {
   let db: Db;
   let kind: DatabaseHandle['kind'];
+  let pglite: PGlite | undefined;
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // A pool error (e.g. the server restarting) must not crash the process; queries fail and retry.
@@ -42,11 +46,13 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
     const client = await PGlite.create(dir, { parsers: { 1082: (v: string) => v, 20: (v: string) => Number(v) } });
     db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
     kind = 'pglite';
+    pglite = client;
   }
   await migrate(db);
   return {
     db,
     kind,
+    ...(pglite ? { pglite } : {}),
     async ping() {
       try {
         await sql`select 1`.execute(db);

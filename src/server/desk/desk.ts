@@ -32,6 +32,8 @@ export interface DeskDeps {
   pipeline: MessagePipeline;
   clock: Clock;
   log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
+  /** Cluster-wide scheduler (ops/cron.ts): with several cron processes, each tick runs once. */
+  cron?: { every(name: string, ms: number, task: () => Promise<unknown>): void } | null;
 }
 
 const INACTIVE_CLOSE = '因長時間沒有新訊息，對話已自動結束。如需協助，歡迎隨時再次開啟對話。';
@@ -76,15 +78,16 @@ export class Desk {
       await this.closeInactive();
     });
     if (this.opts.runTimers) {
-      const every = (ms: number, fn: () => Promise<unknown>) => {
+      const every = (name: string, ms: number, fn: () => Promise<unknown>) => {
+        if (this.deps.cron) return this.deps.cron.every(name, ms, fn);
         const t = setInterval(() => void fn().catch((err) => this.deps.log.warn({ err }, 'desk timer failed')), ms);
         t.unref?.();
         this.timers.push(t);
       };
-      every(5_000, () => this.sweepPresence());
-      every(60_000, () => this.requestAssignment('shift tick'));
-      every(60_000, () => this.deps.bus.enqueue('chat.inactivity', {}));
-      every(10_000, () => this.publishDashboard());
+      every('desk.presence', 5_000, () => this.sweepPresence());
+      every('desk.assign', 60_000, () => this.requestAssignment('shift tick'));
+      every('desk.inactivity', 60_000, () => this.deps.bus.enqueue('chat.inactivity', {}));
+      every('desk.dashboard', 10_000, () => this.publishDashboard());
     }
     // Every node refreshes the presence of its own connections.
     const beat = setInterval(() => void this.presence.heartbeat().catch(() => {}), Math.min(15_000, Math.max(1000, this.opts.offlineGraceMs / 3)));

@@ -1,0 +1,62 @@
+/**
+ * Retention: closed chats older than the configured number of days are purged with their
+ * messages, read cursors and attachment rows (the foreign keys cascade). Off by default: a shop
+ * must decide how long it keeps conversations.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+
+/** Chats deleted per transaction: keeps locks short on a large backlog. */
+const BATCH = 200;
+
+export interface PurgeResult {
+  chats: number;
+  messages: number;
+}
+
+export class RetentionService {
+  constructor(
+    private readonly db: Db,
+    private readonly days: number,
+  ) {}
+
+  /** True when a retention period is configured. */
+  get enabled(): boolean {
+    return this.days > 0;
+  }
+
+  /** Deletes every chat closed before `now - days`; returns what it removed. */
+  async purge(now: Date = new Date()): Promise<PurgeResult> {
+    const total: PurgeResult = { chats: 0, messages: 0 };
+    if (!this.enabled) return total;
+    const cut = new Date(now.getTime() - this.days * 86_400_000);
+    for (;;) {
+      const batch = await this.db.transaction().execute(async (tx) => {
+        // SKIP LOCKED: two workers purging at once split the backlog instead of waiting on each other.
+        const ids = (
+          await tx
+            .selectFrom('chats')
+            .select('id')
+            .where('status', '=', 'closed')
+            .where('closed_at', '<', cut)
+            .orderBy('closed_at')
+            .limit(BATCH)
+            .forUpdate()
+            .skipLocked()
+            .execute()
+        ).map((r) => r.id);
+        if (ids.length === 0) return { chats: 0, messages: 0 };
+        const counted = await tx
+          .selectFrom('messages')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('chat_id', 'in', ids)
+          .executeTakeFirstOrThrow();
+        await tx.deleteFrom('chats').where('id', 'in', ids).execute();
+        return { chats: ids.length, messages: counted.n };
+      });
+      total.chats += batch.chats;
+      total.messages += batch.messages;
+      if (batch.chats < BATCH) return total;
+    }
+  }
+}
