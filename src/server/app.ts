@@ -16,6 +16,8 @@ import { pendingPositions } from './desk/queue';
 import { systemClock, type Clock } from './desk/clock';
 import { Desk } from './desk/desk';
 import { deskRoutes } from './desk/routes';
+import { Insight } from './insight/insight';
+import { insightRoutes } from './insight/routes';
 import type { UserDirectory as Users } from './identity/users';
 import { ChatEvents } from './chat/chat-events';
 import { ChatFactsCache, ChatService } from './chat/chat-service';
@@ -53,6 +55,8 @@ export interface LotusDesk {
   readiness: ReadinessProbe[];
   metrics: Metrics;
   desk: Desk;
+  /** Sentiment engine, analysis worker, distress detection. */
+  insight: Insight;
   ops: Ops;
   /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
   close(): Promise<void>;
@@ -134,6 +138,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const cron = roles.has('cron') && !opts.clock ? new ClusterCron(bus, app.log, (task) => metrics.cronRuns.inc({ task })) : null;
   const desk = new Desk({ db, bus, chats, pipeline, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
   desk.start();
+  const insight = new Insight({ db, bus, desk, pipeline, clock, timezone: config.desk.timezone });
   const ops = startOps({ bus, cron, database, config, metrics, log: app.log });
   if (bus instanceof RedisBus) bus.onReconnect(() => void gateway.resync());
 
@@ -163,6 +168,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   // metrics are always there so every role can be probed.
   if (roles.has('web')) {
     await app.register(deskRoutes, { desk, db, authenticate });
+    await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(chatRoutes, { chats, history, pipeline, authenticate });
     await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate });
@@ -174,7 +180,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   if (config.devLogin) await seedDemo(users, desk, clock);
 
   return {
-    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops,
+    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,96 @@
+/**
+ * What happens when a member's message signals distress: the chat goes to the top of the queue,
+ * supervisors, the assignee and the masters on duty get an `alert` frame at once, and the member
+ * gets a caring automatic reply with the configured help lines (once per chat, never a refusal).
+ *
+ * It runs as a pipeline reaction, right after the message is stored and delivered: detection is a
+ * few microseconds of pure code, so it does not need a queue, and it must not wait behind a
+ * backlog of sentiment jobs or on a worker process being up. It is off the ack path.
+ */
+import type { MessageDto } from '../../shared/protocol';
+import type { Bus } from '../bus/bus';
+import type { Reaction, ReactionContext } from '../chat/pipeline-types';
+import type { Db } from '../db/database';
+import type { Clock } from '../desk/clock';
+import type { Desk } from '../desk/desk';
+import { onDutySql } from '../desk/schedule';
+import { detectDistress, type DistressFinding } from './distress';
+import { caringReply, type HelplineStore } from './helplines';
+import { looksSimplified } from './sentiment/normalize';
+
+export interface DistressDeps {
+  db: Db;
+  bus: Bus;
+  desk: Desk;
+  helplines: HelplineStore;
+  clock: Clock;
+  timezone: string;
+}
+
+/** The additive `alert` frame (docs/PROTOCOL.md). */
+export interface DistressAlert {
+  type: 'alert';
+  kind: 'distress';
+  chatId: string;
+  messageId: string;
+  memberId: string | null;
+  memberName: string;
+  excerpt: string;
+  phrases: string[];
+  at: string;
+}
+
+export class DistressResponder implements Reaction {
+  readonly name = 'insight.distress';
+  /** Findings handled, for metrics and tests. */
+  handled = 0;
+
+  constructor(private readonly deps: DistressDeps) {}
+
+  /** Pipeline hook: member text messages only. */
+  async afterStored(message: MessageDto, ctx: ReactionContext): Promise<void> {
+    if (message.senderRole !== 'member' || message.kind !== 'text') return;
+    const finding = detectDistress(message.text);
+    if (finding.distress) await this.respond(message, finding, ctx);
+  }
+
+  /** Raises the chat, alerts the people who can help, and replies to the member the first time. */
+  async respond(message: MessageDto, finding: DistressFinding, ctx: ReactionContext): Promise<void> {
+    const { db, desk } = this.deps;
+    // Claiming the flag atomically decides which message of the chat gets the caring reply, even
+    // when several distress messages are stored at once (on one node or several).
+    const first = await db.updateTable('chats').set({ distress: true }).where('id', '=', message.chatId).where('distress', '=', false).returning('id').executeTakeFirst();
+    await desk.markDistress(message.chatId);
+    await this.alert(message, finding);
+    if (first) {
+      const settings = await this.deps.helplines.get();
+      await ctx.postMessage({ chatId: message.chatId, kind: 'auto_reply', text: caringReply(settings, looksSimplified(message.text)) });
+    }
+    this.handled++;
+  }
+
+  private async alert(message: MessageDto, finding: DistressFinding): Promise<void> {
+    const { db, clock, timezone } = this.deps;
+    const chat = await db.selectFrom('chats').select(['member_id', 'customer_service_id']).where('id', '=', message.chatId).executeTakeFirst();
+    const masters = await db
+      .selectFrom('users as u')
+      .select('u.id')
+      .where('u.role', '=', 'master')
+      .where(onDutySql(clock.now(), timezone))
+      .execute();
+    const userIds = new Set(masters.map((m) => m.id));
+    if (chat?.customer_service_id) userIds.add(chat.customer_service_id);
+    const frame: DistressAlert = {
+      type: 'alert',
+      kind: 'distress',
+      chatId: message.chatId,
+      messageId: message.id,
+      memberId: chat?.member_id ?? message.senderId,
+      memberName: message.senderName,
+      excerpt: [...message.text].slice(0, 200).join(''),
+      phrases: finding.phrases,
+      at: clock.now().toISOString(),
+    };
+    this.deps.bus.publish({ type: 'desk.signal', audience: { userIds: [...userIds], roles: ['supervisor', 'admin'] }, frame: JSON.stringify(frame) });
+  }
+}

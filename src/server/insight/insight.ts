@@ -1,0 +1,43 @@
+/**
+ * The insight domain, composed: the sentiment engine (loaded once at start), the analysis worker
+ * and its enqueue reaction, distress detection, and the help-line settings.
+ */
+import type { Bus } from '../bus/bus';
+import type { MessagePipeline } from '../chat/pipeline';
+import type { Db } from '../db/database';
+import type { Clock } from '../desk/clock';
+import type { Desk } from '../desk/desk';
+import { DistressResponder } from './distress-responder';
+import { HelplineStore } from './helplines';
+import { SentimentEngine } from './sentiment/engine';
+import { AnalysisWorker } from './worker';
+
+export interface InsightDeps {
+  db: Db;
+  bus: Bus;
+  desk: Desk;
+  pipeline: MessagePipeline;
+  clock: Clock;
+  timezone: string;
+  /** A model file other than the shipped one. */
+  modelPath?: string;
+}
+
+export class Insight {
+  readonly engine: SentimentEngine;
+  readonly helplines: HelplineStore;
+  readonly worker: AnalysisWorker;
+  readonly distress: DistressResponder;
+
+  constructor(deps: InsightDeps) {
+    this.engine = SentimentEngine.load(deps.modelPath);
+    // Warm the segmenter now rather than on the first member's message.
+    this.engine.score('預熱');
+    this.helplines = new HelplineStore(deps.db);
+    this.worker = new AnalysisWorker({ db: deps.db, bus: deps.bus, engine: this.engine, recordSentiment: (chatId, score) => deps.desk.recordSentiment(chatId, score) });
+    this.distress = new DistressResponder({ db: deps.db, bus: deps.bus, desk: deps.desk, helplines: this.helplines, clock: deps.clock, timezone: deps.timezone });
+    deps.pipeline.addReaction(this.distress);
+    deps.pipeline.addReaction(this.worker.enqueueReaction());
+    this.worker.start();
+  }
+}

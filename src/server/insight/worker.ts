@@ -1,0 +1,115 @@
+/**
+ * The analysis worker. Every new member text message becomes a `message.analyze` job (job id =
+ * message id, so enqueueing twice queues once); the worker role scores it, stores
+ * `messages.sentiment_score`, pushes a `sentiment` frame to the people serving the chat, feeds the
+ * desk's priority, and tells listeners (the compassion reply) — never on the send path.
+ *
+ * Idempotence: storing the score is also the claim (`WHERE sentiment_score IS NULL`), so a
+ * duplicate or late retry of a job that already succeeded does nothing. If a step after the claim
+ * fails, the claim is released and the error rethrown, so the bus retries the whole job.
+ */
+import type { JobMap } from '../../shared/bus-events';
+import type { MessageDto, Role } from '../../shared/protocol';
+import type { Bus } from '../bus/bus';
+import type { Reaction } from '../chat/pipeline-types';
+import type { Db } from '../db/database';
+import type { SentimentEngine } from './sentiment/engine';
+
+/** A scored member message, as listeners receive it. */
+export interface ScoredMessage {
+  id: string;
+  chatId: string;
+  text: string;
+  senderRole: Role;
+}
+
+/** Called once per scored message (again only if the job is retried after a failure). */
+export type ScoredListener = (message: ScoredMessage, score: number) => Promise<void> | void;
+
+/** The additive `sentiment` frame (docs/PROTOCOL.md). */
+export interface SentimentFrame {
+  type: 'sentiment';
+  chatId: string;
+  messageId: string;
+  score: number;
+}
+
+export interface WorkerDeps {
+  db: Db;
+  bus: Bus;
+  engine: SentimentEngine;
+  /** The desk's priority seam (Desk.recordSentiment). */
+  recordSentiment(chatId: string, score: number): Promise<void>;
+}
+
+export type AnalyzeOutcome = 'scored' | 'already-scored' | 'missing';
+
+export class AnalysisWorker {
+  private readonly listeners = new Set<ScoredListener>();
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  /** The pipeline reaction that turns new member text messages into jobs. */
+  enqueueReaction(): Reaction {
+    return {
+      name: 'insight.enqueue',
+      afterStored: async (m: MessageDto) => {
+        if (m.senderRole !== 'member' || m.kind !== 'text' || !m.text.trim()) return;
+        await this.deps.bus.enqueue('message.analyze', { messageId: m.id, chatId: m.chatId, text: m.text, senderRole: m.senderRole }, { jobId: m.id });
+      },
+    };
+  }
+
+  /** Runs the jobs in this process (the bus only runs them where the worker role is on). */
+  start(): void {
+    this.deps.bus.work('message.analyze', async (payload) => {
+      await this.analyze(payload);
+    });
+  }
+
+  /** Adds a listener for scored messages; returns a function that removes it. */
+  onScored(listener: ScoredListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Scores one message and applies the result once. */
+  async analyze(job: JobMap['message.analyze']): Promise<AnalyzeOutcome> {
+    const { db, bus, engine } = this.deps;
+    const score = engine.score(job.text);
+    const claimed = await db
+      .updateTable('messages')
+      .set({ sentiment_score: score })
+      .where('id', '=', job.messageId)
+      .where('sentiment_score', 'is', null)
+      .returning('chat_id')
+      .executeTakeFirst();
+    if (!claimed) {
+      const exists = await db.selectFrom('messages').select('id').where('id', '=', job.messageId).executeTakeFirst();
+      return exists ? 'already-scored' : 'missing';
+    }
+    try {
+      await this.deps.recordSentiment(job.chatId, score);
+      const chat = await db.selectFrom('chats').select(['customer_service_id', 'status']).where('id', '=', job.chatId).executeTakeFirst();
+      const frame: SentimentFrame = { type: 'sentiment', chatId: job.chatId, messageId: job.messageId, score };
+      bus.publish({
+        type: 'chat.signal',
+        chatId: job.chatId,
+        // The member does not see a mood gauge of themselves; those serving or watching do, and
+        // while the chat waits in the queue, everyone who may pick it up.
+        audience: {
+          userIds: chat?.customer_service_id ? [chat.customer_service_id] : [],
+          roles: chat?.status === 'pending' ? ['supervisor', 'admin', 'agent', 'master'] : ['supervisor', 'admin'],
+        },
+        frame: JSON.stringify(frame),
+      });
+      const message: ScoredMessage = { id: job.messageId, chatId: job.chatId, text: job.text, senderRole: job.senderRole };
+      for (const listener of this.listeners) await listener(message, score);
+    } catch (err) {
+      // Release the claim so the retried job applies everything again.
+      await db.updateTable('messages').set({ sentiment_score: null }).where('id', '=', job.messageId).execute();
+      throw err;
+    }
+    return 'scored';
+  }
+}
