@@ -213,6 +213,16 @@ describe(`uploads (${backend})`, () => {
     expect(json).toMatchObject({ status: 400, body: { error: { code: 'invalid', details: { reason: 'no_file' } } } });
     const wrongField = await upload(member.token, Buffer.from('x'), 'a.txt', { field: 'attachment' });
     expect(wrongField).toMatchObject({ status: 400, body: { error: { code: 'invalid', details: { reason: 'no_file' } } } });
+    // Malformed multipart: no boundary, and a body that ends inside the file part.
+    const raw = (contentType: string, body: string) =>
+      fetch(`${server.url}/api/uploads`, { method: 'POST', headers: { authorization: `Bearer ${member.token}`, 'content-type': contentType }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const noBoundary = await raw('multipart/form-data', 'abc');
+    expect(noBoundary).toMatchObject({ status: 400, body: { error: { code: 'invalid', details: { reason: 'malformed_multipart' } } } });
+    const before = storedFiles();
+    const cut = await raw('multipart/form-data; boundary=XX', '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello');
+    expect(cut).toMatchObject({ status: 400, body: { error: { code: 'invalid', details: { reason: 'malformed_multipart' } } } });
+    expect(storedFiles()).toEqual(before);
+    expect((await api(server, 'GET', '/healthz')).status).toBe(200);
     expect((await download('/api/uploads/not-a-uuid', member.token)).status).toBe(404);
     expect((await download(`/api/uploads/${crypto.randomUUID()}`, member.token)).status).toBe(404);
     expect((await download(`/api/uploads/${crypto.randomUUID()}`)).status).toBe(401);

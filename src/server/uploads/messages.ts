@@ -45,6 +45,11 @@ const MESSAGES: Record<string, Record<Locale, Text>> = {
     'zh-CN': () => '图片已损坏或无法读取。',
     en: () => 'The image is damaged or cannot be read.',
   },
+  malformed_multipart: {
+    'zh-TW': () => '上傳資料不完整或格式錯誤，請重新上傳。',
+    'zh-CN': () => '上传数据不完整或格式错误，请重新上传。',
+    en: () => 'The upload was incomplete or malformed; please try again.',
+  },
   no_file: {
     'zh-TW': () => '請以 multipart/form-data 上傳，欄位名稱為 file。',
     'zh-CN': () => '请以 multipart/form-data 上传，字段名称为 file。',

@@ -81,7 +81,10 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps):
     const user = callerOf(request);
     try {
       if (!request.isMultipart()) throw new AppError('invalid', { field: 'file', reason: 'no_file' });
-      const part = await request.file();
+      const part = await request.file().catch((err: Error & { statusCode?: number }) => {
+        // busboy's parse errors ("Boundary not found", "Unexpected end of form") are the client's, not ours.
+        throw new AppError('invalid', { field: 'file', reason: 'malformed_multipart', detail: err.message });
+      });
       if (!part || part.fieldname !== 'file') {
         part?.file.resume();
         throw new AppError('invalid', { field: 'file', reason: 'no_file' });

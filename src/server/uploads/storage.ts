@@ -10,6 +10,9 @@ import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+/** Thrown by `receive` when the incoming stream itself fails (malformed multipart, client gone). */
+export class BrokenUpload extends Error {}
+
 /** Thrown by `receive` when the stream carries more than the limit. */
 export class TooLarge extends Error {
   constructor(readonly maxBytes: number) {
@@ -55,7 +58,8 @@ export class UploadStorage {
 
   /**
    * Streams `source` into a new temp file, aborting as soon as it passes `maxBytes` (the partial
-   * file is deleted and TooLarge thrown). Returns the temp path and the byte count.
+   * file is deleted and TooLarge thrown). A failing source throws BrokenUpload; disk errors pass
+   * through as they are. Returns the temp path and the byte count.
    */
   async receive(source: Readable, maxBytes: number): Promise<{ path: string; size: number }> {
     const path = join(this.tmpDir, `${crypto.randomUUID()}.part`);
@@ -67,11 +71,16 @@ export class UploadStorage {
         else done(null, chunk);
       },
     });
+    let sourceFailed = false;
+    source.once('error', () => (sourceFailed = true));
     try {
       await pipeline(source, limiter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
       return { path, size };
     } catch (err) {
       await rm(path, { force: true });
+      if (err instanceof TooLarge) throw err;
+      // `errored` covers a source that failed before we started listening (the request ended early).
+      if (sourceFailed || source.errored) throw new BrokenUpload((err as Error).message);
       throw err;
     }
   }

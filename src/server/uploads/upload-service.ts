@@ -14,7 +14,7 @@ import type { ChatService } from '../chat/chat-service';
 import { processImage, THUMBNAIL_MIME, UnreadableImage } from './images';
 import { sanitizeName } from './names';
 import { sniff } from './sniff';
-import { TooLarge, type UploadStorage } from './storage';
+import { BrokenUpload, TooLarge, type UploadStorage } from './storage';
 
 /** What the download route needs to serve one file. */
 export interface StoredFile {
@@ -66,6 +66,7 @@ export class UploadService {
       temp = await this.storage.receive(source, this.maxBytes);
     } catch (err) {
       if (err instanceof TooLarge) throw new AppError('too_large', { field: 'file', reason: 'too_large', max: err.maxBytes });
+      if (err instanceof BrokenUpload) throw new AppError('invalid', { field: 'file', reason: 'malformed_multipart', detail: err.message });
       throw err;
     }
     const written: string[] = [];
