@@ -1,6 +1,7 @@
 /** A chat: status line, history, typing indicator, and the composer (or the closed state). */
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../../client/api';
+import type { Refusal } from '../../client/store';
 import type { ChatDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
 import { useStore } from '../session';
@@ -37,7 +38,10 @@ export function ChatWindow({ chatId, mode, footer }: { chatId: string; mode: Cha
   const store = useStore();
   const { t, errorText } = useI18n();
   const [error, setError] = useState<string | null>(null);
+  // The last refusal, kept here too: if the chat closed meanwhile there is no composer to hold it.
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const view = store.views.get(chatId);
+  useEffect(() => store.onRefusal((r) => r.chatId === chatId && setRefusal(r)), [store, chatId]);
 
   useEffect(() => {
     setError(null);
@@ -62,7 +66,17 @@ export function ChatWindow({ chatId, mode, footer }: { chatId: string; mode: Cha
       {mode === 'readonly' ? (
         <p className="notice">{t('chat.readOnly')}</p>
       ) : closed ? (
-        footer ?? <p className="notice">{t('chat.closed')}</p>
+        <>
+          {refusal && (
+            <div className="alert" role="alert" data-testid="unsent">
+              <p>{errorText(refusal.code, refusal.details)}</p>
+              <p>
+                {t('chat.unsent')} <q className="unsent-text">{refusal.text}</q>
+              </p>
+            </div>
+          )}
+          {footer ?? <p className="notice">{t('chat.closed')}</p>}
+        </>
       ) : (
         <Composer chatId={chatId} />
       )}

@@ -85,6 +85,7 @@ export const en: Record<MessageKey, string> = {
   'chat.tooLong': 'At most {max} characters.',
   'chat.viewImage': 'View image {name}',
   'chat.closeImage': 'Close',
+  'chat.unsent': 'Not sent:',
   'chat.download': 'Download',
   'desk.queue': 'Queue',
   'desk.queueEmpty': 'Nobody is waiting.',

@@ -85,6 +85,7 @@ export const zhCN: Record<MessageKey, string> = {
   'chat.tooLong': '消息最多 {max} 字。',
   'chat.viewImage': '查看图片 {name}',
   'chat.closeImage': '关闭',
+  'chat.unsent': '未发送的内容：',
   'chat.download': '下载',
   'desk.queue': '等候队列',
   'desk.queueEmpty': '目前没有等候中的会员。',

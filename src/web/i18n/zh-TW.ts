@@ -83,6 +83,7 @@ export const zhTW = {
   'chat.tooLong': '訊息最多 {max} 字。',
   'chat.viewImage': '檢視圖片 {name}',
   'chat.closeImage': '關閉',
+  'chat.unsent': '未送出的內容：',
   'chat.download': '下載',
   'desk.queue': '等候佇列',
   'desk.queueEmpty': '目前沒有等候中的會員。',
