@@ -4,6 +4,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config/config';
@@ -119,6 +120,31 @@ describe(`uploads (${backend})`, () => {
     expect(stored.includes(Buffer.from('secret-owner'))).toBe(false);
     expect(stored.includes(Buffer.from('Exif'))).toBe(false);
     expect([meta.width, meta.height]).toEqual([200, 400]); // rotated upright
+  });
+
+  it('animated GIF and WebP keep their frames; a pixel bomb is refused before decoding', async () => {
+    const member = await server.user('member');
+    const frame = (background: string) => sharp({ create: { width: 40, height: 30, channels: 3, background } }).png().toBuffer();
+    const frames = [await frame('#f00'), await frame('#00f'), await frame('#0f0')];
+    for (const [format, name] of [['gif', 'wave.gif'], ['webp', 'wave.webp']] as const) {
+      const bytes = await sharp(frames, { join: { animated: true } }).toFormat(format).toBuffer();
+      const res = await upload(member.token, bytes, name);
+      expect(res.status).toBe(201);
+      expect(res.body.attachment.mime).toBe(`image/${format}`);
+      const stored = await download(res.body.attachment.url, member.token);
+      expect(await sharp(stored.bytes, { animated: true }).metadata()).toMatchObject({ format, pages: 3, width: 40, pageHeight: 30 });
+      const thumb = await sharp((await download(res.body.attachment.thumbnailUrl, member.token)).bytes).metadata();
+      expect(thumb).toMatchObject({ format: 'webp', width: 40, height: 30 });
+    }
+    // A 1×1 PNG whose header claims 20000×20000 pixels.
+    const tiny = Buffer.from(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer());
+    tiny.writeUInt32BE(20000, 16);
+    tiny.writeUInt32BE(20000, 20);
+    tiny.writeUInt32BE(zlib.crc32(tiny.subarray(12, 29)), 29);
+    const before = storedFiles();
+    const bomb = await upload(member.token, tiny, 'bomb.png', { lang: 'zh-CN' });
+    expect(bomb).toMatchObject({ status: 400, body: { error: { code: 'invalid', details: { reason: 'image_too_large' }, message: '图片分辨率过高（上限约 4000 万像素）。' } } });
+    expect(storedFiles()).toEqual(before);
   });
 
   it('an executable named .png is refused, whatever it claims, and nothing is kept', async () => {

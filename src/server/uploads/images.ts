@@ -14,8 +14,12 @@ const MAX_INPUT_PIXELS = 40_000_000;
 
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp';
 
-/** Thrown when the bytes start like an image but do not decode as one. */
-export class UnreadableImage extends Error {}
+/** Thrown when the bytes start like an image but do not decode as one, or declare too many pixels. */
+export class UnreadableImage extends Error {
+  constructor(message: string, readonly reason: 'unreadable_image' | 'image_too_large' = 'unreadable_image') {
+    super(message);
+  }
+}
 
 /** Writes a metadata-free, upright copy of `src` to `dest` and a WebP thumbnail to `thumbDest`. */
 export async function processImage(src: string, format: ImageFormat, dest: string, thumbDest: string): Promise<void> {
@@ -23,12 +27,15 @@ export async function processImage(src: string, format: ImageFormat, dest: strin
   const options = { animated, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const };
   let meta: Metadata;
   try {
-    meta = await sharp(src, options).metadata();
+    // Header only: the pixel limit is checked below, so the refusal can say why.
+    meta = await sharp(src, { ...options, limitInputPixels: false }).metadata();
   } catch (err) {
     throw new UnreadableImage((err as Error).message);
   }
   // file-type and libvips agree on the magic bytes; a disagreement means a crafted file.
   if (meta.format !== format) throw new UnreadableImage(`decoded as ${meta.format}, sniffed as ${format}`);
+  // Checked from the header, before any pixel is decoded (all frames of an animation count).
+  if (meta.width * meta.height > MAX_INPUT_PIXELS) throw new UnreadableImage(`${meta.width}×${meta.height} pixels`, 'image_too_large');
   try {
     // No keepMetadata()/withMetadata(): sharp writes no EXIF, XMP, IPTC or ICC unless asked.
     const image = sharp(src, options).autoOrient();

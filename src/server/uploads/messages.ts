@@ -45,6 +45,11 @@ const MESSAGES: Record<string, Record<Locale, Text>> = {
     'zh-CN': () => '图片已损坏或无法读取。',
     en: () => 'The image is damaged or cannot be read.',
   },
+  image_too_large: {
+    'zh-TW': () => '圖片解析度過高（上限約 4000 萬像素）。',
+    'zh-CN': () => '图片分辨率过高（上限约 4000 万像素）。',
+    en: () => 'The image has too many pixels (about 40 megapixels at most).',
+  },
   malformed_multipart: {
     'zh-TW': () => '上傳資料不完整或格式錯誤，請重新上傳。',
     'zh-CN': () => '上传数据不完整或格式错误，请重新上传。',

@@ -88,7 +88,7 @@ export class UploadService {
         try {
           await processImage(temp.path, type.imageFormat, dest, thumbDest);
         } catch (err) {
-          if (err instanceof UnreadableImage) throw new AppError('invalid', { field: 'file', reason: 'unreadable_image' });
+          if (err instanceof UnreadableImage) throw new AppError('invalid', { field: 'file', reason: err.reason });
           throw err;
         }
         size = (await stat(dest)).size;
