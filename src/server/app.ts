@@ -16,6 +16,8 @@ import { pendingPositions } from './desk/queue';
 import { systemClock, type Clock } from './desk/clock';
 import { Desk } from './desk/desk';
 import { deskRoutes } from './desk/routes';
+import { Dharma } from './dharma/index';
+import { dharmaRoutes } from './dharma/routes';
 import { Insight } from './insight/insight';
 import { insightRoutes } from './insight/routes';
 import type { UserDirectory as Users } from './identity/users';
@@ -55,6 +57,7 @@ export interface LotusDesk {
   readiness: ReadinessProbe[];
   metrics: Metrics;
   desk: Desk;
+  dharma: Dharma;
   /** Sentiment engine, analysis worker, distress detection. */
   insight: Insight;
   ops: Ops;
@@ -138,6 +141,9 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const cron = roles.has('cron') && !opts.clock ? new ClusterCron(bus, app.log, (task) => metrics.cronRuns.inc({ task })) : null;
   const desk = new Desk({ db, bus, chats, pipeline, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
   desk.start();
+  // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
+  const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log });
+  await dharma.start();
   const insight = new Insight({ db, bus, desk, pipeline, clock, timezone: config.desk.timezone });
   const ops = startOps({ bus, cron, database, config, metrics, log: app.log });
   if (bus instanceof RedisBus) bus.onReconnect(() => void gateway.resync());
@@ -171,6 +177,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(chatRoutes, { chats, history, pipeline, authenticate });
+    await app.register(dharmaRoutes, { dharma, authenticate });
     await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(webRoutes);
@@ -180,12 +187,13 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   if (config.devLogin) await seedDemo(users, desk, clock);
 
   return {
-    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight,
+    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma,
     async close() {
       if (closed) return;
       closed = true;
       cron?.stop();
       desk.stop();
+      dharma.stop();
       await gateway.drain();
       await store.drain();
       await app.close();

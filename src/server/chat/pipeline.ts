@@ -69,7 +69,8 @@ export class MessagePipeline {
     const flags: MessageFlag[] = [];
     for (const check of this.checks) {
       const verdict = await check.check({ chatId: input.chatId, senderId: user.id, senderRole: user.role, senderName: user.name, text, attachmentIds: input.attachmentIds });
-      if (!verdict.ok) throw new AppError(verdict.refusal.code, verdict.refusal.details, verdict.refusal.message);
+      // An empty refusal message means: use the localized default for the code.
+      if (!verdict.ok) throw new AppError(verdict.refusal.code, verdict.refusal.details, verdict.refusal.message || undefined);
       if (verdict.text !== undefined) text = verdict.text;
       if (verdict.flags) flags.push(...verdict.flags);
     }

@@ -102,6 +102,93 @@ export interface DeskHolidaysTable {
   closed: boolean;
 }
 
+export interface DharmaVersionsTable {
+  area: string;
+  version: number;
+}
+
+export interface DharmaCategoriesTable {
+  id: string;
+  name: string;
+  action: 'block' | 'flag' | 'mask' | 'off';
+  position: number;
+}
+
+export interface DharmaTermsTable {
+  id: Generated<number>;
+  term: string;
+  normalized: string;
+  category: string;
+  enabled: Generated<boolean>;
+  source: string;
+  note: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface DharmaAllowTermsTable {
+  id: Generated<number>;
+  term: string;
+  normalized: string;
+  source: string;
+  created_at: Generated<Date>;
+}
+
+export interface DharmaSutrasTable {
+  id: string;
+  taisho: string | null;
+  title: string;
+  aliases: string[];
+  coverage: 'full' | 'partial';
+  content: string;
+  source: string;
+  created_at: Generated<Date>;
+}
+
+export interface DharmaAutoRulesTable {
+  id: Generated<string>;
+  keywords: string[];
+  reply: string;
+  enabled: Generated<boolean>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface DharmaCompassionTable {
+  id: Generated<string>;
+  text: string;
+  enabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface DharmaReviewsTable {
+  id: Generated<string>;
+  message_id: string;
+  chat_id: string;
+  kind: string;
+  detail: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+}
+
+export interface MeritLedgerTable {
+  id: Generated<string>;
+  chat_id: string;
+  member_id: string;
+  minutes: number;
+  positive_terms: number;
+  positive_detail: Json<unknown[]>;
+  verified_quotes: number;
+  points: number;
+  created_at: Generated<Date>;
+}
+
+export interface MeritTotalsTable {
+  user_id: string;
+  total: number;
+  updated_at: Timestamp;
+}
+
 export interface InsightSettingsTable {
   key: string;
   value: Json<unknown>;
@@ -119,4 +206,14 @@ export interface Database {
   read_cursors: ReadCursorsTable;
   customer_service_schedule: ScheduleTable;
   attachments: AttachmentsTable;
+  dharma_versions: DharmaVersionsTable;
+  dharma_categories: DharmaCategoriesTable;
+  dharma_terms: DharmaTermsTable;
+  dharma_allow_terms: DharmaAllowTermsTable;
+  dharma_sutras: DharmaSutrasTable;
+  dharma_auto_rules: DharmaAutoRulesTable;
+  dharma_compassion: DharmaCompassionTable;
+  dharma_reviews: DharmaReviewsTable;
+  merit_ledger: MeritLedgerTable;
+  merit_totals: MeritTotalsTable;
 }

@@ -1,0 +1,235 @@
+/**
+ * Automatic Dharma replies: keyword rules (煩惱 → the Heart Sutra, 病痛 → the Medicine Buddha
+ * Sutra, 支付 → the offering page) matched on normalized text in both scripts, and a compassion
+ * pool for members whose message scored below -0.5 (called by the sentiment engine through
+ * `onSentiment`). Every quote is verified when a rule or pool entry is saved. A chat is not
+ * flooded (cooldown) and a person always comes first: no automatic reply while the agent is
+ * typing or has answered within the last minute.
+ */
+import { sql } from 'kysely';
+import type { MessageDto, MessageFlag } from '../../shared/protocol';
+import type { BusEvent } from '../../shared/bus-events';
+import type { ChatService } from '../chat/chat-service';
+import type { Reaction } from '../chat/pipeline-types';
+import type { Db } from '../db/database';
+import type { Clock } from '../desk/clock';
+import { AppError } from '../http/errors';
+import type { CitationService } from './citations/service';
+import { refusalDetails } from './citations/service';
+import { isFailing } from './citations/verify';
+import { normalizeText } from './normalize';
+
+export interface AutoReplyOptions {
+  /** Minimum time between two automatic replies in one chat. */
+  cooldownMs: number;
+  /** No automatic reply if an agent or master wrote within this time. */
+  humanQuietMs: number;
+  /** A typing notice counts as "typing now" for this long. */
+  typingMs: number;
+  /** Score below which a member's message gets a compassion reply. */
+  compassionBelow: number;
+}
+
+export const DEFAULT_AUTO_REPLY_OPTIONS: AutoReplyOptions = { cooldownMs: 5 * 60_000, humanQuietMs: 60_000, typingMs: 8_000, compassionBelow: -0.5 };
+
+type Post = (input: { chatId: string; kind: 'auto_reply'; text: string; flags?: MessageFlag[] }) => Promise<MessageDto>;
+
+interface CompiledRule {
+  id: string;
+  keywords: string[];
+  reply: string;
+}
+
+export const SEED_RULES: Array<{ keywords: string[]; reply: string }> = [
+  { keywords: ['煩惱'], reply: '《心經》云：「無罣礙故，無有恐怖，遠離顛倒夢想」。願您放下心中的罣礙，煩惱自會漸漸消融。服務人員稍後也會親自回覆您。' },
+  { keywords: ['病痛', '生病'], reply: '《藥師經》云：「眾病逼切，無救無歸」，藥師如來發願拔除眾生病苦。祝您早日康復、身心安穩；服務人員很快會來協助您。' },
+  { keywords: ['支付', '付款'], reply: '供養與付款方式請見供養頁面：/offerings 。如付款遇到問題，請留下訂單編號，服務人員會為您處理。' },
+];
+
+export const SEED_COMPASSION: string[] = [
+  '《普門品》云：「念彼觀音力」。您並不孤單，我們一直都在，請慢慢說，服務人員會陪著您。',
+  '《心經》云：「心無罣礙，無罣礙故，無有恐怖」。願您此刻心安；有任何難處都可以告訴我們。',
+  '願您身心安穩。無論遇到什麼，都可以在這裡說出來，服務人員很快就會回覆您。',
+];
+
+export class AutoReplies {
+  private rules: CompiledRule[] = [];
+  private pool: string[] = [];
+  private readonly typing = new Map<string, { userId: string; at: number }>();
+  private readonly inFlight = new Set<string>();
+  private poolTurn = 0;
+
+  constructor(
+    private readonly deps: { db: Db; citations: CitationService; chats: ChatService; clock: Clock; post: Post; log: { warn(o: unknown, m?: string): void } },
+    private readonly opts: AutoReplyOptions = DEFAULT_AUTO_REPLY_OPTIONS,
+  ) {}
+
+  /** Seeds the default rules and pool into empty tables; seeds are verified like any save. */
+  async seed(): Promise<void> {
+    const { db } = this.deps;
+    await db.transaction().execute(async (trx) => {
+      await sql`LOCK TABLE dharma_auto_rules IN EXCLUSIVE MODE`.execute(trx);
+      if ((await trx.selectFrom('dharma_auto_rules').select('id').limit(1).execute()).length) return;
+      for (const [i, r] of SEED_RULES.entries()) {
+        await this.assertQuotes(r.reply);
+        await trx.insertInto('dharma_auto_rules').values({ keywords: r.keywords, reply: r.reply, position: i }).execute();
+      }
+      for (const text of SEED_COMPASSION) {
+        await this.assertQuotes(text);
+        await trx.insertInto('dharma_compassion').values({ text }).execute();
+      }
+    });
+  }
+
+  /** Reloads rules and pool from the database. */
+  async reload(): Promise<void> {
+    const { db } = this.deps;
+    const [rules, pool] = await Promise.all([
+      db.selectFrom('dharma_auto_rules').select(['id', 'keywords', 'reply']).where('enabled', '=', true).orderBy('position').orderBy('created_at').execute(),
+      db.selectFrom('dharma_compassion').select('text').where('enabled', '=', true).orderBy('created_at').execute(),
+    ]);
+    this.rules = rules.map((r) => ({ id: r.id, reply: r.reply, keywords: r.keywords.map((k) => normalizeText(k)).filter(Boolean) }));
+    this.pool = pool.map((p) => p.text);
+  }
+
+  /** Remembers typing notices from the bus (every node sees every chat's typing). */
+  onBusEvent(e: BusEvent): void {
+    if (e.type !== 'chat.signal' || !e.frame.startsWith('{"type":"typing"')) return;
+    const f = JSON.parse(e.frame) as { chatId: string; userId: string };
+    this.typing.set(f.chatId, { userId: f.userId, at: this.deps.clock.now().getTime() });
+    if (this.typing.size > 10_000) this.typing.clear();
+  }
+
+  /** The keyword reaction on the pipeline. */
+  asReaction(): Reaction {
+    return {
+      name: 'dharma.auto-replies',
+      afterStored: async (message, ctx) => {
+        if (message.senderRole !== 'member' || message.kind !== 'text') return;
+        const rule = this.match(message.text);
+        if (!rule) return;
+        await this.replyOnce(message.chatId, { kind: 'rule', ruleId: rule.id }, rule.reply, (input) => ctx.postMessage(input));
+      },
+    };
+  }
+
+  /** The rule whose keyword the text contains (normalized, either script), if any. */
+  match(text: string): CompiledRule | null {
+    const n = normalizeText(text);
+    return this.rules.find((r) => r.keywords.some((k) => n.includes(k))) ?? null;
+  }
+
+  /**
+   * The sentiment seam: the sentiment engine calls this for every scored message. Below the
+   * threshold, a member's message gets a reply from the compassion pool (subject to the same
+   * cooldown and human-first rules). Resolves to the posted message, if any.
+   */
+  async onSentiment(message: Pick<MessageDto, 'chatId' | 'senderRole'>, score: number): Promise<MessageDto | null> {
+    if (message.senderRole !== 'member' || !(score < this.opts.compassionBelow) || !this.pool.length) return null;
+    const text = this.pool[this.poolTurn++ % this.pool.length];
+    return this.replyOnce(message.chatId, { kind: 'compassion', score }, text, this.deps.post);
+  }
+
+  private async replyOnce(chatId: string, why: Record<string, unknown>, text: string, post: Post): Promise<MessageDto | null> {
+    if (this.inFlight.has(chatId)) return null;
+    this.inFlight.add(chatId);
+    try {
+      if (!(await this.mayReply(chatId))) return null;
+      return await post({ chatId, kind: 'auto_reply', text, flags: [{ kind: 'auto_reply', detail: why }] });
+    } finally {
+      this.inFlight.delete(chatId);
+    }
+  }
+
+  /** Human first and no flooding: no agent typing, no agent answer within a minute, cooldown passed. */
+  private async mayReply(chatId: string): Promise<boolean> {
+    const now = this.deps.clock.now().getTime();
+    const facts = await this.deps.chats.factsOf(chatId);
+    if (!facts || facts.status === 'closed') return false;
+    const t = this.typing.get(chatId);
+    if (t && t.userId !== facts.memberId && now - t.at < this.opts.typingMs) return false;
+    const recent = await this.deps.db
+      .selectFrom('messages')
+      .select(['kind', 'sender_role', 'created_at'])
+      .where('chat_id', '=', chatId)
+      .where('created_at', '>', new Date(now - Math.max(this.opts.cooldownMs, this.opts.humanQuietMs)))
+      .where((eb) => eb.or([eb('kind', '=', 'auto_reply'), eb('sender_role', 'in', ['agent', 'master'])]))
+      .execute();
+    for (const m of recent) {
+      const age = now - new Date(m.created_at).getTime();
+      if (m.kind === 'auto_reply' && age < this.opts.cooldownMs) return false;
+      if ((m.sender_role === 'agent' || m.sender_role === 'master') && age < this.opts.humanQuietMs) return false;
+    }
+    return true;
+  }
+
+  /** Refuses a text whose sutra quotes are not in the sutras they name. */
+  async assertQuotes(text: string): Promise<void> {
+    const results = await this.deps.citations.verifyText(text);
+    const bad = results.find(isFailing);
+    if (bad) throw new AppError('unverified_citation', refusalDetails(bad, results));
+  }
+
+  // ---- admin CRUD (thin; routes bump the version and reload) ----
+
+  /** Every rule. */
+  async listRules() {
+    const rows = await this.deps.db.selectFrom('dharma_auto_rules').selectAll().orderBy('position').orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, keywords: r.keywords, reply: r.reply, enabled: r.enabled, position: r.position }));
+  }
+
+  /** Adds a rule after verifying its quotes. */
+  async addRule(input: { keywords: string[]; reply: string; enabled?: boolean; position?: number }) {
+    validateKeywords(input.keywords);
+    await this.assertQuotes(input.reply);
+    const r = await this.deps.db
+      .insertInto('dharma_auto_rules')
+      .values({ keywords: input.keywords, reply: input.reply, enabled: input.enabled ?? true, position: input.position ?? 100 })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { id: r.id, keywords: r.keywords, reply: r.reply, enabled: r.enabled, position: r.position };
+  }
+
+  /** Changes a rule (quotes verified again). */
+  async updateRule(id: string, input: { keywords?: string[]; reply?: string; enabled?: boolean; position?: number }) {
+    if (input.keywords) validateKeywords(input.keywords);
+    if (input.reply !== undefined) await this.assertQuotes(input.reply);
+    const r = await this.deps.db
+      .updateTable('dharma_auto_rules')
+      .set({ ...(input.keywords ? { keywords: input.keywords } : {}), ...(input.reply !== undefined ? { reply: input.reply } : {}), ...(input.enabled !== undefined ? { enabled: input.enabled } : {}), ...(input.position !== undefined ? { position: input.position } : {}) })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!r) throw new AppError('not_found');
+    return { id: r.id, keywords: r.keywords, reply: r.reply, enabled: r.enabled, position: r.position };
+  }
+
+  /** Deletes a rule. */
+  async deleteRule(id: string): Promise<void> {
+    const r = await this.deps.db.deleteFrom('dharma_auto_rules').where('id', '=', id).executeTakeFirst();
+    if (!r.numDeletedRows) throw new AppError('not_found');
+  }
+
+  /** The compassion pool. */
+  async listPool() {
+    const rows = await this.deps.db.selectFrom('dharma_compassion').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, text: r.text, enabled: r.enabled }));
+  }
+
+  /** Adds a compassion reply after verifying its quotes. */
+  async addToPool(text: string) {
+    await this.assertQuotes(text);
+    const r = await this.deps.db.insertInto('dharma_compassion').values({ text }).returningAll().executeTakeFirstOrThrow();
+    return { id: r.id, text: r.text, enabled: r.enabled };
+  }
+
+  /** Removes a compassion reply. */
+  async removeFromPool(id: string): Promise<void> {
+    const r = await this.deps.db.deleteFrom('dharma_compassion').where('id', '=', id).executeTakeFirst();
+    if (!r.numDeletedRows) throw new AppError('not_found');
+  }
+}
+
+function validateKeywords(keywords: string[]): void {
+  if (!keywords.length || keywords.some((k) => !normalizeText(k))) throw new AppError('invalid', { field: 'keywords', reason: 'at least one keyword with letters or digits' });
+}

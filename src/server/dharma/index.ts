@@ -1,0 +1,108 @@
+/**
+ * The Dharma domain, composed: content filter and citation checks on the message pipeline,
+ * automatic replies and review marks as reactions, merit at chat close, and reloading on every
+ * node when an admin changes something. `app.ts` builds it with `createDharma` and one line.
+ */
+import { join } from 'node:path';
+import type { Bus } from '../bus/bus';
+import type { ChatEvents } from '../chat/chat-events';
+import type { ChatService } from '../chat/chat-service';
+import type { MessagePipeline } from '../chat/pipeline';
+import type { Db } from '../db/database';
+import type { Clock } from '../desk/clock';
+import { AutoReplies, DEFAULT_AUTO_REPLY_OPTIONS, type AutoReplyOptions } from './auto-replies';
+import { CitationService } from './citations/service';
+import { ContentFilter } from './filter';
+import { Merit } from './merit';
+import { SHIPPED_DATA_DIR } from './paths';
+import { Reviews } from './reviews';
+import { seedTerms } from './terms/store';
+import { bumpVersion, VersionWatcher, type DharmaArea } from './versions';
+
+export interface DharmaDeps {
+  db: Db;
+  bus: Bus;
+  chats: ChatService;
+  events: ChatEvents;
+  pipeline: MessagePipeline;
+  clock: Clock;
+  log: { info(o: unknown, m?: string): void; warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
+}
+
+export interface DharmaOptions {
+  dataDir?: string;
+  autoReplies?: Partial<AutoReplyOptions>;
+  /** How often every node looks for admins' changes made on other nodes. */
+  pollMs?: number;
+}
+
+export class Dharma {
+  readonly filter: ContentFilter;
+  readonly citations: CitationService;
+  readonly autoReplies: AutoReplies;
+  readonly merit: Merit;
+  readonly reviews: Reviews;
+  private readonly watcher: VersionWatcher;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly deps: DharmaDeps,
+    private readonly opts: DharmaOptions = {},
+  ) {
+    const dataDir = opts.dataDir ?? SHIPPED_DATA_DIR;
+    this.filter = new ContentFilter(deps.db);
+    this.citations = new CitationService(deps.db, join(dataDir, 'sutras'));
+    this.autoReplies = new AutoReplies(
+      { db: deps.db, citations: this.citations, chats: deps.chats, clock: deps.clock, post: (input) => deps.pipeline.postAutomatic(input), log: deps.log },
+      { ...DEFAULT_AUTO_REPLY_OPTIONS, ...opts.autoReplies },
+    );
+    this.merit = new Merit({ db: deps.db, bus: deps.bus, chats: deps.chats, events: deps.events, log: deps.log });
+    this.reviews = new Reviews(deps.db);
+    this.watcher = new VersionWatcher(deps.db, (area) => this.reloadArea(area), deps.log);
+  }
+
+  /** The database the domain's routes read (term and allow-list administration). */
+  get db(): Db {
+    return this.deps.db;
+  }
+
+  /** Seeds the shipped data on first start, loads everything and plugs into the pipeline and bus. */
+  async start(): Promise<void> {
+    const { pipeline, bus, log } = this.deps;
+    const started = performance.now();
+    const shipped = await this.citations.seed();
+    await this.citations.reload();
+    const seeded = await seedTerms(this.deps.db, join(this.opts.dataDir ?? SHIPPED_DATA_DIR, 'terms'), shipped.map((d) => d.content));
+    await Promise.all([this.filter.reload(), this.autoReplies.seed().then(() => this.autoReplies.reload())]);
+    await this.watcher.prime();
+    if (seeded.seeded) log.info({ terms: seeded.terms, curated: seeded.curated }, 'dharma: shipped term lists loaded');
+    log.info({ ms: Math.round(performance.now() - started), terms: this.filter.size }, 'dharma: ready');
+
+    pipeline.addCheck(this.filter.asContentCheck());
+    pipeline.addCheck(this.citations.asContentCheck());
+    pipeline.addReaction(this.reviews.asReaction());
+    pipeline.addReaction(this.autoReplies.asReaction());
+    this.unsubscribe = bus.subscribe((e) => this.autoReplies.onBusEvent(e));
+    this.merit.start();
+    this.watcher.start(this.opts.pollMs ?? 2000);
+  }
+
+  /** Records an admin's change: bumps the area's version (other nodes poll it) and reloads here now. */
+  async changed(area: DharmaArea): Promise<void> {
+    const version = await bumpVersion(this.deps.db, area);
+    await this.reloadArea(area);
+    this.watcher.mark(area, version);
+  }
+
+  /** Stops polling and listening. */
+  stop(): void {
+    this.watcher.stop();
+    this.unsubscribe?.();
+  }
+
+  private async reloadArea(area: DharmaArea): Promise<void> {
+    if (area === 'filter') await this.filter.reload();
+    else if (area === 'corpus') await this.citations.reload();
+    else await this.autoReplies.reload();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Text normalization shared by the content filter, citation verification and automatic replies.
+ *
+ * Everything is folded to ONE script (Simplified) so that a Traditional message matches a
+ * Simplified term list and the other way round; NFKC turns full-width forms into half-width;
+ * separators between characters (spaces, zero-width characters, punctuation, symbols) are dropped
+ * so 代 開 發 票, 冰\u200b毒 and 冰-毒 all read 代开发票/冰毒; runs of one character collapse (冰冰毒毒 → 冰毒).
+ * Every unit of the normalized text remembers which span of the original it came from, so a match
+ * found in the normalized text can be masked in the original.
+ */
+import * as OpenCC from 'opencc-js';
+
+export interface NormalizeOptions {
+  /** Drop everything that is not a letter or a digit (default true). */
+  dropSeparators?: boolean;
+  /** Collapse runs of the same character into one (default true; citations turn it off). */
+  collapseRepeats?: boolean;
+  /** Fold variant readings of popular editions to one form (citations only). */
+  variants?: boolean;
+}
+
+export interface Normalized {
+  /** The normalized text. */
+  text: string;
+  /** For each UTF-16 unit of `text`: the start offset (UTF-16) of its source in the original. */
+  starts: Uint32Array;
+  /** For each UTF-16 unit of `text`: the end offset (exclusive) of its source in the original. */
+  ends: Uint32Array;
+}
+
+// Character-level conversion keeps the mapping one original character → one output character;
+// phrase-level conversion would buy nothing for matching and would break the position map.
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const foldCache = new Map<number, string>();
+
+/**
+ * Variant characters and readings that popular editions print differently from the Taishō text
+ * (after Simplified conversion). Applied to both sides of a comparison, so folding a common
+ * character here only widens what counts as the same reading.
+ */
+const VARIANT_CHARS: Record<string, string> = {
+  罣: '挂', 呪: '咒', 㖿: '耶', 徧: '遍', 脩: '修', 燄: '焰', 菓: '果', 着: '著', 遶: '绕', 繫: '系', 諍: '争', 鉢: '钵',
+  佈: '布', 迴: '回', 徹: '彻', 讃: '赞', 歎: '叹', 嘆: '叹', 麤: '粗', 甦: '苏', 姪: '侄', 㘄: '啰', 囉: '啰', 盤: '槃', 盘: '槃',
+  峯: '峰', 舘: '馆', 裏: '里', 裡: '里', 箇: '个', 亙: '亘', 况: '况', 況: '况', 愍: '悯', 憫: '悯', 彊: '强', 強: '强',
+};
+/** Equal-length phrase variants (so positions still map one to one). */
+const VARIANT_PHRASES: Array<[string, string]> = [
+  ['揭帝', '揭谛'],
+  ['般罗揭', '波罗揭'],
+  ['般罗僧', '波罗僧'],
+  ['僧莎诃', '萨婆诃'],
+  ['娑婆诃', '萨婆诃'],
+  ['莎婆诃', '萨婆诃'],
+  ['掛碍', '挂碍'],
+];
+
+/** Folds one code point: NFKC, lower case, Traditional→Simplified (cached). */
+function foldCodePoint(cp: number): string {
+  let out = foldCache.get(cp);
+  if (out !== undefined) return out;
+  const ch = String.fromCodePoint(cp);
+  const nfkc = ch.normalize('NFKC').toLowerCase();
+  out = '';
+  for (const c of nfkc) {
+    const s = c.codePointAt(0)! < 0x2e80 ? c : toSimplified(c);
+    // A converter that returns more than one character for one input is not used (no map).
+    out += [...s].length === 1 ? s : c;
+  }
+  foldCache.set(cp, out);
+  return out;
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const keepCache = new Map<string, boolean>();
+function isKept(c: string): boolean {
+  let k = keepCache.get(c);
+  if (k === undefined) {
+    k = LETTER_OR_DIGIT.test(c);
+    keepCache.set(c, k);
+  }
+  return k;
+}
+
+/** Normalizes text and keeps, for every output unit, the span of the original it came from. */
+export function normalize(original: string, opts: NormalizeOptions = {}): Normalized {
+  const drop = opts.dropSeparators ?? true;
+  const collapse = opts.collapseRepeats ?? true;
+  const variants = opts.variants ?? false;
+  const out: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let last = '';
+  for (let i = 0; i < original.length; ) {
+    const cp = original.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    for (let c of foldCodePoint(cp)) {
+      if (drop && !isKept(c)) continue;
+      if (variants) c = VARIANT_CHARS[c] ?? c;
+      if (collapse && c === last) {
+        // A repeated character joins the span of the previous one (masking covers both).
+        for (let k = ends.length - c.length; k < ends.length; k++) ends[k] = i + width;
+        continue;
+      }
+      out.push(c);
+      for (let k = 0; k < c.length; k++) {
+        starts.push(i);
+        ends.push(i + width);
+      }
+      last = c;
+    }
+    i += width;
+  }
+  let text = out.join('');
+  if (variants) for (const [from, to] of VARIANT_PHRASES) if (text.includes(from)) text = text.split(from).join(to);
+  return { text, starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) };
+}
+
+/** Only the normalized text (for terms, keywords and anything that needs no position map). */
+export function normalizeText(text: string, opts: NormalizeOptions = {}): string {
+  return normalize(text, opts).text;
+}
+
+/** The original span [start, end) that a normalized span [from, to) came from. */
+export function originalSpan(n: Normalized, from: number, to: number): { start: number; end: number } {
+  return { start: n.starts[from], end: n.ends[to - 1] };
+}
+
+/** Replaces every character of the given original spans with ＊ (code points, not UTF-16 units). */
+export function maskSpans(original: string, spans: Array<{ start: number; end: number }>): string {
+  if (!spans.length) return original;
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let result = '';
+  let pos = 0;
+  for (const s of sorted) {
+    const start = Math.max(s.start, pos);
+    if (start >= s.end) continue;
+    result += original.slice(pos, start) + '＊'.repeat([...original.slice(start, s.end)].length);
+    pos = s.end;
+  }
+  return result + original.slice(pos);
+}

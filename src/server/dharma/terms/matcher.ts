@@ -1,0 +1,107 @@
+/**
+ * The compiled term matcher: one Aho-Corasick automaton over the enabled forbidden terms and one
+ * over allowed terms and words of distress, both on normalized text, so the cost of a check is
+ * linear in the message length whatever the size of the lists.
+ *
+ * Rebuilding the big automaton takes about half a second for the full shipped lists, so admin
+ * edits do not rebuild it: added terms go into a small delta automaton and removed ones into a
+ * set that is skipped at match time, until the delta grows large enough to fold in.
+ */
+import AhoCorasick from 'modern-ahocorasick';
+import { normalize, originalSpan, type Normalized } from '../normalize';
+import type { FilterAction, TermEntry, TermHit } from './types';
+
+type Ac = AhoCorasick<number>;
+
+function compile(patterns: readonly string[]): Ac | null {
+  if (!patterns.length) return null;
+  return new AhoCorasick<number>(patterns.map((pattern, i) => ({ pattern, data: i })));
+}
+
+export interface MatcherInput {
+  terms: TermEntry[];
+  /** Normalized allowed terms and words of distress (they suppress what they cover). */
+  shields: string[];
+  actions: Map<string, FilterAction>;
+}
+
+export class TermMatcher {
+  private readonly base: Ac | null;
+  private readonly baseEntries: TermEntry[];
+  private readonly baseIds: Set<number>;
+  private delta: Ac | null = null;
+  private deltaEntries: TermEntry[] = [];
+  private removed = new Set<number>();
+  private shield: Ac | null;
+  private actions: Map<string, FilterAction>;
+
+  constructor(input: MatcherInput) {
+    this.baseEntries = input.terms;
+    this.baseIds = new Set(input.terms.map((t) => t.id));
+    this.base = compile(input.terms.map((t) => t.normalized));
+    this.shield = compile(input.shields);
+    this.actions = input.actions;
+  }
+
+  /** Number of terms currently matched. */
+  get size(): number {
+    return this.baseEntries.length - this.removed.size + this.deltaEntries.length;
+  }
+
+  /** How many entries live outside the base automaton (the caller rebuilds when this grows). */
+  get drift(): number {
+    return this.deltaEntries.length + this.removed.size;
+  }
+
+  /**
+   * Brings the matcher to a new set of enabled terms without rebuilding the base automaton:
+   * terms not in the base go to the delta automaton, base terms that are gone are skipped.
+   */
+  update(input: MatcherInput): void {
+    const present = new Set<number>();
+    const added: TermEntry[] = [];
+    for (const t of input.terms) {
+      present.add(t.id);
+      if (!this.baseIds.has(t.id)) added.push(t);
+    }
+    const removed = new Set<number>();
+    for (const id of this.baseIds) if (!present.has(id)) removed.add(id);
+    this.deltaEntries = added;
+    this.delta = compile(added.map((t) => t.normalized));
+    this.removed = removed;
+    this.shield = compile(input.shields);
+    this.actions = input.actions;
+  }
+
+  /** Every listed term in the text that no allowed term covers, with its action (off excluded). */
+  find(text: string, pre?: Normalized): TermHit[] {
+    const n = pre ?? normalize(text);
+    if (!n.text) return [];
+    const shields = this.shield ? this.shield.search(n.text) : [];
+    const covered = (s: number, e: number) => shields.some((m) => m.start <= s && e <= m.end);
+    const hits: TermHit[] = [];
+    const collect = (ac: Ac | null, entries: TermEntry[], skipRemoved: boolean) => {
+      if (!ac) return;
+      for (const m of ac.iterate(n.text)) {
+        const entry = entries[m.data!];
+        if (skipRemoved && this.removed.has(entry.id)) continue;
+        const action = this.actions.get(entry.category) ?? 'block';
+        if (action === 'off' || covered(m.start, m.end)) continue;
+        const span = originalSpan(n, m.start, m.end);
+        hits.push({ term: entry.normalized, category: entry.category, action, start: span.start, end: span.end });
+      }
+    };
+    collect(this.base, this.baseEntries, true);
+    collect(this.delta, this.deltaEntries, false);
+    return hits;
+  }
+}
+
+/** Which of the given normalized patterns occur anywhere in the given normalized texts (one pass per text). */
+export function patternsOccurringIn(patterns: readonly string[], texts: readonly string[]): Set<string> {
+  const ac = compile(patterns);
+  const found = new Set<string>();
+  if (!ac) return found;
+  for (const t of texts) for (const m of ac.iterate(t)) found.add(patterns[m.data!]);
+  return found;
+}

@@ -1,0 +1,241 @@
+/**
+ * Dharma features through a real server: filter refusals, masking and review, citation policy by
+ * role, automatic replies with their own seq, admin edits without restart, merit at close.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startServer, type TestServer } from './helpers/server';
+import { RawClient } from './helpers/ws-client';
+
+let server: TestServer;
+let admin: string;
+let supervisor: string;
+
+beforeAll(async () => {
+  const started = Date.now();
+  server = await startServer();
+  console.log(`dharma test server started in ${Date.now() - started} ms`);
+  admin = (await server.user('admin')).token;
+  supervisor = (await server.user('supervisor')).token;
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A member with an open chat held by a fresh agent. */
+async function openChat(topic = '請問') {
+  const member = await server.user('member');
+  const agent = await server.user('agent');
+  const chat = (await api(server, 'POST', '/api/chats', member.token, { topic })).body.chat;
+  const accepted = await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+  expect(accepted.status).toBe(200);
+  return { member, agent, chatId: chat.id as string };
+}
+
+let n = 0;
+const send = (token: string, chatId: string, text: string) => api(server, 'POST', `/api/chats/${chatId}/messages`, token, { id: `c${++n}`, text });
+const history = async (token: string, chatId: string) => (await api(server, 'GET', `/api/chats/${chatId}/messages?limit=100`, token)).body.messages as any[];
+const waitFor = async <T>(fn: () => Promise<T | undefined | null | false>, ms = 5000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('content filter', () => {
+  it('refuses a blocked term, also disguised, with its category, and takes no seq', async () => {
+    const { member, chatId } = await openChat();
+    for (const text of ['代開發票，便宜', '代 開 發 票', '代\u200b开-发.票']) {
+      const r = await send(member.token, chatId, text);
+      expect(r.status, text).toBe(422);
+      expect(r.body.error.code).toBe('forbidden_content');
+      expect(r.body.error.details.category).toBe('ads');
+    }
+    const ok = await send(member.token, chatId, '請問可以開發票嗎？我要報帳。');
+    expect(ok.status).toBe(201);
+    expect(ok.body.seq).toBe((await history(member.token, chatId)).at(-1).seq);
+  });
+
+  it('lets Buddhist conversation and words of distress through', async () => {
+    const { member, chatId } = await openChat();
+    for (const text of ['師父您好，法會什麼時候圓滿？', '法輪常轉，阿彌陀佛', '我是地藏法會的弟子，想請活佛喇嘛開示密宗', '我好痛苦，不想活了，想自殺']) {
+      const r = await send(member.token, chatId, text);
+      expect(r.status, text).toBe(201);
+    }
+  });
+
+  it('masks profanity in the stored text and lists flagged messages for supervisors', async () => {
+    const { member, agent, chatId } = await openChat();
+    const masked = await send(member.token, chatId, '你這個王八蛋');
+    expect(masked.status).toBe(201);
+    const stored = (await history(agent.token, chatId)).find((m) => m.id === masked.body.messageId);
+    expect(stored.text).toBe('你這個＊＊＊');
+    const flagged = await send(member.token, chatId, '你們支持法輪功嗎');
+    expect(flagged.status).toBe(201);
+    const msg = (await history(agent.token, chatId)).find((m) => m.id === flagged.body.messageId);
+    expect(msg.flags.some((f: any) => f.kind === 'content')).toBe(true);
+    const reviews = await waitFor(async () => {
+      const r = await api(server, 'GET', '/api/dharma/reviews', supervisor);
+      return r.body.reviews.find((x: any) => x.messageId === flagged.body.messageId);
+    });
+    expect(reviews.kind).toBe('content');
+    expect((await api(server, 'GET', '/api/dharma/reviews', member.token)).status).toBe(403);
+    expect((await api(server, 'POST', `/api/dharma/reviews/${reviews.id}/resolve`, supervisor)).status).toBe(200);
+  });
+
+  it('applies admin edits without a restart: term, category action, allow-list', async () => {
+    const { member, chatId } = await openChat();
+    expect((await send(member.token, chatId, '我想買蓮花燈座')).status).toBe(201);
+    const added = await api(server, 'POST', '/api/dharma/terms', admin, { term: '蓮花燈座', category: 'custom' });
+    expect(added.status).toBe(201);
+    const refused = await send(member.token, chatId, '我想買蓮-花-燈-座');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.category).toBe('custom');
+    // Whole-term precedence: an allowed longer term covering it lets it pass.
+    const allowed = await api(server, 'POST', '/api/dharma/allow', admin, { term: '蓮花燈座套組' });
+    expect(allowed.status).toBe(201);
+    expect((await send(member.token, chatId, '蓮花燈座套組還有貨嗎')).status).toBe(201);
+    // Category action to flag: stored with a flag instead of refused.
+    expect((await api(server, 'PUT', '/api/dharma/categories/custom', admin, { action: 'flag' })).status).toBe(200);
+    const flagged = await send(member.token, chatId, '我想買蓮花燈座');
+    expect(flagged.status).toBe(201);
+    // Removal: the term is gone.
+    expect((await api(server, 'DELETE', `/api/dharma/terms/${added.body.term.id}`, admin)).status).toBe(200);
+    expect((await api(server, 'PUT', '/api/dharma/categories/custom', admin, { action: 'block' })).status).toBe(200);
+    expect((await send(member.token, chatId, '我想買蓮花燈座')).status).toBe(201);
+    // Only admins edit; bad input is a clear error.
+    expect((await api(server, 'POST', '/api/dharma/terms', member.token, { term: '測試詞' })).status).toBe(403);
+    expect((await api(server, 'POST', '/api/dharma/terms', admin, { term: '法' })).body.error.code).toBe('invalid');
+    expect((await api(server, 'PUT', '/api/dharma/categories/custom', admin, { action: 'explode' })).status).toBe(400);
+  });
+});
+
+describe('citations', () => {
+  it('refuses an agent misquote with the sutra, Taishō number and closest authentic passage', async () => {
+    const { agent, chatId } = await openChat();
+    const r = await send(agent.token, chatId, '《地藏經》云：「地獄不空，誓不成佛」');
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('unverified_citation');
+    expect(r.body.error.details.sutra).toBe('地藏菩薩本願經');
+    expect(r.body.error.details.taisho).toBe('T0412');
+    expect(typeof r.body.error.details.closestPassage).toBe('string');
+    expect(r.body.error.details.closestPassage.length).toBeGreaterThan(3);
+    // Over WebSocket the refusal names the client id and carries the same details.
+    const ws = await RawClient.connect(server.wsUrl, agent.token);
+    ws.send({ type: 'send', id: 'mis1', chatId, text: '心經說：「應無所住，而生其心」' });
+    const err = await ws.next((f) => f.type === 'error' && f.id === 'mis1');
+    expect(err.code).toBe('unverified_citation');
+    expect(err.details.status).toBe('misattributed');
+    expect(err.details.foundIn.taisho).toBe('T0235');
+    ws.ws.close();
+    // Authentic, variant and unknown-sutra quotes pass.
+    for (const text of ['《心經》云：「無罣礙故，無有恐怖，遠離顛倒夢想」', '心经说：揭谛揭谛，波罗揭谛，波罗僧揭谛，菩提萨婆诃', '《楞嚴經》云：「狂心頓歇，歇即菩提」']) {
+      expect((await send(agent.token, chatId, text)).status, text).toBe(201);
+    }
+  });
+
+  it('stores a member misquote with a mark the agent sees', async () => {
+    const { member, agent, chatId } = await openChat();
+    const r = await send(member.token, chatId, '師父說《地藏經》云：「地獄不空，誓不成佛」，是真的嗎？');
+    expect(r.status).toBe(201);
+    const m = (await history(agent.token, chatId)).find((x) => x.id === r.body.messageId);
+    const flag = m.flags.find((f: any) => f.kind === 'unverified_citation');
+    expect(flag.detail.taisho).toBe('T0412');
+    expect(flag.detail.status).toBe('misquote');
+  });
+
+  it('lets admins add a text to the corpus, then verifies against it', async () => {
+    const { agent, chatId } = await openChat();
+    const quote = '《八大人覺經》云：「世間無常，國土危脆」';
+    expect((await api(server, 'POST', '/api/dharma/check', agent.token, { text: quote })).body.citations[0].status).toBe('unknown_sutra');
+    const add = await api(server, 'POST', '/api/dharma/sutras', admin, {
+      id: 'T0779', taisho: 'T0779', title: '佛說八大人覺經', aliases: ['八大人覺經'], content: '為佛弟子常於晝夜至心誦念八大人覺第一覺悟世間無常國土危脆四大苦空五陰無我',
+    });
+    expect(add.status).toBe(201);
+    expect((await send(agent.token, chatId, quote)).status).toBe(201);
+    const bad = await send(agent.token, chatId, '《八大人覺經》云：「世間有常，國土安穩」');
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.taisho).toBe('T0779');
+    expect((await api(server, 'POST', '/api/dharma/sutras', admin, { id: 'T0779', title: 'x', content: 'y' })).status).toBe(409);
+    expect((await api(server, 'POST', '/api/dharma/sutras', agent.token, { id: 'X1', title: 'x', content: 'y' })).status).toBe(403);
+  });
+});
+
+describe('automatic replies', () => {
+  it('answers a member keyword with its own seq, in either script, once per cooldown', async () => {
+    const member = await server.user('member');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '心情' })).body.chat;
+    const ws = await RawClient.connect(server.wsUrl, member.token);
+    ws.send({ type: 'send', id: 'k1', chatId: chat.id, text: '最近烦恼很多' });
+    const ack = await ws.next((f) => f.type === 'ack' && f.id === 'k1');
+    const reply = await ws.next((f) => f.type === 'message' && f.message.kind === 'auto_reply');
+    expect(reply.message.seq).toBe(ack.seq + 1);
+    expect(reply.message.text).toContain('無罣礙故，無有恐怖，遠離顛倒夢想');
+    ws.send({ type: 'send', id: 'k2', chatId: chat.id, text: '煩惱還是很多' });
+    await ws.next((f) => f.type === 'ack' && f.id === 'k2');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ws.frames.filter((f) => f.type === 'message' && f.message.kind === 'auto_reply')).toHaveLength(1);
+    ws.ws.close();
+  });
+
+  it('stays quiet when an agent answered within the minute or is typing', async () => {
+    const { member, agent, chatId } = await openChat();
+    expect((await send(agent.token, chatId, '您好，請說')).status).toBe(201);
+    await send(member.token, chatId, '家人病痛，很擔心');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await history(member.token, chatId)).some((m) => m.kind === 'auto_reply')).toBe(false);
+
+    const other = await openChat();
+    const aws = await RawClient.connect(server.wsUrl, other.agent.token);
+    aws.send({ type: 'typing', chatId: other.chatId });
+    await new Promise((r) => setTimeout(r, 100));
+    await send(other.member.token, other.chatId, '家人病痛，很擔心');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await history(other.member.token, other.chatId)).some((m) => m.kind === 'auto_reply')).toBe(false);
+    aws.ws.close();
+  });
+
+  it('lets admins edit rules (quotes verified on save) with effect at once; low sentiment gets compassion', async () => {
+    const bad = await api(server, 'POST', '/api/dharma/rules', admin, { keywords: ['地獄'], reply: '《地藏經》云：「地獄不空，誓不成佛」' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe('unverified_citation');
+    const good = await api(server, 'POST', '/api/dharma/rules', admin, { keywords: ['無常'], reply: '《金剛經》云：「一切有為法，如夢幻泡影」。' });
+    expect(good.status).toBe(201);
+    const member = await server.user('member');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, {})).body.chat;
+    await send(member.token, chat.id, '人生无常啊');
+    const auto = await waitFor(async () => (await history(member.token, chat.id)).find((m) => m.kind === 'auto_reply'));
+    expect(auto.text).toContain('如夢幻泡影');
+
+    const m2 = await server.user('member');
+    const c2 = (await api(server, 'POST', '/api/chats', m2.token, {})).body.chat;
+    const sent = await send(m2.token, c2.id, '我很難過');
+    const none = await server.desk.dharma.autoReplies.onSentiment({ chatId: c2.id, senderRole: 'member' }, -0.2);
+    expect(none).toBeNull();
+    const posted = await server.desk.dharma.autoReplies.onSentiment({ chatId: c2.id, senderRole: 'member' }, -0.8);
+    expect(posted?.kind).toBe('auto_reply');
+    expect(posted?.seq).toBe(sent.body.seq + 1);
+    expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是空，空即是色」' })).status).toBe(201);
+    expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色不是空」' })).status).toBe(422);
+  });
+});
+
+describe('merit', () => {
+  it('scores a closed chat once, stores the inputs, tells the member', async () => {
+    const { member, agent, chatId } = await openChat();
+    await send(member.token, chatId, '感恩師父，阿彌陀佛');
+    await send(agent.token, chatId, '《金剛經》云：「凡所有相，皆是虛妄」');
+    expect((await api(server, 'POST', `/api/chats/${chatId}/close`, member.token)).status).toBe(200);
+    const note = await waitFor(async () => (await history(member.token, chatId)).find((m) => m.kind === 'system' && m.text.includes('功德')));
+    // 10 base + 0 minutes + 2×2 positive terms + 5×1 verified quote
+    expect(note.text).toContain('+19');
+    const me = await api(server, 'GET', '/api/merit/me', member.token);
+    expect(me.body.total).toBe(19);
+    expect(me.body.entries[0]).toMatchObject({ chatId, points: 19, positiveTerms: 2, verifiedQuotes: 1 });
+    // Running the job again changes nothing (idempotent per chat).
+    expect(await server.desk.dharma.merit.score(chatId)).toBeNull();
+    expect((await api(server, 'GET', '/api/merit/me', member.token)).body.total).toBe(19);
+  });
+});
