@@ -256,5 +256,25 @@ describe(`service desk (${backend})`, () => {
     const dash = (await api(server, 'GET', '/api/dashboard', sup)).body.snapshot;
     expect(dash.queues.map((q: any) => q.id)).toEqual(['dharma', 'offerings', 'orders', 'general']);
     expect(dash.chatsPerHour).toHaveLength(12);
+    expect(dash.timezone).toBe('Asia/Taipei');
+    expect(dash.today.agents.find((a: any) => a.agentId === agent.id)).toEqual({ agentId: agent.id, agentName: '統計客服', handled: 2, closed: 1, avgFirstResponseSeconds: 30, avgHandleSeconds: 300 });
+  });
+
+  it('supervisors get live desk frames: queue length when a chat opens, agent load when it is accepted', async () => {
+    const sup = await server.user('supervisor');
+    const agent = await agentOnDuty(sup.token, 3);
+    // Manual accept only, so the chat stays in the queue until the agent takes it.
+    expect((await api(server, 'PATCH', '/api/queues/orders', sup.token, { assignmentMode: 'off' })).status).toBe(200);
+    const watcher = await RawClient.connect(server.wsUrl, sup.token);
+    const queueOf = (f: any, id: string) => f.snapshot.queues.find((q: any) => q.id === id);
+    const [chatId] = await openChats(1, '訂單查詢');
+    const queued = await watcher.next((f) => f.type === 'desk' && queueOf(f, 'orders')?.length === 1, 10_000);
+    expect(queueOf(queued, 'orders').longestWaitSeconds).toBeGreaterThanOrEqual(0);
+    expect(queued.snapshot.chatsPerHour.at(-1).opened).toBeGreaterThanOrEqual(1);
+    await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+    const loaded = await watcher.next((f) => f.type === 'desk' && f.snapshot.agents.some((a: any) => a.id === agent.id && a.load === 1), 10_000);
+    expect(queueOf(loaded, 'orders').length).toBe(0);
+    expect(loaded.snapshot.agents.find((a: any) => a.id === agent.id)).toMatchObject({ status: 'online', capacity: 3 });
+    watcher.close();
   });
 });

@@ -18,10 +18,19 @@ export interface AgentDayStats {
 
 export interface DashboardSnapshot {
   at: string;
+  /** The desk's IANA time zone: the hours and "today" below are local to it. */
+  timezone: string;
   queues: Array<{ id: string; name: string; length: number; longestWaitSeconds: number; assignmentMode: string }>;
   agents: Array<{ id: string; name: string; role: string; status: string; load: number; capacity: number }>;
   chatsPerHour: Array<{ hour: string; opened: number; closed: number }>;
-  today: { handled: number; closed: number; avgFirstResponseSeconds: number | null; avgHandleSeconds: number | null };
+  today: {
+    handled: number;
+    closed: number;
+    avgFirstResponseSeconds: number | null;
+    avgHandleSeconds: number | null;
+    /** The same figures per agent, so the dashboard can chart who answers slowly today. */
+    agents: Array<Omit<AgentDayStats, 'day'>>;
+  };
 }
 
 export class DeskStats {
@@ -80,9 +89,19 @@ export class DeskStats {
         avg(EXTRACT(EPOCH FROM (closed_at - assigned_at))) FILTER (WHERE status = 'closed')::float8 AS handle
       FROM chats WHERE assigned_at >= ${dayStart}`.execute(this.db);
     const t = today.rows[0];
+    const perAgent = await sql<{ agent_id: string; agent_name: string; handled: number; closed: number; first_response: number | null; handle: number | null }>`
+      SELECT u.id AS agent_id, u.name AS agent_name,
+        count(*)::int AS handled,
+        count(*) FILTER (WHERE c.status = 'closed')::int AS closed,
+        avg(EXTRACT(EPOCH FROM (c.first_response_at - c.assigned_at)))::float8 AS first_response,
+        avg(EXTRACT(EPOCH FROM (c.closed_at - c.assigned_at))) FILTER (WHERE c.status = 'closed')::float8 AS handle
+      FROM chats c JOIN users u ON u.id = c.customer_service_id
+      WHERE c.assigned_at >= ${dayStart}
+      GROUP BY u.id, u.name ORDER BY u.name`.execute(this.db);
     const roster = await this.presence.roster();
     return {
       at,
+      timezone: this.timezone,
       queues: queues.rows.map((q) => ({ id: q.id, name: q.name, length: q.length, longestWaitSeconds: Math.round(q.longest ?? 0), assignmentMode: q.assignment_mode })),
       agents: roster.map(({ skills: _skills, ...a }) => a),
       chatsPerHour: perHour.rows,
@@ -91,6 +110,14 @@ export class DeskStats {
         closed: t.closed,
         avgFirstResponseSeconds: t.first_response === null ? null : Math.round(t.first_response),
         avgHandleSeconds: t.handle === null ? null : Math.round(t.handle),
+        agents: perAgent.rows.map((r) => ({
+          agentId: r.agent_id,
+          agentName: r.agent_name,
+          handled: r.handled,
+          closed: r.closed,
+          avgFirstResponseSeconds: r.first_response === null ? null : Math.round(r.first_response),
+          avgHandleSeconds: r.handle === null ? null : Math.round(r.handle),
+        })),
       },
     };
   }
