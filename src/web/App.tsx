@@ -1,5 +1,6 @@
 /** The app shell: sign-in, then the page for the path (or the embedded member window). */
 import { useEffect, useState } from 'react';
+import { LotusIcon } from './components/Icons';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { useI18n } from './i18n';
 import { LoginPage } from './pages/LoginPage';
@@ -68,7 +69,7 @@ function Shell({ path }: { path: string }) {
     <div className="shell">
       <a className="skip-link" href="#main">{t('app.skip')}</a>
       <header className="topbar">
-        <span className="brand" aria-hidden="true">🪷</span>
+        <LotusIcon size={26} />
         <strong className="brand-name">{t('app.name')}</strong>
         <nav aria-label={t('nav.label')} className="topnav">
           {mine.map((p) => (

@@ -4,6 +4,7 @@ import type { AttachmentDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { fileSize, withToken } from './format';
+import { FileIcon } from './Icons';
 import { Lightbox } from './Lightbox';
 
 /** The attachments of one message. */
@@ -21,7 +22,7 @@ export function Attachments({ items }: { items: AttachmentDto[] }) {
           </button>
         ) : (
           <a key={a.id} className="file-card" href={withToken(a.url, token, { download: '1' })} download={a.name} data-testid="attachment-file">
-            <span className="file-icon" aria-hidden="true">📄</span>
+            <FileIcon />
             <span className="file-name">{a.name}</span>
             <span className="file-size">
               {fileSize(a.size)} · {t('chat.download')}

@@ -9,6 +9,7 @@ import { LIMITS, type AttachmentDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { fileSize } from './format';
+import { ClipIcon } from './Icons';
 
 const TYPING_EVERY_MS = 2500;
 
@@ -128,7 +129,7 @@ export function Composer({ chatId }: { chatId: string }) {
       <div className="composer-row">
         <input ref={fileInput} type="file" className="sr-only" tabIndex={-1} aria-hidden="true" multiple accept="image/*,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv" onChange={(e) => void upload(e.target.files)} data-testid="file-input" />
         <button type="button" className="btn-icon" onClick={() => fileInput.current?.click()} aria-label={t('chat.attach')} title={t('chat.attach')}>
-          📎
+          <ClipIcon />
         </button>
         <label htmlFor={inputId} className="sr-only">
           {t('chat.input')}

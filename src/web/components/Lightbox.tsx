@@ -10,8 +10,9 @@ export function Lightbox({ src, alt, onClose }: { src: string; alt: string; onCl
     const opener = document.activeElement as HTMLElement | null;
     const dialog = ref.current;
     dialog?.showModal();
+    // No dialog.close() on cleanup: it fires `close`, which would unmount a dialog that React's
+    // strict mode is only re-mounting. Removing the element ends the modal state anyway.
     return () => {
-      dialog?.close();
       opener?.focus();
     };
   }, []);

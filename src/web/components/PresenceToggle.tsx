@@ -2,20 +2,22 @@
 import { useEffect, useId, useState } from 'react';
 import { ApiError, type Presence } from '../../client/api';
 import { useI18n } from '../i18n';
-import { useSession } from '../session';
+import { useSession, useStore } from '../session';
 
 const STATES: Presence[] = ['online', 'away', 'offline'];
 
 /** Radio group setting POST /api/presence. */
 export function PresenceToggle() {
   const { api, me } = useSession();
+  const state = useStore().conn.state;
   const { t, errorText } = useI18n();
   const [status, setStatus] = useState<Presence | null>(null);
   const [error, setError] = useState<string | null>(null);
   const name = useId();
   useEffect(() => {
     api.roster().then((r) => setStatus(r.find((a) => a.id === me.id)?.status ?? 'online'), () => setStatus('online'));
-  }, [api, me.id]);
+    // Refetched when the socket opens: connecting is what makes us online.
+  }, [api, me.id, state]);
   const choose = async (s: Presence) => {
     setError(null);
     const before = status;

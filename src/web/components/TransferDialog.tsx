@@ -21,8 +21,9 @@ export function TransferDialog({ chat, onDone, onCancel }: { chat: ChatDto; onDo
     const dialog = ref.current;
     dialog?.showModal();
     api.roster().then((r) => setRoster(r.filter((a) => a.id !== me.id)), () => {});
+    // No dialog.close() on cleanup: it fires `close`, which would unmount a dialog that React's
+    // strict mode is only re-mounting. Removing the element ends the modal state anyway.
     return () => {
-      dialog?.close();
       opener?.focus();
     };
   }, [api, me.id]);

@@ -1,4 +1,5 @@
 /** The member window alone, for an iframe in the shop (see public/embed-demo.html). */
+import { LotusIcon } from '../components/Icons';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
@@ -11,7 +12,7 @@ export function EmbedPage() {
   return (
     <div className="embed">
       <header className="embed-bar">
-        <span aria-hidden="true">🪷</span>
+        <LotusIcon />
         <strong>{t('app.name')}</strong>
         <span className="spacer" />
         <LanguageSwitch />

@@ -2,6 +2,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiClient, ApiError, type DemoUser } from '../../client/api';
 import { ROLES, type Role } from '../../shared/protocol';
+import { LotusIcon } from '../components/Icons';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useI18n } from '../i18n';
 
@@ -40,7 +41,7 @@ export function LoginPage({ embed, reason, onToken }: { embed: boolean; reason: 
       <div className="login-card">
         <div className="login-head">
           <h1>
-            <span aria-hidden="true">🪷 </span>
+            <LotusIcon size={28} />
             {t('app.name')}
           </h1>
           <LanguageSwitch />

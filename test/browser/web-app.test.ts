@@ -1,0 +1,250 @@
+/**
+ * The web app in a real browser against a real server: a member (phone-sized) and an agent in two
+ * browser contexts — open, queue with wait time, accept (接聽), messages both ways with read
+ * receipts and typing, an image with its thumbnail and lightbox, a dropped socket that shows the
+ * banner and loses nothing, close; refusals localized with the text kept; the language switch;
+ * the supervisor's read-only view; the embed demo page handing over a token by postMessage.
+ */
+import sharp from 'sharp';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startServer, type TestServer } from '../helpers/server';
+import { hasChromium, launch, shot } from './browser';
+import { ensureWebBuild } from './build';
+
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+const WAIT = 15_000;
+
+let server: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function context(opts: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
+  const c = await browser.newContext(opts);
+  c.setDefaultTimeout(WAIT);
+  contexts.push(c);
+  return c;
+}
+
+/** The first element matching `selector` whose text includes `text`. */
+function withText(page: Page, selector: string, text: string) {
+  return page.locator(selector, { hasText: text }).first();
+}
+
+describe.skipIf(!hasChromium)('web app in Chromium', () => {
+  beforeAll(async () => {
+    ensureWebBuild();
+    server = await startServer();
+    browser = await launch();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('member and agent chat end to end: queue, accept, both ways, image, dropped socket, close', async () => {
+    const member = await server.user('member', '林居士');
+    const agent = await server.user('agent', '客服小蓮');
+
+    // The member's socket goes through a route the test can cut, like a train entering a tunnel.
+    const memberCtx = await context(PHONE);
+    const m = await memberCtx.newPage();
+    let offline = false;
+    const live: WebSocketRoute[] = [];
+    await m.routeWebSocket(/\/ws$/, (ws) => {
+      if (offline) return void ws.close({ code: 4000, reason: 'test: offline' });
+      ws.connectToServer();
+      live.push(ws);
+    });
+    await m.goto(`${server.url}/member?token=${member.token}`);
+    await m.getByTestId('start-form').waitFor();
+    expect(new URL(m.url()).searchParams.get('token')).toBeNull(); // taken out of the address bar
+    await m.getByRole('button', { name: '訂單查詢' }).click();
+    expect(await m.getByTestId('topic-input').inputValue()).toBe('訂單查詢');
+    await m.getByTestId('start-chat').click();
+    await m.locator('[data-testid=chat-status][data-status=pending]').waitFor();
+    await m.getByTestId('queue-position').waitFor();
+    expect(await m.getByTestId('queue-position').textContent()).toContain('1');
+    const chatId = (await m.getByTestId('chat-window').getAttribute('data-chat-id'))!;
+    await shot(m, 'member-phone-pending');
+
+    // It has been waiting three minutes when the agent looks.
+    await server.desk.database.db.updateTable('chats').set({ created_at: new Date(Date.now() - 3 * 60_000 - 5000) }).where('id', '=', chatId).execute();
+
+    const agentCtx = await context(DESKTOP);
+    const a = await agentCtx.newPage();
+    await a.goto(`${server.url}/desk?token=${agent.token}`);
+    const item = a.locator(`[data-testid=queue-item][data-chat-id="${chatId}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('林居士');
+    expect(await item.textContent()).toContain('訂單查詢');
+    expect(await item.getByTestId('queue-wait').getAttribute('data-minutes')).toBe('3');
+    expect(await item.getByTestId('queue-wait').textContent()).toContain('已等候 3 分鐘');
+    const urgency = Number(await item.locator('meter').getAttribute('value'));
+    expect(urgency).toBeGreaterThanOrEqual(0);
+    expect(urgency).toBeLessThanOrEqual(1);
+    await shot(a, 'agent-queue');
+    await item.getByTestId('accept').click();
+    await a.locator('[data-testid=tab][aria-selected=true]', { hasText: '林居士' }).waitFor();
+    await withText(a, '[data-testid=member-panel]', '林居士').waitFor();
+
+    // The member sees who is serving, then they talk both ways.
+    await withText(m, '[data-testid=chat-status][data-status=open]', '客服小蓮').waitFor();
+    await m.getByTestId('composer-input').fill('請問念珠何時出貨？');
+    await m.getByTestId('composer-input').press('Enter');
+    expect(await m.getByTestId('composer-input').inputValue()).toBe('');
+    await withText(a, '[data-testid=message]', '請問念珠何時出貨？').waitFor();
+    // The agent has it on screen: the member's bubble turns "read".
+    await withText(m, '[data-testid=message]', '請問念珠何時出貨？').locator('[data-state=read]').waitFor();
+
+    await a.getByTestId('composer-input').pressSequentially('您好', { delay: 20 });
+    await withText(m, '[data-testid=typing]', '對方正在輸入').waitFor();
+    await a.getByTestId('composer-input').fill('您好，念珠明天出貨，阿彌陀佛。');
+    await a.getByTestId('send').click();
+    const reply = withText(m, '[data-testid=message]', '念珠明天出貨');
+    await reply.waitFor();
+    expect(await reply.locator('.sender').textContent()).toBe('客服小蓮');
+    expect(await reply.locator('.role-tag').textContent()).toBe('客服');
+
+    // An image: uploaded, sent, shown as a thumbnail to the agent, full size in the lightbox.
+    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#c9962e' } }).png().toBuffer();
+    await m.getByTestId('file-input').setInputFiles({ name: 'lotus.png', mimeType: 'image/png', buffer: png });
+    await withText(m, '.staged .chip', 'lotus.png').waitFor();
+    await m.getByTestId('composer-input').fill('這是收到的念珠照片');
+    await m.getByTestId('send').click();
+    const thumb = withText(a, '[data-testid=message]', '這是收到的念珠照片').getByTestId('attachment-thumb');
+    await thumb.waitFor();
+    await a.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await thumb.elementHandle(), { timeout: WAIT });
+    const thumbSrc = (await thumb.getAttribute('src'))!;
+    expect(thumbSrc).toContain('/thumbnail');
+    const natural = await thumb.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+    expect(natural).toBeLessThan(640); // a real thumbnail, not the original
+    await m.getByTestId('attachment-thumb').first().waitFor();
+    await shot(m, 'member-phone-chat');
+    await thumb.click();
+    await a.getByTestId('lightbox').waitFor();
+    await shot(a, 'agent-lightbox');
+    await a.keyboard.press('Escape');
+    await a.getByTestId('lightbox').waitFor({ state: 'detached' });
+    await shot(a, 'agent-chat');
+
+    // The member's socket drops: the banner shows; what is typed and sent meanwhile is kept.
+    offline = true;
+    for (const ws of live.splice(0)) await ws.close({ code: 4000, reason: 'test: tunnel' });
+    await m.locator('[data-testid=connection-banner][data-state=reconnecting]').waitFor();
+    await m.getByTestId('composer-input').fill('隧道裡寫的訊息');
+    await m.getByTestId('composer-input').press('Enter');
+    await withText(m, '[data-testid=message]', '隧道裡寫的訊息').locator('[data-state=sending]').waitFor();
+    await m.getByTestId('composer-input').fill('還在打的草稿');
+    await shot(m, 'member-phone-reconnecting');
+    offline = false;
+    await m.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 20_000 });
+    await withText(a, '[data-testid=message]', '隧道裡寫的訊息').waitFor();
+    expect(await m.getByTestId('composer-input').inputValue()).toBe('還在打的草稿');
+    const history = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages as Array<{ text: string }>;
+    expect(history.filter((x) => x.text === '隧道裡寫的訊息')).toHaveLength(1);
+    expect(await a.locator('[data-testid=message]', { hasText: '隧道裡寫的訊息' }).count()).toBe(1);
+
+    // The agent closes; the member sees the closed state and can start again.
+    await a.getByTestId('close-chat').click();
+    await m.locator('[data-testid=chat-status][data-status=closed]').waitFor();
+    await m.getByTestId('closed-notice').waitFor();
+    expect(await m.getByTestId('composer-input').count()).toBe(0);
+    await a.locator('[data-testid=chat-status][data-status=closed]').waitFor();
+    await shot(m, 'member-phone-closed');
+    await shot(a, 'agent-closed');
+  });
+
+  it('a refused message comes back in the member language with its text', async () => {
+    const member = await server.user('member', '王師姐');
+    const agent = await server.user('agent');
+    const ctx = await context(PHONE);
+    const m = await ctx.newPage();
+    let offline = false;
+    const live: WebSocketRoute[] = [];
+    await m.routeWebSocket(/\/ws$/, (ws) => {
+      if (offline) return void ws.close({ code: 4000 });
+      ws.connectToServer();
+      live.push(ws);
+    });
+    await m.goto(`${server.url}/member?token=${member.token}&lang=en`);
+    await m.getByTestId('topic-input').fill('refund');
+    await m.getByTestId('start-chat').click();
+    const chatId = (await m.getByTestId('chat-window').getAttribute('data-chat-id'))!;
+    await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+    await m.locator('[data-testid=chat-status][data-status=open]').waitFor();
+    // Offline, the member writes; meanwhile the chat is closed; back online the server refuses it.
+    offline = true;
+    for (const ws of live.splice(0)) await ws.close({ code: 4000 });
+    await m.locator('[data-testid=connection-banner][data-state=reconnecting]').waitFor();
+    await m.getByTestId('composer-input').fill('Is my refund on its way?');
+    await m.getByTestId('composer-input').press('Enter');
+    await api(server, 'POST', `/api/chats/${chatId}/close`, agent.token);
+    offline = false;
+    const unsent = m.getByTestId('unsent');
+    await unsent.waitFor({ timeout: 20_000 });
+    expect(await unsent.textContent()).toContain('This chat is closed; the message was not sent.');
+    expect(await unsent.textContent()).toContain('Is my refund on its way?');
+    await shot(m, 'member-phone-refused-en');
+  });
+
+  it('switches language, remembers it, and localizes the whole window', async () => {
+    const member = await server.user('member', '陳居士');
+    const ctx = await context(PHONE);
+    const m = await ctx.newPage();
+    await m.goto(`${server.url}/embed?token=${member.token}`);
+    await withText(m, 'button', '開始對話').waitFor();
+    expect(await m.evaluate(() => document.documentElement.lang)).toBe('zh-Hant-TW');
+    await m.getByTestId('language').selectOption('en');
+    await withText(m, 'button', 'Start chat').waitFor();
+    expect(await m.evaluate(() => document.documentElement.lang)).toBe('en');
+    await shot(m, 'member-phone-en');
+    await m.reload();
+    await withText(m, 'button', 'Start chat').waitFor();
+    await m.getByTestId('language').selectOption('zh-CN');
+    await withText(m, 'button', '开始对话').waitFor();
+    expect(await m.locator('label', { hasText: '主题' }).count()).toBe(1);
+    await m.getByTestId('language').selectOption('zh-TW');
+    await withText(m, 'button', '開始對話').waitFor();
+  });
+
+  it('supervisor sees every chat and who holds it, and reads one without writing', async () => {
+    const member = await server.user('member', '張居士');
+    const agent = await server.user('agent', '客服慧明');
+    const sup = await server.user('supervisor', '主管妙音');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '法會報名' })).body.chat;
+    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'sup-1', text: '想報名藥師法會' });
+    const ctx = await context(DESKTOP);
+    const s = await ctx.newPage();
+    await s.goto(`${server.url}/supervisor?token=${sup.token}`);
+    const row = withText(s, '[data-testid=sup-row]', '張居士');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('客服慧明');
+    await row.getByRole('button').click();
+    await withText(s, '[data-testid=message]', '想報名藥師法會').waitFor();
+    expect(await s.getByTestId('composer-input').count()).toBe(0);
+    // Live: a new message shows up in the read-only view.
+    await api(server, 'POST', `/api/chats/${chat.id}/messages`, agent.token, { id: 'sup-2', text: '已為您登記' });
+    await withText(s, '[data-testid=message]', '已為您登記').waitFor();
+    await shot(s, 'supervisor');
+  });
+
+  it('the shop demo page embeds the member window and hands over the token by postMessage', async () => {
+    const member = await server.user('member', '商城會員');
+    const ctx = await context(DESKTOP);
+    const p = await ctx.newPage();
+    await p.goto(`${server.url}/embed-demo.html?token=${encodeURIComponent(member.token)}`);
+    const frame = p.frameLocator('#lotusdesk');
+    await frame.getByTestId('start-form').waitFor();
+    await frame.getByTestId('topic-input').fill('包裹查詢');
+    await frame.getByTestId('start-chat').click();
+    await frame.locator('[data-testid=chat-status][data-status=pending]').waitFor();
+    const chats = (await api(server, 'GET', '/api/chats', member.token)).body.chats;
+    expect(chats.map((c: { topic: string }) => c.topic)).toContain('包裹查詢');
+    await shot(p, 'embed-demo');
+  });
+});
