@@ -32,7 +32,8 @@ export class RetentionService {
     const cut = new Date(now.getTime() - this.days * 86_400_000);
     for (;;) {
       const batch = await this.db.transaction().execute(async (tx) => {
-        // SKIP LOCKED: two workers purging at once split the backlog instead of waiting on each other.
+        // FOR UPDATE, not SKIP LOCKED: a chat busy in another transaction (a last reaction to its
+        // closing) is waited for, so one run really empties the backlog.
         const ids = (
           await tx
             .selectFrom('chats')
@@ -42,7 +43,6 @@ export class RetentionService {
             .orderBy('closed_at')
             .limit(BATCH)
             .forUpdate()
-            .skipLocked()
             .execute()
         ).map((r) => r.id);
         if (ids.length === 0) return { chats: 0, messages: 0 };
