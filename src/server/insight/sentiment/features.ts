@@ -47,7 +47,27 @@ function hash(seed: number, s: string): number {
 const KIND = { word: 1, negated: 2, pair: 3, bigram: 4 } as const;
 /** Tokens after a negator that count as negated (within the clause). */
 const NEGATION_SCOPE = 3;
-const PUNCT = /[\p{P}\p{S}\s]/u;
+
+/**
+ * Deduplication without a Set: a stamp per bucket, bumped once per text. Scoring is synchronous,
+ * so one table per bucket count is shared safely.
+ */
+const stamps = new Map<number, { table: Uint32Array; generation: number }>();
+
+function stampTable(bits: number) {
+  let s = stamps.get(bits);
+  if (!s) stamps.set(bits, (s = { table: new Uint32Array(1 << bits), generation: 0 }));
+  if (++s.generation === 0xffffffff) {
+    s.table.fill(0);
+    s.generation = 1;
+  }
+  return s;
+}
+
+/** Characters that make useful bigrams: CJK ideographs, ASCII letters and digits. */
+function isWordChar(code: number): boolean {
+  return (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+}
 
 /**
  * Bucket indexes of a prepared text's features (deduplicated). `bits` sets the number of buckets
@@ -55,15 +75,23 @@ const PUNCT = /[\p{P}\p{S}\s]/u;
  */
 export function featureBuckets(p: Prepared, bits: number): Uint32Array {
   const mask = (1 << bits) - 1;
-  const out = new Set<number>();
+  const stamp = stampTable(bits);
+  const out: number[] = [];
+  const add = (bucket: number) => {
+    if (stamp.table[bucket] !== stamp.generation) {
+      stamp.table[bucket] = stamp.generation;
+      out.push(bucket);
+    }
+  };
+  const s = p.normalized;
   // Characters inside negated words: their bigrams are left out, so that 不害怕 does not carry
   // the full weight of 害怕 and the negated-word feature (and the lexicon) can decide.
-  const negatedChars = new Uint8Array(p.normalized.length);
+  const negatedChars = new Uint8Array(s.length);
   let offset = 0;
   let negatedFor = 0;
   let prev = '';
   for (const t of p.tokens) {
-    const at = p.normalized.indexOf(t, offset);
+    const at = s.indexOf(t, offset);
     if (at >= 0) offset = at + t.length;
     if (isClauseBreak(t)) {
       negatedFor = 0;
@@ -71,31 +99,28 @@ export function featureBuckets(p: Prepared, bits: number): Uint32Array {
       continue;
     }
     if (NEGATORS.has(t)) {
-      out.add(hash(KIND.word, t) & mask);
+      add(hash(KIND.word, t) & mask);
       negatedFor = NEGATION_SCOPE;
     } else if (negatedFor > 0) {
-      out.add(hash(KIND.negated, t) & mask);
+      add(hash(KIND.negated, t) & mask);
       if (at >= 0) negatedChars.fill(1, at, at + t.length);
       negatedFor--;
     } else {
-      out.add(hash(KIND.word, t) & mask);
+      add(hash(KIND.word, t) & mask);
     }
-    if (prev) out.add(hash(KIND.pair, prev + '|' + t) & mask);
+    if (prev) add(hash(KIND.pair, prev + '|' + t) & mask);
     prev = t;
   }
-  const s = p.normalized;
   for (let i = 0; i + 1 < s.length; i++) {
     if (negatedChars[i] && negatedChars[i + 1]) continue;
-    const a = s[i];
-    const b = s[i + 1];
-    // Surrogate halves and punctuation make no useful bigram.
-    if (PUNCT.test(a) || PUNCT.test(b) || isSurrogate(a) || isSurrogate(b)) continue;
-    out.add(hash(KIND.bigram, a + b) & mask);
+    const a = s.charCodeAt(i);
+    const b = s.charCodeAt(i + 1);
+    if (!isWordChar(a) || !isWordChar(b)) continue;
+    // Hash the two code units directly instead of building a string.
+    let h = (0x811c9dc5 ^ KIND.bigram) >>> 0;
+    h = Math.imul(h ^ a, 0x01000193);
+    h = Math.imul(h ^ b, 0x01000193);
+    add((h >>> 0) & mask);
   }
   return Uint32Array.from(out);
-}
-
-function isSurrogate(c: string): boolean {
-  const code = c.charCodeAt(0);
-  return code >= 0xd800 && code <= 0xdfff;
 }
