@@ -1,0 +1,93 @@
+/**
+ * The chat store against a real server: history pages (upward paging without duplicates), my
+ * message going sending → sent → read, unread counts, typing, chat changes, and a refusal
+ * handing the text back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { api, startServer, type TestServer } from '../../test/helpers/server';
+import { RawClient } from '../../test/helpers/ws-client';
+import { ApiClient } from './api';
+import { ChatConnection } from './connection';
+import { ChatStore, type Refusal } from './store';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => (check() ? resolve() : Date.now() - started > timeoutMs ? reject(new Error(`timeout: ${what}`)) : setTimeout(tick, 20));
+    tick();
+  });
+}
+
+async function memberStore(token: string, id: string) {
+  const client = new ApiClient(server.url, token);
+  const conn = new ChatConnection({ url: server.wsUrl, token, WebSocket, minDelayMs: 100, maxDelayMs: 300 });
+  const store = new ChatStore(client, conn, id);
+  conn.start();
+  await until(() => conn.state === 'open', 'open');
+  return store;
+}
+
+describe('ChatStore', () => {
+  it('pages history upward, tracks delivery states, unread, typing and chat changes', async () => {
+    const member = await server.user('member');
+    const agent = await server.user('agent');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: 'store' })).body.chat;
+    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    for (let i = 1; i <= 60; i++) await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: `h${i}`, text: `history ${i}` });
+
+    const store = await memberStore(member.token, member.id);
+    const view = await store.load(chat.id);
+    expect(view.messages).toHaveLength(50);
+    expect(view.hasMore).toBe(true);
+    await store.loadOlder(chat.id);
+    const seqs = store.views.get(chat.id)!.messages.map((m) => m.seq);
+    expect(seqs).toEqual([...Array(seqs.length).keys()].map((i) => i + 1)); // 1..n, no gap, no duplicate
+    expect(store.views.get(chat.id)!.hasMore).toBe(false);
+    expect(store.unread(chat.id)).toBe(0);
+
+    // My message: sending (in the outbox), then the stored copy (sent), then read by the agent.
+    const out = store.send(chat.id, '請問何時出貨');
+    expect(store.pending(chat.id).map((p) => [p.id, p.state])).toEqual([[out.id, 'sending']]);
+    await until(() => store.views.get(chat.id)!.messages.some((m) => m.text === '請問何時出貨'), 'stored copy');
+    const mine = store.views.get(chat.id)!.messages.find((m) => m.text === '請問何時出貨')!;
+    expect(store.pending(chat.id)).toEqual([]);
+    expect(store.stateOf(mine)).toBe('sent');
+    const agentSocket = await RawClient.connect(server.wsUrl, agent.token);
+    agentSocket.send({ type: 'read', chatId: chat.id, seq: mine.seq });
+    await until(() => store.stateOf(mine) === 'read', 'read receipt');
+
+    // The agent types, then writes: typing shows, then the message counts as unread until read.
+    agentSocket.send({ type: 'typing', chatId: chat.id });
+    await until(() => store.typingIn(chat.id), 'typing');
+    await agentSocket.sendMessage(chat.id, '明天出貨');
+    await until(() => store.unread(chat.id) === 1, 'unread');
+    expect(store.typingIn(chat.id)).toBe(false); // their message ends their typing
+    store.markRead(chat.id);
+    expect(store.unread(chat.id)).toBe(0);
+    await agentSocket.waitNew((f) => f.type === 'read' && f.chatId === chat.id && f.userId === member.id);
+
+    // Closed by the agent: the store hears it.
+    await api(server, 'POST', `/api/chats/${chat.id}/close`, agent.token);
+    await until(() => store.views.get(chat.id)!.chat.status === 'closed', 'closed');
+
+    // A message into the closed chat is refused and its text comes back.
+    const refusals: Refusal[] = [];
+    store.onRefusal((r) => refusals.push(r));
+    store.send(chat.id, '還有一個問題');
+    await until(() => refusals.length === 1, 'refusal');
+    expect(refusals[0]).toMatchObject({ chatId: chat.id, code: 'chat_closed', text: '還有一個問題' });
+    expect(store.pending(chat.id)).toEqual([]);
+    agentSocket.close();
+    store.conn.stop();
+    store.dispose();
+  });
+});
