@@ -145,6 +145,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log });
   await dharma.start();
   const insight = new Insight({ db, bus, desk, pipeline, clock, timezone: config.desk.timezone });
+  // Low moods get a compassion reply from the Dharma pool (its cooldown and human-first rules apply).
+  insight.connectCompassion((message, score) => dharma.autoReplies.onSentiment(message, score));
   const ops = startOps({ bus, cron, database, config, metrics, log: app.log });
   if (bus instanceof RedisBus) bus.onReconnect(() => void gateway.resync());
 

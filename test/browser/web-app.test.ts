@@ -233,6 +233,89 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await shot(s, 'supervisor');
   });
 
+  it('desk: presence, unread badge on a background tab, transfer with a note to another agent', async () => {
+    const a1 = await server.user('agent', '客服甲');
+    const a2 = await server.user('agent', '客服乙');
+    const m1 = await server.user('member', '會員一');
+    const m2 = await server.user('member', '會員二');
+    const c1 = (await api(server, 'POST', '/api/chats', m1.token, { topic: '一' })).body.chat;
+    const c2 = (await api(server, 'POST', '/api/chats', m2.token, { topic: '二' })).body.chat;
+    await api(server, 'POST', `/api/chats/${c1.id}/accept`, a1.token);
+    await api(server, 'POST', `/api/chats/${c2.id}/accept`, a1.token);
+    const p1 = await (await context(DESKTOP)).newPage();
+    const p2 = await (await context(DESKTOP)).newPage();
+    await p1.goto(`${server.url}/desk?token=${a1.token}`);
+    await p2.goto(`${server.url}/desk?token=${a2.token}`);
+    await p1.locator('[data-testid=tab]').nth(1).waitFor();
+    await p2.getByTestId('presence').waitFor();
+
+    // Presence: choosing "away" reaches the server.
+    await p1.getByRole('radio', { name: '暫離' }).check();
+    const away = async () => ((await api(server, 'GET', '/api/presence', a1.token)).body.agents as Array<{ id: string; status: string }>).find((x) => x.id === a1.id)?.status;
+    for (let i = 0; i < 50 && (await away()) !== 'away'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await away()).toBe('away');
+    await p1.getByRole('radio', { name: '上線' }).check();
+
+    // The tab not on screen gets an unread badge when its member writes; keyboard moves between tabs.
+    const selected = await p1.locator('[data-testid=tab][aria-selected=true]').textContent();
+    const other = selected?.includes('會員一') ? { chat: c2, member: m2, name: '會員二' } : { chat: c1, member: m1, name: '會員一' };
+    await api(server, 'POST', `/api/chats/${other.chat.id}/messages`, other.member.token, { id: 'bg-1', text: '在嗎？' });
+    const badge = withText(p1, '[data-testid=tab]', other.name).getByTestId('tab-unread');
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('1');
+    await p1.locator('[data-testid=tab][aria-selected=true]').focus();
+    await p1.keyboard.press('ArrowRight');
+    await withText(p1, '[data-testid=tab][aria-selected=true]', other.name).waitFor();
+    await withText(p1, '[data-testid=message]', '在嗎？').waitFor();
+    await badge.waitFor({ state: 'detached' });
+
+    // Transfer it to 客服乙 with a note: it leaves 甲 (read-only) and opens as a tab for 乙.
+    await p1.getByTestId('transfer').click();
+    const dialog = p1.getByTestId('transfer-dialog');
+    await dialog.waitFor();
+    await withText(p1, '[data-testid=transfer-dialog] option', '客服乙').waitFor({ state: 'attached' });
+    await dialog.getByLabel('轉接給').selectOption(a2.id);
+    await dialog.getByLabel('備註（對方會看到）').fill('會員詢問法會');
+    await shot(p1, 'agent-transfer');
+    await dialog.getByRole('button', { name: '轉接' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await withText(p2, '[data-testid=tab]', other.name).waitFor();
+    await withText(p2, '[data-testid=message]', '在嗎？').waitFor();
+    await withText(p2, '.msg-system', '會員詢問法會').waitFor();
+    expect(await p1.getByTestId('close-chat').count()).toBe(0); // no longer 甲's to close
+    const chat = (await api(server, 'GET', `/api/chats/${other.chat.id}`, a2.token)).body.chat;
+    expect(chat.assigneeId).toBe(a2.id);
+  });
+
+  it('history scrolls upward: older pages load at the top without losing the place', async () => {
+    const member = await server.user('member', '老會員');
+    const agent = await server.user('agent');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '長對話' })).body.chat;
+    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    for (let i = 1; i <= 120; i++) await api(server, 'POST', `/api/chats/${chat.id}/messages`, i % 2 ? member.token : agent.token, { id: `long-${i}`, text: `第 ${i} 則` });
+    const m = await (await context(PHONE)).newPage();
+    await m.goto(`${server.url}/member?token=${member.token}`);
+    await withText(m, '[data-testid=message]', '第 120 則').waitFor();
+    expect(await m.locator('[data-testid=message]').count()).toBeLessThanOrEqual(50);
+    const list = m.getByTestId('messages');
+    // Scroll to the top twice: all 120 arrive, the first one last, and the view stays where it was.
+    for (let page = 0; page < 2; page++) {
+      const before = await m.locator('[data-testid=message]').count();
+      const anchor = m.locator('[data-testid=message]').first();
+      const anchorText = await anchor.locator('.msg-text').textContent();
+      await list.evaluate((el) => (el.scrollTop = 0));
+      await m.waitForFunction((n) => document.querySelectorAll('[data-testid=message]').length > n, before);
+      const kept = withText(m, '[data-testid=message]', anchorText!);
+      const box = await kept.boundingBox();
+      // Still on screen: without keeping the place it would sit 50 messages below the fold.
+      expect(box!.y).toBeGreaterThan(0);
+      expect(box!.y).toBeLessThan(PHONE.viewport.height);
+    }
+    await withText(m, '[data-testid=message]', '第 1 則').waitFor({ state: 'attached' });
+    await m.locator('.history-start').waitFor({ state: 'attached' });
+    expect(await m.locator('[data-testid=message]').count()).toBe(120);
+  });
+
   it('the shop demo page embeds the member window and hands over the token by postMessage', async () => {
     const member = await server.user('member', '商城會員');
     const ctx = await context(DESKTOP);
