@@ -1,5 +1,6 @@
 /** English. */
 import type { MessageKey } from './zh-TW';
+import { deskAdminEn } from './desk-admin.en';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'LotusDesk',
@@ -137,4 +138,5 @@ export const en: Record<MessageKey, string> = {
   'error.internal': 'Server error; nothing was stored. Please retry.',
   'error.network': 'Cannot reach the server; check your connection and try again.',
   'error.retryAfter': 'Try again in {seconds} s.',
+  ...deskAdminEn,
 };

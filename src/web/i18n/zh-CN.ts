@@ -1,5 +1,6 @@
 /** Simplified Chinese. */
 import type { MessageKey } from './zh-TW';
+import { deskAdminZhCN } from './desk-admin.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': '莲心客服',
@@ -137,4 +138,5 @@ export const zhCN: Record<MessageKey, string> = {
   'error.internal': '服务器发生错误，消息未保存，请重试。',
   'error.network': '无法连接到服务器，请检查网络后再试。',
   'error.retryAfter': '请于 {seconds} 秒后再试。',
+  ...deskAdminZhCN,
 };

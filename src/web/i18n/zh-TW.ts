@@ -1,4 +1,6 @@
 /** Traditional Chinese (Taiwan): the default catalogue; its keys are the catalogue's type. */
+import { deskAdminZhTW } from './desk-admin.zh-TW';
+
 export const zhTW = {
   'app.name': '蓮心客服',
   'app.loading': '載入中…',
@@ -135,6 +137,7 @@ export const zhTW = {
   'error.internal': '伺服器發生錯誤，訊息未儲存，請重試。',
   'error.network': '無法連線到伺服器，請檢查網路後再試。',
   'error.retryAfter': '請於 {seconds} 秒後再試。',
+  ...deskAdminZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
