@@ -82,6 +82,21 @@ function suite(name: string, env: () => Record<string, string>) {
       expect(await scoreOf(reply)).toBeNull();
     });
 
+    it('a sad member message gets one compassion reply from the Dharma pool, after its score', async () => {
+      const { member, chatId } = await memberChat();
+      const socket = await connect(member.token);
+      const messageId = await say(member.token, chatId, '我真的很難過，每天晚上都一個人哭');
+      const reply = await socket.next((f) => f.type === 'message' && f.message.chatId === chatId && f.message.kind === 'auto_reply', 15_000);
+      expect(reply.message.flags?.[0]?.detail).toMatchObject({ kind: 'compassion' });
+      expect(reply.message.flags[0].detail.score).toBe(await scoreOf(messageId));
+      expect(reply.message.flags[0].detail.score).toBeLessThan(-0.5);
+      // A cheerful message gets none.
+      const glad = await say(member.token, chatId, '謝謝，心裡好多了，感恩');
+      await until(async () => (await scoreOf(glad)) !== null);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(socket.frames.filter((f) => f.type === 'message' && f.message.kind === 'auto_reply')).toHaveLength(1);
+    });
+
     it('is idempotent: a duplicate job or a second run applies nothing twice', async () => {
       const { member, chatId } = await memberChat();
       const seen: string[] = [];
@@ -160,6 +175,11 @@ function suite(name: string, env: () => Record<string, string>) {
       await new Promise((r) => setTimeout(r, 500));
       const caring = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages.filter((m: any) => m.kind === 'auto_reply' && m.text.includes('1925'));
       expect(caring).toHaveLength(1);
+
+      // One answer to distress: the caring reply, not a compassion verse as well.
+      await until(async () => (await scoreOf(second)) !== null);
+      const autos = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages.filter((m: any) => m.kind === 'auto_reply');
+      expect(autos).toHaveLength(1);
 
       // The negated message raised nothing.
       expect(supSocket.frames.some((f) => f.type === 'alert' && f.chatId === calm.chatId)).toBe(false);

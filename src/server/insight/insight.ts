@@ -7,10 +7,11 @@ import type { MessagePipeline } from '../chat/pipeline';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
 import type { Desk } from '../desk/desk';
+import { detectDistress } from './distress';
 import { DistressResponder } from './distress-responder';
 import { HelplineStore } from './helplines';
 import { SentimentEngine } from './sentiment/engine';
-import { AnalysisWorker } from './worker';
+import { AnalysisWorker, type ScoredMessage } from './worker';
 
 export interface InsightDeps {
   db: Db;
@@ -39,5 +40,16 @@ export class Insight {
     deps.pipeline.addReaction(this.distress);
     deps.pipeline.addReaction(this.worker.enqueueReaction());
     this.worker.start();
+  }
+
+  /**
+   * Connects the compassion reply (Dharma's `onSentiment`) to scored messages. Distress messages
+   * are left out: they already get the caring reply with help lines, and one answer is kinder than
+   * two arriving together.
+   */
+  connectCompassion(onSentiment: (message: ScoredMessage, score: number) => Promise<unknown>): () => void {
+    return this.worker.onScored(async (message, score) => {
+      if (!detectDistress(message.text).distress) await onSentiment(message, score);
+    });
   }
 }
