@@ -72,7 +72,7 @@ describe('content filter', () => {
     expect(masked.status).toBe(201);
     const stored = (await history(agent.token, chatId)).find((m) => m.id === masked.body.messageId);
     expect(stored.text).toBe('你這個＊＊＊');
-    const flagged = await send(member.token, chatId, '你們支持法輪功嗎');
+    const flagged = await send(member.token, chatId, '請問六四事件是什麼');
     expect(flagged.status).toBe(201);
     const msg = (await history(agent.token, chatId)).find((m) => m.id === flagged.body.messageId);
     expect(msg.flags.some((f: any) => f.kind === 'content')).toBe(true);
@@ -218,7 +218,7 @@ describe('automatic replies', () => {
     expect(posted?.kind).toBe('auto_reply');
     expect(posted?.seq).toBe(sent.body.seq + 1);
     expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是空，空即是色」' })).status).toBe(201);
-    expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色不是空」' })).status).toBe(422);
+    expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是有，空即是無，一切皆實」' })).status).toBe(422);
   });
 });
 

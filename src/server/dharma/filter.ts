@@ -42,6 +42,12 @@ export class ContentFilter {
     return this.matcher?.size ?? 0;
   }
 
+  /** Ids of enabled terms that occur in these texts (curation against the sutra corpus). */
+  async termsOccurringIn(texts: readonly string[]): Promise<number[]> {
+    if (!this.matcher) await (this.loading ?? this.reload());
+    return this.matcher!.occurringIn(texts);
+  }
+
   /** Applies the filter to a text. */
   async check(text: string): Promise<FilterResult> {
     if (!this.matcher) await (this.loading ?? this.reload());
@@ -51,7 +57,7 @@ export class ContentFilter {
   /** The same, synchronously, once loaded (benchmarks and hot paths). */
   checkLoaded(text: string): FilterResult {
     const hits = this.matcher!.find(text, normalize(text));
-    return decide(text, hits);
+    return decideFilter(text, hits);
   }
 
   /** The pipeline check. */
@@ -78,7 +84,7 @@ export class ContentFilter {
 }
 
 /** Turns hits into the decision: block beats mask beats flag. */
-function decide(text: string, hits: TermHit[]): FilterResult {
+export function decideFilter(text: string, hits: TermHit[]): FilterResult {
   const blocked = hits.find((h) => h.action === 'block') ?? null;
   const masked = hits.filter((h) => h.action === 'mask');
   const flagged = hits.filter((h) => h.action === 'flag');

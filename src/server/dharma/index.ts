@@ -16,7 +16,7 @@ import { ContentFilter } from './filter';
 import { Merit } from './merit';
 import { SHIPPED_DATA_DIR } from './paths';
 import { Reviews } from './reviews';
-import { seedTerms } from './terms/store';
+import { curateByCorpus, seedTerms } from './terms/store';
 import { bumpVersion, VersionWatcher, type DharmaArea } from './versions';
 
 export interface DharmaDeps {
@@ -72,10 +72,15 @@ export class Dharma {
     const started = performance.now();
     const shipped = await this.citations.seed();
     await this.citations.reload();
-    const seeded = await seedTerms(this.deps.db, join(this.opts.dataDir ?? SHIPPED_DATA_DIR, 'terms'), shipped.map((d) => d.content));
+    const seeded = await seedTerms(this.deps.db, join(this.opts.dataDir ?? SHIPPED_DATA_DIR, 'terms'));
     await Promise.all([this.filter.reload(), this.autoReplies.seed().then(() => this.autoReplies.reload())]);
+    if (seeded.seeded) {
+      // What the sutras themselves say is not forbidden: curate with the automaton just built.
+      const inCorpus = await curateByCorpus(this.deps.db, await this.filter.termsOccurringIn(shipped.map((d) => d.content)));
+      if (inCorpus) await this.filter.reload();
+      log.info({ terms: seeded.terms, curated: seeded.curated + inCorpus }, 'dharma: shipped term lists loaded');
+    }
     await this.watcher.prime();
-    if (seeded.seeded) log.info({ terms: seeded.terms, curated: seeded.curated }, 'dharma: shipped term lists loaded');
     log.info({ ms: Math.round(performance.now() - started), terms: this.filter.size }, 'dharma: ready');
 
     pipeline.addCheck(this.filter.asContentCheck());

@@ -25,6 +25,8 @@ export const ALLOW_SEED: readonly string[] = [
   '外道', '邪見', '正見', '八正道', '四聖諦', '十二因緣', '空性', '色即是空', '空即是色', '菩提', '菩提心', '發心', '發願', '願力', '加持',
   '護身符', '平安符', '開光', '結緣', '隨緣', '因緣', '善緣', '助印', '印經', '抄經', '誦經', '念經', '經文', '大師', '六祖',
   '付款', '支付', '訂單', '出貨', '退款', '快遞', '宅配', '信用卡', '轉帳', '匯款', '身體', '病痛', '煩惱',
+  // What shoppers say to a shop's service desk (the ads list blocks several of these).
+  '客服', '客服人員', '網路', '網絡', '到貨', '本店', '淘寶', '網購', '代理', '微店', '全套', '地址', '銀行卡', '時間', '希望', '發貨', '包郵',
 ];
 
 /**
@@ -43,24 +45,26 @@ export interface CurationInput {
 export interface CurationContext {
   allow: Set<string>;
   distress: Set<string>;
-  /** Normalized sutra texts (same options as the filter). */
-  corpus: string[];
 }
 
-/** Builds the context once: normalized allow-list, distress words and corpus. */
-export function curationContext(allow: readonly string[], corpusTexts: readonly string[]): CurationContext {
+/** Builds the context once: normalized allow-list and distress words. */
+export function curationContext(allow: readonly string[]): CurationContext {
   return {
     allow: new Set(allow.map((t) => normalizeText(t))),
     distress: new Set(DISTRESS_TERMS.map((t) => normalizeText(t))),
-    corpus: corpusTexts.map((t) => normalizeText(t)),
   };
 }
 
-/** Why a shipped term is disabled, or null to keep it. `inCorpus` is answered by the caller's index. */
-export function curationReason(term: CurationInput, ctx: CurationContext, inCorpus: boolean): string | null {
-  if ([...term.normalized].length < 2) return 'curated: single character';
+/**
+ * Why a shipped term is disabled, or null to keep it. Terms occurring in the sutra corpus are
+ * curated afterwards from the loaded matcher (see curateByCorpus).
+ */
+export function curationReason(term: CurationInput, ctx: CurationContext): string | null {
+  const length = [...term.normalized].length;
+  if (length < 2) return 'curated: single character';
+  // The big uncurated lists hold thousands of everyday two-character words (地址, 時間, 香港…).
+  if (length === 2 && term.category === 'general') return 'curated: two-character entry of an uncurated general list';
   if (ctx.allow.has(term.normalized)) return 'curated: Buddhist or everyday vocabulary (allow-list)';
   if (ctx.distress.has(term.normalized)) return 'curated: words of distress must reach a person';
-  if (inCorpus) return 'curated: occurs in the sutra corpus';
   return null;
 }

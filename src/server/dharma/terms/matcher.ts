@@ -7,15 +7,28 @@
  * edits do not rebuild it: added terms go into a small delta automaton and removed ones into a
  * set that is skipped at match time, until the delta grows large enough to fold in.
  */
+import { createHash } from 'node:crypto';
 import AhoCorasick from 'modern-ahocorasick';
 import { normalize, originalSpan, type Normalized } from '../normalize';
 import type { FilterAction, TermEntry, TermHit } from './types';
 
 type Ac = AhoCorasick<number>;
 
+// Compiling the full lists takes about a second; several servers in one process (tests, a
+// multi-role node) with the same lists share one immutable automaton.
+const shared = new Map<string, Ac>();
+
 function compile(patterns: readonly string[]): Ac | null {
   if (!patterns.length) return null;
-  return new AhoCorasick<number>(patterns.map((pattern, i) => ({ pattern, data: i })));
+  if (patterns.length < 1000) return new AhoCorasick<number>(patterns.map((pattern, i) => ({ pattern, data: i })));
+  const key = createHash('sha1').update(patterns.join('\n')).digest('hex');
+  let ac = shared.get(key);
+  if (!ac) {
+    ac = new AhoCorasick<number>(patterns.map((pattern, i) => ({ pattern, data: i })));
+    if (shared.size >= 2) shared.clear();
+    shared.set(key, ac);
+  }
+  return ac;
 }
 
 export interface MatcherInput {
@@ -73,6 +86,17 @@ export class TermMatcher {
     this.actions = input.actions;
   }
 
+  /** Ids of the matched terms that occur anywhere in these texts, shields ignored (curation). */
+  occurringIn(texts: readonly string[]): number[] {
+    const ids = new Set<number>();
+    for (const t of texts) {
+      const n = normalize(t).text;
+      if (this.base) for (const m of this.base.iterate(n)) ids.add(this.baseEntries[m.data!].id);
+      if (this.delta) for (const m of this.delta.iterate(n)) ids.add(this.deltaEntries[m.data!].id);
+    }
+    return [...ids].filter((id) => !this.removed.has(id));
+  }
+
   /** Every listed term in the text that no allowed term covers, with its action (off excluded). */
   find(text: string, pre?: Normalized): TermHit[] {
     const n = pre ?? normalize(text);
@@ -97,11 +121,3 @@ export class TermMatcher {
   }
 }
 
-/** Which of the given normalized patterns occur anywhere in the given normalized texts (one pass per text). */
-export function patternsOccurringIn(patterns: readonly string[], texts: readonly string[]): Set<string> {
-  const ac = compile(patterns);
-  const found = new Set<string>();
-  if (!ac) return found;
-  for (const t of texts) for (const m of ac.iterate(t)) found.add(patterns[m.data!]);
-  return found;
-}

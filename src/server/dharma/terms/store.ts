@@ -8,7 +8,6 @@ import type { Db } from '../../db/database';
 import { AppError } from '../../http/errors';
 import { normalizeText } from '../normalize';
 import { ALLOW_SEED, curationContext, curationReason } from './curation';
-import { patternsOccurringIn } from './matcher';
 import { CATEGORIES, readShippedTerms } from './sources';
 import type { FilterAction, TermEntry } from './types';
 
@@ -25,7 +24,7 @@ export interface TermRow {
 const SEVERITY = new Map(CATEGORIES.map((c, i) => [c.id, i]));
 
 /** Loads the shipped lists into an empty database (once, whichever node starts first). */
-export async function seedTerms(db: Db, termsDir: string, corpusTexts: readonly string[]): Promise<{ seeded: boolean; terms: number; curated: number }> {
+export async function seedTerms(db: Db, termsDir: string): Promise<{ seeded: boolean; terms: number; curated: number }> {
   return db.transaction().execute(async (trx) => {
     // One node seeds; the others wait on the lock and then find the rows there.
     await sql`LOCK TABLE dharma_categories IN EXCLUSIVE MODE`.execute(trx);
@@ -38,32 +37,65 @@ export async function seedTerms(db: Db, termsDir: string, corpusTexts: readonly 
     await sql`INSERT INTO dharma_allow_terms (term, normalized, source)
       SELECT * FROM unnest(${allow}::text[], ${allowNorm}::text[], ${allow.map(() => 'seed')}::text[]) ON CONFLICT (normalized) DO NOTHING`.execute(trx);
 
-    // One row per normalized term, in its most severe category.
-    const byNorm = new Map<string, { term: string; category: string; source: string }>();
-    for (const t of readShippedTerms(termsDir)) {
-      const normalized = normalizeText(t.term);
-      if (!normalized) continue;
-      const prev = byNorm.get(normalized);
-      if (!prev || SEVERITY.get(t.category)! < SEVERITY.get(prev.category)!) byNorm.set(normalized, t);
-    }
-    const ctx = curationContext(allow, corpusTexts);
-    const inCorpus = patternsOccurringIn([...byNorm.keys()], ctx.corpus);
-    const cols = { term: [] as string[], normalized: [] as string[], category: [] as string[], enabled: [] as boolean[], source: [] as string[], note: [] as (string | null)[] };
-    let curated = 0;
-    for (const [normalized, t] of byNorm) {
-      const reason = curationReason({ normalized, category: t.category }, ctx, inCorpus.has(normalized));
-      if (reason) curated++;
-      cols.term.push(t.term);
-      cols.normalized.push(normalized);
-      cols.category.push(t.category);
-      cols.enabled.push(!reason);
-      cols.source.push(t.source);
-      cols.note.push(reason);
-    }
+    const rows = prepareShippedTerms(termsDir, allow);
+    const curated = rows.filter((r) => r.note).length;
+    const col = <K extends keyof PreparedTerm>(k: K) => rows.map((r) => r[k]);
+    const cols = { term: col('term'), normalized: col('normalized'), category: col('category'), enabled: col('enabled'), source: col('source'), note: col('note') };
     await sql`INSERT INTO dharma_terms (term, normalized, category, enabled, source, note)
       SELECT * FROM unnest(${cols.term}::text[], ${cols.normalized}::text[], ${cols.category}::text[], ${cols.enabled}::bool[], ${cols.source}::text[], ${cols.note}::text[])`.execute(trx);
-    return { seeded: true, terms: byNorm.size, curated };
+    return { seeded: true, terms: rows.length, curated };
   });
+}
+
+export interface PreparedTerm {
+  term: string;
+  normalized: string;
+  category: string;
+  enabled: boolean;
+  source: string;
+  note: string | null;
+}
+
+const preparedCache = new Map<string, PreparedTerm[]>();
+
+/**
+ * The shipped lists as rows: one per normalized term, in its most severe category, curated ones
+ * disabled with their reason (computed once per process and list folder).
+ */
+export function prepareShippedTerms(termsDir: string, allow: readonly string[] = ALLOW_SEED): PreparedTerm[] {
+  const cacheKey = `${termsDir}|${allow.length}`;
+  const cached = preparedCache.get(cacheKey);
+  if (cached) return cached;
+  const byNorm = new Map<string, { term: string; category: string; source: string }>();
+  for (const t of readShippedTerms(termsDir)) {
+    const normalized = normalizeText(t.term);
+    if (!normalized) continue;
+    const prev = byNorm.get(normalized);
+    if (!prev || SEVERITY.get(t.category)! < SEVERITY.get(prev.category)!) byNorm.set(normalized, t);
+  }
+  const ctx = curationContext(allow);
+  const rows: PreparedTerm[] = [];
+  for (const [normalized, t] of byNorm) {
+    const note = curationReason({ normalized, category: t.category }, ctx);
+    rows.push({ term: t.term, normalized, category: t.category, enabled: !note, source: t.source, note });
+  }
+  preparedCache.set(cacheKey, rows);
+  return rows;
+}
+
+/**
+ * Disables shipped terms that occur in the sutra corpus: the corpus is the best list of what a
+ * Buddhist conversation legitimately contains. Ids come from the loaded matcher's scan.
+ */
+export async function curateByCorpus(db: Db, ids: number[]): Promise<number> {
+  if (!ids.length) return 0;
+  const r = await db
+    .updateTable('dharma_terms')
+    .set({ enabled: false, note: 'curated: occurs in the sutra corpus' })
+    .where('id', 'in', ids)
+    .where('source', '<>', 'admin')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** Everything the matcher needs: enabled terms, allowed terms, category actions. */
