@@ -66,6 +66,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(await m.getByTestId('topic-input').inputValue()).toBe('訂單查詢');
     await m.getByTestId('start-chat').click();
     await m.locator('[data-testid=chat-status][data-status=pending]').waitFor();
+    await m.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer-input'); // focus follows the action
     await m.getByTestId('queue-position').waitFor();
     expect(await m.getByTestId('queue-position').textContent()).toContain('1');
     const chatId = (await m.getByTestId('chat-window').getAttribute('data-chat-id'))!;
@@ -90,6 +91,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await item.getByTestId('accept').click();
     await a.locator('[data-testid=tab][aria-selected=true]', { hasText: '林居士' }).waitFor();
     await withText(a, '[data-testid=member-panel]', '林居士').waitFor();
+    await a.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer-input');
 
     // The member sees who is serving, then they talk both ways.
     await withText(m, '[data-testid=chat-status][data-status=open]', '客服小蓮').waitFor();

@@ -34,7 +34,7 @@ export function ChatStatus({ chat, mode }: { chat: ChatDto; mode: ChatMode }) {
 }
 
 /** The whole chat window for one chat. */
-export function ChatWindow({ chatId, mode, footer }: { chatId: string; mode: ChatMode; footer?: ReactNode }) {
+export function ChatWindow({ chatId, mode, footer, autoFocus }: { chatId: string; mode: ChatMode; footer?: ReactNode; autoFocus?: boolean }) {
   const store = useStore();
   const { t, errorText } = useI18n();
   const [error, setError] = useState<string | null>(null);
@@ -78,7 +78,7 @@ export function ChatWindow({ chatId, mode, footer }: { chatId: string; mode: Cha
           {footer ?? <p className="notice">{t('chat.closed')}</p>}
         </>
       ) : (
-        <Composer chatId={chatId} />
+        <Composer chatId={chatId} autoFocus={autoFocus} />
       )}
     </section>
   );

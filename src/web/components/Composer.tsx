@@ -18,7 +18,7 @@ function draftKey(chatId: string) {
 }
 
 /** The message input of a chat. */
-export function Composer({ chatId }: { chatId: string }) {
+export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFocus?: boolean }) {
   const { store, api } = useSession();
   const { t, errorText } = useI18n();
   const [text, setText] = useState(() => sessionStorage.getItem(draftKey(chatId)) ?? '');
@@ -39,6 +39,11 @@ export function Composer({ chatId }: { chatId: string }) {
       // storage blocked: the draft lives in the input only
     }
   }, [text, chatId]);
+
+  useEffect(() => {
+    // Focus follows the user's action (a chat just started or accepted), never a page load.
+    if (autoFocus) input.current?.focus();
+  }, [autoFocus]);
 
   useEffect(
     () =>

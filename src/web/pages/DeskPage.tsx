@@ -19,6 +19,7 @@ export function DeskPage() {
   const [active, setActive] = useState<string | null>(null);
   const [kept, setKept] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState<string | null>(null);
+  const [focusChat, setFocusChat] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [transferring, setTransferring] = useState<ChatDto | null>(null);
   const tabRefs = useRef(new Map<string, HTMLButtonElement>());
@@ -60,6 +61,7 @@ export function DeskPage() {
       setKept((k) => new Set([...k, taken.id]));
       await store.load(taken.id);
       setActive(taken.id);
+      setFocusChat(taken.id);
     } catch (err) {
       setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
       void store.refresh().catch(() => {});
@@ -152,7 +154,7 @@ export function DeskPage() {
                   </button>
                 )}
               </div>
-              <ChatWindow key={current.id} chatId={current.id} mode={current.status === 'open' && current.assigneeId === me.id ? 'staff' : 'readonly'} />
+              <ChatWindow key={current.id} chatId={current.id} autoFocus={current.id === focusChat} mode={current.status === 'open' && current.assigneeId === me.id ? 'staff' : 'readonly'} />
             </div>
             <MemberPanel chat={current} />
           </div>

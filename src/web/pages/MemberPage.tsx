@@ -16,6 +16,7 @@ export function MemberPage() {
   const [chatId, setChatId] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [started, setStarted] = useState(false);
 
   useEffect(() => {
     store
@@ -43,6 +44,7 @@ export function MemberPage() {
       const chat = await api.openChat(topic || null);
       store.upsert(chat);
       setChatId(chat.id);
+      setStarted(true);
     } catch (err) {
       setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
     }
@@ -74,6 +76,7 @@ export function MemberPage() {
           key={chatId}
           chatId={chatId}
           mode="member"
+          autoFocus={started}
           footer={
             <div className="closed-footer">
               <p className="notice" data-testid="closed-notice">{t('member.closedThanks')}</p>

@@ -41,9 +41,13 @@ export class SentimentEngine {
 
 const INQUIRY_DAMPING = 0.35;
 const INQUIRY_LEXICON_LIMIT = 0.8;
-const INQUIRY_WORDS = new Set(['请问', '吗', '呢', '多少', '几', '几天', '什么', '什么时候', '怎么', '如何', '哪里', '哪', '是否', '能否', '可否', '可以']);
+// Question and request words (engine script): asking, checking, ordering.
+const INQUIRY_WORDS = new Set([
+  '请问', '吗', '呢', '多少', '几', '几天', '什么', '什么时候', '怎么', '如何', '哪里', '哪', '是否', '能否', '可否', '可以',
+  '请', '帮我', '想要', '我要', '查', '查一下', '查询', '想问', '问一下', '确认', '订购', '预约', '报名',
+]);
 
-/** A plain question: a question mark, or a question word among the tokens. */
+/** A plain question or request: a question mark, or a question or request word among the tokens. */
 export function isInquiry(normalized: string, tokens: readonly string[]): boolean {
   if (/[?？]\s*$/.test(normalized)) return true;
   return tokens.some((t) => INQUIRY_WORDS.has(t));
