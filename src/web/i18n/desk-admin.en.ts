@@ -99,6 +99,7 @@ export const deskAdminEn: Record<keyof typeof deskAdminZhTW, string> = {
   'da.holidays.removeOne': 'Remove {day} {name}',
   'da.holidays.none': 'No holidays set.',
   'da.holidays.added': '{day} {name} added.',
+  'da.holidays.removed': '{day} {name} removed.',
   'da.weekday.0': 'Mon',
   'da.weekday.1': 'Tue',
   'da.weekday.2': 'Wed',

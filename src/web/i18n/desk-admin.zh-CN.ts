@@ -99,6 +99,7 @@ export const deskAdminZhCN: Record<keyof typeof deskAdminZhTW, string> = {
   'da.holidays.removeOne': '移除 {day} {name}',
   'da.holidays.none': '尚未设置假日。',
   'da.holidays.added': '已新增 {day} {name}。',
+  'da.holidays.removed': '已移除 {day} {name}。',
   'da.weekday.0': '周一',
   'da.weekday.1': '周二',
   'da.weekday.2': '周三',

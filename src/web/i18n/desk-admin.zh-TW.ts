@@ -97,6 +97,7 @@ export const deskAdminZhTW = {
   'da.holidays.removeOne': '移除 {day} {name}',
   'da.holidays.none': '尚未設定假日。',
   'da.holidays.added': '已新增 {day} {name}。',
+  'da.holidays.removed': '已移除 {day} {name}。',
   'da.weekday.0': '週一',
   'da.weekday.1': '週二',
   'da.weekday.2': '週三',

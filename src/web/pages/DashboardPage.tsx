@@ -1,47 +1,18 @@
 /**
- * 監控儀表板: queues, agents, chats per hour and today's response times, live from the `desk`
- * frames the server pushes to supervisors (no polling), plus efficiency statistics with CSV.
+ * 監控儀表板 (supervisors and admins). The content and chart.js load on first visit, so members
+ * and agents never download the charting code.
  */
-import { ApiError } from '../../client/api';
-import { ConnectionBanner } from '../components/ConnectionBanner';
-import { HourlyPanel, TodayPanel } from '../components/desk-admin/ActivityPanels';
-import { AgentPanel } from '../components/desk-admin/AgentPanel';
-import { QueuePanel } from '../components/desk-admin/QueuePanel';
-import { StatsPanel } from '../components/desk-admin/StatsPanel';
-import { useDeskFeed } from '../components/desk-admin/useDeskFeed';
-import { timeOf } from '../components/desk-admin/zone';
-import '../components/desk-admin/desk-admin.css';
+import { lazy, Suspense } from 'react';
 import { useI18n } from '../i18n';
 
-/** The supervisors' monitoring dashboard. */
+const Dashboard = lazy(() => import('../components/desk-admin/Dashboard'));
+
+/** The monitoring dashboard page. */
 export function DashboardPage() {
-  const { t, errorText } = useI18n();
-  const { snapshot, liveAt, error, reload } = useDeskFeed();
+  const { t } = useI18n();
   return (
-    <div className="da-page" data-testid="dashboard">
-      <ConnectionBanner />
-      <header className="da-head">
-        <h1>{t('da.dash.title')}</h1>
-        <p className="muted" aria-live="off" data-testid="dash-updated">
-          {snapshot ? t('da.dash.updated', { time: timeOf(new Date(snapshot.at), snapshot.timezone) }) : t('app.loading')}
-          {snapshot && ` · ${t('da.dash.tz', { tz: snapshot.timezone })}`}
-          {snapshot && !liveAt && ` · ${t('da.dash.waitingLive')}`}
-        </p>
-      </header>
-      {error != null && (
-        <p className="alert" role="alert">
-          {error instanceof ApiError ? errorText(error.code) : t('error.network')}
-        </p>
-      )}
-      {snapshot && (
-        <div className="da-grid">
-          <QueuePanel queues={snapshot.queues} onChanged={reload} />
-          <AgentPanel agents={snapshot.agents} onChanged={reload} />
-          <HourlyPanel hours={snapshot.chatsPerHour} />
-          <TodayPanel today={snapshot.today} />
-          <StatsPanel timezone={snapshot.timezone} />
-        </div>
-      )}
-    </div>
+    <Suspense fallback={<p className="loading" role="status">{t('app.loading')}</p>}>
+      <Dashboard />
+    </Suspense>
   );
 }

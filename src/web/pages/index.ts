@@ -5,8 +5,10 @@
 import type { ComponentType } from 'react';
 import type { Role } from '../../shared/protocol';
 import type { MessageKey } from '../i18n';
+import { DashboardPage } from './DashboardPage';
 import { DeskPage } from './DeskPage';
 import { MemberPage } from './MemberPage';
+import { ShiftsPage } from './ShiftsPage';
 import { SupervisorPage } from './SupervisorPage';
 
 export interface PageDef {
@@ -20,6 +22,8 @@ export const PAGES: PageDef[] = [
   { path: '/member', roles: ['member'], label: 'nav.member', component: MemberPage },
   { path: '/desk', roles: ['agent', 'master'], label: 'nav.desk', component: DeskPage },
   { path: '/supervisor', roles: ['supervisor', 'admin'], label: 'nav.supervisor', component: SupervisorPage },
+  { path: '/dashboard', roles: ['supervisor', 'admin'], label: 'da.nav.dashboard', component: DashboardPage },
+  { path: '/shifts', roles: ['supervisor', 'admin'], label: 'da.nav.shifts', component: ShiftsPage },
 ];
 
 /** The first page a role may open (its home). */
