@@ -4,11 +4,11 @@
  * at once on 4503, and a refused token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { api, startServer, type TestServer } from '../../test/helpers/server';
 import { RawClient } from '../../test/helpers/ws-client';
 import type { MessageDto } from '../shared/protocol';
-import { ChatConnection, type ConnectionState } from './connection';
+import { ChatConnection, MAX_RESUME, type ConnectionState } from './connection';
 
 let server: TestServer;
 
@@ -148,6 +148,27 @@ describe('ChatConnection', () => {
     await until(() => conn.state === 'open' && states.at(-1) === 'open', 10_000, 'reopened');
     expect(Date.now() - started).toBeLessThan(3000);
     conn.stop();
+  });
+
+  it('resumes at most the most recently active chats in one hello', async () => {
+    // A bare socket server records the hello (the real one would answer 600 unknown chats with errors).
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    const hellos: Array<{ resume?: Record<string, number> }> = [];
+    wss.on('connection', (ws) => ws.on('message', (d) => hellos.push(JSON.parse(String(d)))));
+    await new Promise((r) => wss.once('listening', r));
+    const port = (wss.address() as { port: number }).port;
+    const conn = new ChatConnection({ url: `ws://127.0.0.1:${port}`, token: 't', WebSocket });
+    for (let i = 0; i < MAX_RESUME + 100; i++) conn.track(`chat-${i}`, i + 1);
+    conn.track('chat-0', 5000); // the oldest becomes the most recent
+    conn.start();
+    await until(() => hellos.length === 1, 5000, 'hello');
+    const resume = hellos[0].resume!;
+    expect(Object.keys(resume)).toHaveLength(MAX_RESUME);
+    expect(resume['chat-0']).toBe(5000);
+    expect(resume['chat-1']).toBeUndefined();
+    expect(resume[`chat-${MAX_RESUME + 99}`]).toBe(MAX_RESUME + 100);
+    conn.stop();
+    await new Promise((r) => wss.close(r));
   });
 
   it('stays closed and says so when the token is refused', async () => {

@@ -55,6 +55,9 @@ export interface ConnectionEvents {
 
 type Listeners = { [K in keyof ConnectionEvents]: Set<ConnectionEvents[K]> };
 
+/** Chats resumed in one hello (keeps the frame far below the 64 KiB limit). */
+export const MAX_RESUME = 500;
+
 /** A fresh client message id (the server dedupes resends by it). */
 export function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -102,7 +105,11 @@ export class ChatConnection {
 
   /** Remembers how far this client has seen a chat, so a reconnect resumes after it. */
   track(chatId: string, seq: number): void {
-    if (seq > (this.cursors.get(chatId) ?? -1)) this.cursors.set(chatId, seq);
+    const known = this.cursors.get(chatId);
+    if (known !== undefined && seq <= known) return;
+    // Re-inserted so the map stays in order of activity (hello sends the most recent ones).
+    this.cursors.delete(chatId);
+    this.cursors.set(chatId, seq);
   }
 
   /** The resume cursor of a chat, if tracked. */
@@ -160,7 +167,9 @@ export class ChatConnection {
     socket.addEventListener('open', () => {
       if (socket !== this.socket) return;
       this.welcomed = false;
-      const resume = Object.fromEntries(this.cursors);
+      // A supervisor sees every chat: resume the most recently active ones so hello stays small
+      // (the store refetches the rest over HTTP after the welcome).
+      const resume = Object.fromEntries([...this.cursors].slice(-MAX_RESUME));
       const hello: ClientFrame = { type: 'hello', token: o.token, ...(o.locale ? { locale: o.locale } : {}), ...(this.cursors.size ? { resume } : {}) };
       socket.send(JSON.stringify(hello));
     });
