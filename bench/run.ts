@@ -2,8 +2,8 @@
  * `npm run bench` (about 10 minutes) or `npm run bench -- --quick` (about a minute): runs every
  * scenario side by side on this machine and writes bench/results/latest.{json,md}.
  *
- * Options: --quick · --only=relay,idle,crossnode,history · --profile (V8 CPU profiles of the
- * LotusDesk server processes into bench/results/profiles/) · --out=<dir>.
+ * Options: --quick · --only=relay,idle,crossnode,history · --systems=ws-relay,lotusdesk-postgres,…
+ * · --profile (V8 CPU profiles of the LotusDesk server processes into <out>/profiles/) · --out=<dir>.
  */
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.s
 
 const quick = flag('quick');
 const only = new Set((option('only') ?? 'relay,idle,crossnode,history').split(','));
+const systems = option('systems')?.split(',') ?? null;
 const outDir = option('out') ?? join(ROOT, 'bench', 'results');
 const profileDir = flag('profile') ? join(outDir, 'profiles') : undefined;
 // Each server process holds one descriptor per connection; keep some for the database, logs, etc.
@@ -38,6 +39,7 @@ function log(line: string): void {
 
 /** Starts a system, runs one scenario on it, always stops it; a failure is recorded, not fatal. */
 async function onSystem<T extends ScenarioResult>(scenario: string, label: string, start: () => Promise<RunningSystem>, run: (s: RunningSystem) => Promise<T>): Promise<void> {
+  if (systems && !systems.includes(label)) return;
   log(`${scenario} · ${label}`);
   let system: RunningSystem | null = null;
   try {

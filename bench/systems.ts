@@ -80,8 +80,11 @@ async function dropDatabase(url: string): Promise<void> {
 
 async function spawnServer(args: string[], env: Record<string, string>, opts: StartOptions, label: string): Promise<ServerProcess> {
   const port = await freePort();
-  const prof = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${label}-${port}.cpuprofile`] : [];
-  if (opts.cpuProfDir) mkdirSync(opts.cpuProfDir, { recursive: true });
+  // One directory per process: the module loader's thread writes a profile of its own, and only
+  // the main thread's (the largest file) is the server's.
+  const profDir = opts.cpuProfDir ? join(opts.cpuProfDir, `${label}-${port}`) : null;
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  if (profDir) mkdirSync(profDir, { recursive: true });
   const child = spawn(process.execPath, [...prof, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },

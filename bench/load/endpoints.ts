@@ -9,9 +9,13 @@ import { io, type Socket } from 'socket.io-client';
 export type Protocol = 'frames' | 'socketio';
 
 export interface EndpointEvents {
-  ack(id: string): void;
-  /** A delivered message; `text` carries the sender's client id as its first word. */
-  message(text: string): void;
+  /** The sender's ack: its client message id and the stored message's id. */
+  ack(id: string, messageId: string): void;
+  /**
+   * A delivered message, by the stored message's id (the text is not an identifier: content
+   * checks may rewrite it, e.g. mask digits).
+   */
+  message(messageId: string): void;
   error(id: string | undefined, code: string): void;
   closed(code: number): void;
 }
@@ -63,9 +67,9 @@ function connectFrames(opts: ConnectOptions): Promise<Endpoint> {
           resolve(endpoint);
           return;
         case 'ack':
-          return opts.events.ack(frame.id);
+          return opts.events.ack(frame.id, frame.messageId);
         case 'message':
-          return opts.events.message(frame.message.text);
+          return opts.events.message(frame.message.id);
         case 'error':
           if (!welcomed) return reject(new Error(`refused: ${frame.code}`));
           return opts.events.error(frame.id, frame.code);
@@ -92,8 +96,8 @@ function connectSocketIo(opts: ConnectOptions): Promise<Endpoint> {
     } as Parameters<typeof io>[1]);
     const endpoint: Endpoint = {
       send: (id, chatId, text) =>
-        socket.emit('send', { id, chatId, text }, (res: { type: string; id: string; code?: string }) => {
-          if (res.type === 'ack') opts.events.ack(res.id);
+        socket.emit('send', { id, chatId, text }, (res: { type: string; id: string; messageId: string; code?: string }) => {
+          if (res.type === 'ack') opts.events.ack(res.id, res.messageId);
           else opts.events.error(res.id, res.code ?? 'internal');
         }),
       close: () => socket.close(),
@@ -102,7 +106,7 @@ function connectSocketIo(opts: ConnectOptions): Promise<Endpoint> {
       socket.emit('hello', { token: opts.token, chats: opts.chatIds }, () => resolve(endpoint));
     });
     socket.on('connect_error', (err) => reject(err));
-    socket.on('message', (m: { text: string }) => opts.events.message(m.text));
+    socket.on('message', (m: { id: string }) => opts.events.message(m.id));
     socket.on('disconnect', () => opts.events.closed(1006));
   });
 }

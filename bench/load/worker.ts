@@ -22,6 +22,7 @@ interface Pair {
 
 interface InFlight {
   at: number;
+  messageId?: string;
   pair: Pair;
   acked: boolean;
   delivered: boolean;
@@ -33,6 +34,10 @@ let tag = 'w';
 let pairs: Pair[] = [];
 let idle: Endpoint[] = [];
 const inFlight = new Map<string, InFlight>();
+/** In-flight sends by stored message id, once acked. */
+const byMessageId = new Map<string, string>();
+/** Deliveries that beat their ack to the client: message id → arrival time. */
+const early = new Map<string, number>();
 
 /** Per-phase state, reset by `beginPhase`. */
 let phase = freshPhase();
@@ -161,35 +166,53 @@ function sendOne(p: Pair): void {
   inFlight.set(id, { at, pair: p, acked: false, delivered: false });
   p.outstanding++;
   phase.sent++;
-  p.member!.send(id, p.chatId, `${id} 請問念珠何時出貨？南無阿彌陀佛`);
+  p.member!.send(id, p.chatId, '請問念珠何時出貨？南無阿彌陀佛');
 }
 
 function settle(id: string, f: InFlight): void {
-  if (f.acked && f.delivered) inFlight.delete(id);
+  if (!(f.acked && f.delivered)) return;
+  inFlight.delete(id);
+  byMessageId.delete(f.messageId!);
 }
 
-function onAck(id: string): void {
+function onAck(id: string, messageId: string): void {
   const f = inFlight.get(id);
   if (!f || f.acked) return;
   f.acked = true;
+  f.messageId = messageId;
+  byMessageId.set(messageId, id);
   phase.acked++;
   const now = performance.now();
   if (phase.measuring && f.at >= phase.windowStart) phase.ack.recordMs(now - f.at);
   f.pair.outstanding--;
+  const arrived = early.get(messageId);
+  if (arrived !== undefined) {
+    early.delete(messageId);
+    delivered(f, arrived);
+  }
   settle(id, f);
   if (phase.running && phase.window > 0) sendOne(f.pair);
 }
 
-function onDelivered(text: string): void {
-  const id = text.slice(0, text.indexOf(' '));
+/** A message reached the agent; it is matched to its send through the ack's message id. */
+function onDelivered(messageId: string): void {
+  const id = byMessageId.get(messageId);
+  const now = performance.now();
+  if (id === undefined) {
+    early.set(messageId, now);
+    return;
+  }
   const f = inFlight.get(id);
   if (!f || f.delivered) return;
+  delivered(f, now);
+  settle(id, f);
+}
+
+function delivered(f: InFlight, at: number): void {
   f.delivered = true;
   phase.delivered++;
-  const now = performance.now();
-  if (phase.measuring && f.at >= phase.windowStart) phase.delivery.recordMs(now - f.at);
-  if (now >= phase.windowStart && now <= phase.windowEnd) phase.deliveredInWindow++;
-  settle(id, f);
+  if (phase.measuring && f.at >= phase.windowStart) phase.delivery.recordMs(at - f.at);
+  if (at >= phase.windowStart && at <= phase.windowEnd) phase.deliveredInWindow++;
 }
 
 function onError(id: string | undefined, code: string): void {
@@ -258,6 +281,8 @@ async function endPhase(start: { wall: number; cpu: NodeJS.CpuUsage }): Promise<
     if (!f.delivered) undelivered++;
   }
   inFlight.clear();
+  byMessageId.clear();
+  early.clear();
   for (const p of pairs) p.outstanding = 0;
   if (Object.keys(closedCounts).length) phase.errors.closed = Object.values(closedCounts).reduce((a, b) => a + b, 0);
   return {

@@ -4,6 +4,7 @@
  * half that load gives p50/p99 ack and delivery latency.
  */
 import { LoadDriver, sourceAddresses, type MergedPhase } from '../load/driver';
+import { watchPostgres, type PgPhaseStats } from '../pg-watch';
 import { cpuSecondsOf } from '../proc';
 import type { RunningSystem } from '../systems';
 
@@ -20,7 +21,11 @@ export interface RelayResult {
   system: string;
   pairs: number;
   window: number;
-  saturation: MergedPhase & { serverCpuCores: number };
+  saturation: MergedPhase & {
+    serverCpuCores: number;
+    /** PostgreSQL's side of the saturation phase (systems on PostgreSQL only). */
+    postgres?: PgPhaseStats & { transactionsPerMessage: number; rowWritesPerMessage: number };
+  };
   halfLoad: MergedPhase & { targetRatePerSec: number; serverCpuCores: number };
 }
 
@@ -29,7 +34,15 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
   const driver = await LoadDriver.start(cfg.workers);
   try {
     await driver.preparePairs(system.spec, cfg.pairs, sourceAddresses(4));
-    const saturation = await measured(system, () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window));
+    const closed = () => measured(system, () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window));
+    let saturation: RelayResult['saturation'];
+    if (system.databaseUrl) {
+      const { result, pg } = await watchPostgres(system.databaseUrl, closed);
+      const perMessage = (n: number) => Math.round((n / Math.max(1, result.acked)) * 100) / 100;
+      saturation = { ...result, postgres: { ...pg, transactionsPerMessage: perMessage(pg.transactions), rowWritesPerMessage: perMessage(pg.rowsInserted + pg.rowsUpdated) } };
+    } else {
+      saturation = await closed();
+    }
     const rate = Math.max(1, Math.round(saturation.deliveredPerSec / 2));
     const half = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate));
     return {

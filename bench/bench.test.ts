@@ -1,0 +1,62 @@
+/**
+ * Smoke test of the benchmark itself: the quick durable-relay scenario, a few seconds each against
+ * the bare ws relay and LotusDesk on PGlite, must deliver real messages with no lost acks and
+ * produce a well-formed result and report. Nothing here asserts on speed.
+ */
+import { describe, expect, it } from 'vitest';
+import { judge, markdown, type BenchReport } from './report';
+import { relayScenario, type RelayResult } from './scenarios/relay';
+import { startLotus, startWsRelay, type RunningSystem } from './systems';
+
+const cfg = { pairs: 4, window: 4, warmupMs: 300, durationMs: 1200, workers: 1 };
+
+async function run(start: () => Promise<RunningSystem>): Promise<RelayResult> {
+  const system = await start();
+  try {
+    return await relayScenario(system, cfg);
+  } finally {
+    await system.stop();
+  }
+}
+
+function expectDelivered(r: RelayResult): void {
+  for (const phase of [r.saturation, r.halfLoad]) {
+    expect(phase.sent).toBeGreaterThan(0);
+    expect(phase.acked).toBe(phase.sent);
+    expect(phase.delivered).toBe(phase.sent);
+    expect(phase.lostAcks).toBe(0);
+    expect(phase.undelivered).toBe(0);
+    expect(phase.errors).toEqual({});
+    expect(phase.ack.count).toBeGreaterThan(0);
+    expect(phase.delivery.p99).toBeGreaterThanOrEqual(phase.delivery.p50);
+    expect(phase.clientCpuCores).toBeGreaterThan(0);
+  }
+  expect(r.saturation.deliveredPerSec).toBeGreaterThan(0);
+  expect(r.halfLoad.targetRatePerSec).toBe(Math.max(1, Math.round(r.saturation.deliveredPerSec / 2)));
+}
+
+describe('benchmark smoke test', () => {
+  it('drives the quick relay scenario against the bare ws relay and LotusDesk on PGlite', async () => {
+    const ws = await run(() => startWsRelay());
+    expect(ws).toMatchObject({ scenario: 'durable-relay', system: 'ws-relay', pairs: 4, window: 4 });
+    expectDelivered(ws);
+
+    const lotus = await run(() => startLotus('pglite'));
+    expect(lotus).toMatchObject({ scenario: 'durable-relay', system: 'lotusdesk-pglite' });
+    expectDelivered(lotus);
+
+    const results = [ws, lotus];
+    const targets = judge(results);
+    const relayTarget = targets.find((t) => t.target === 'durable relay vs bare ws' && t.system === 'lotusdesk-pglite');
+    expect(relayTarget?.value).toBeCloseTo(lotus.saturation.deliveredPerSec / ws.saturation.deliveredPerSec, 2);
+    expect(targets.some((t) => t.target === 'p99 delivery at half load')).toBe(true);
+    const report: BenchReport = {
+      startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), quick: true,
+      machine: { cpus: 2, memoryGb: 1, node: process.version, openFilesLimit: 1024 },
+      results, targets, notes: [],
+    };
+    const md = markdown(report);
+    expect(md).toContain('| lotusdesk-pglite |');
+    expect(md).toContain('## Durable relay');
+  }, 120_000);
+});
