@@ -187,6 +187,12 @@ describe('automatic replies', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await history(member.token, chatId)).some((m) => m.kind === 'auto_reply')).toBe(false);
 
+    // Control: the same chat shape with a silent agent does get the reply.
+    const control = await openChat();
+    await send(control.member.token, control.chatId, '家人病痛，很擔心');
+    const reply = await waitFor(async () => (await history(control.member.token, control.chatId)).find((m) => m.kind === 'auto_reply'));
+    expect(reply.text).toContain('眾病逼切，無救無歸');
+
     const other = await openChat();
     const aws = await RawClient.connect(server.wsUrl, other.agent.token);
     aws.send({ type: 'typing', chatId: other.chatId });
@@ -211,7 +217,7 @@ describe('automatic replies', () => {
 
     const m2 = await server.user('member');
     const c2 = (await api(server, 'POST', '/api/chats', m2.token, {})).body.chat;
-    const sent = await send(m2.token, c2.id, '我很難過');
+    const sent = await send(m2.token, c2.id, '請問一下');
     const none = await server.desk.dharma.autoReplies.onSentiment({ chatId: c2.id, senderRole: 'member' }, -0.2);
     expect(none).toBeNull();
     const posted = await server.desk.dharma.autoReplies.onSentiment({ chatId: c2.id, senderRole: 'member' }, -0.8);
@@ -220,6 +226,28 @@ describe('automatic replies', () => {
     expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是空，空即是色」' })).status).toBe(201);
     expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是有，空即是無，一切皆實」' })).status).toBe(422);
   });
+});
+
+describe('across nodes', () => {
+  it('applies an admin edit made on another node without a restart', async () => {
+    if (!server.databaseUrl) return; // PGlite is one process: there is no second node to test
+    const other = await startServer({ databaseUrl: server.databaseUrl });
+    try {
+      const member = await server.user('member');
+      const chat = (await api(server, 'POST', '/api/chats', member.token, {})).body.chat;
+      const memberOnOther = await other.token('member', member.name, member.sub);
+      expect((await api(other, 'POST', `/api/chats/${chat.id}/messages`, memberOnOther, { id: 'x1', text: '我想問香積飯糰' })).status).toBe(201);
+      expect((await api(server, 'POST', '/api/dharma/terms', admin, { term: '香積飯糰', category: 'custom' })).status).toBe(201);
+      // The other node notices the version change by polling (no bus event needed).
+      const refused = await waitFor(async () => {
+        const r = await api(other, 'POST', `/api/chats/${chat.id}/messages`, memberOnOther, { id: `x${++n}`, text: '香積 飯糰' });
+        return r.status === 422 ? r : null;
+      }, 8000);
+      expect(refused.body.error.details.category).toBe('custom');
+    } finally {
+      await other.stop();
+    }
+  }, 60_000);
 });
 
 describe('merit', () => {

@@ -117,7 +117,16 @@ export class CorpusIndex {
     if (!votes.size) return null;
     const pad = Math.max(4, Math.ceil(q.length / 2));
     // Best diagonals first; nearby diagonals are one window (insertions and deletions shift them).
-    const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
+    // Common bigrams give tens of thousands of one-vote diagonals: rank only the strong ones.
+    let max = 0;
+    for (const v of votes.values()) if (v > max) max = v;
+    const floor = max >= 2 ? Math.max(2, Math.floor(max / 2)) : 1;
+    const strong: Array<[number, number]> = [];
+    for (const e of votes) {
+      if (e[1] >= floor) strong.push(e);
+      if (floor === 1 && strong.length >= 64) break;
+    }
+    const ranked = strong.sort((a, b) => b[1] - a[1]);
     const chosen: number[] = [];
     for (const [diag] of ranked) {
       if (chosen.length >= candidates) break;
