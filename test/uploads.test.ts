@@ -3,11 +3,16 @@
  * thumbnails, safe names and headers, who may download, and attachments travelling in messages.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { loadConfig } from '../src/server/config/config';
+import { AppError } from '../src/server/http/errors';
+import { UploadStorage } from '../src/server/uploads/storage';
+import { UploadService } from '../src/server/uploads/upload-service';
 import { api, backend, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
 
@@ -184,7 +189,9 @@ describe(`uploads (${backend})`, () => {
   it('a file over the limit is refused with 413 too_large and leaves no file on disk; exactly the limit passes', async () => {
     const member = await server.user('member');
     const before = storedFiles();
-    const over = await upload(member.token, Buffer.alloc(LIMIT * 4, 'a'), 'big.txt', { lang: 'zh-TW' });
+    // Big enough that most of it is still unread when the refusal goes out: the rest must be
+    // drained, or the next request on the same keep-alive connection hangs behind it.
+    const over = await upload(member.token, Buffer.alloc(LIMIT * 16, 'a'), 'big.txt', { lang: 'zh-TW' });
     expect(over.status).toBe(413);
     expect(over.body.error).toMatchObject({ code: 'too_large', details: { field: 'file', max: LIMIT } });
     expect(over.body.error.message).toBe('檔案超過上限 256 KB，未上傳。');
@@ -197,6 +204,31 @@ describe(`uploads (${backend})`, () => {
     expect(exact.body.attachment).toMatchObject({ size: LIMIT, mime: 'text/plain', thumbnailUrl: null });
     // The server is fine afterwards.
     expect((await api(server, 'GET', '/healthz')).status).toBe(200);
+  });
+
+  it('after a refusal the keep-alive connection still serves the next request', async () => {
+    const member = await server.user('member');
+    const boundary = 'lotusBoundary';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`),
+      Buffer.alloc(LIMIT * 2, 'a'),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const { port } = new URL(server.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = '';
+    socket.on('data', (d) => (received += d.toString('latin1')));
+    // Both requests on one connection, the second right behind the refused body.
+    socket.write(`POST /api/uploads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${member.token}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(body);
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    const until = Date.now() + 5000;
+    while (!received.includes('{"status":"ok"}') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    socket.destroy();
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(received).toContain('"too_large"');
+    expect(received).toContain('{"status":"ok"}');
   });
 
   it('a name with ../ and control characters is stored under a generated name and served sanitized', async () => {
@@ -316,6 +348,33 @@ describe(`uploads (${backend})`, () => {
     const second = await openChat();
     const reuse = await api(server, 'POST', `/api/chats/${second.chatId}/messages`, second.agent.token, { id: 'r1', text: 'x', attachments: [img.id] });
     expect(reuse.body.error.code).toBe('invalid');
+  });
+
+  it('unsent uploads are capped per user and swept after a day; sent ones stay', async () => {
+    const { member, agent, chatId } = await openChat();
+    const sent = (await upload(member.token, Buffer.from('已送出'), 'sent.txt')).body.attachment;
+    const unsent = (await upload(member.token, await png(60, 40), 'unsent.png')).body.attachment;
+    expect((await api(server, 'POST', `/api/chats/${chatId}/messages`, member.token, { id: 's1', text: '附件', attachments: [sent.id] })).status).toBe(201);
+    const db = server.desk.database.db;
+    await db.updateTable('attachments').set({ created_at: new Date(Date.now() - 2 * 86400_000) }).where('id', 'in', [sent.id, unsent.id]).execute();
+    const policy = { maxBytes: LIMIT, unsentTtlMs: 86400_000, maxUnsentPerUser: 2 };
+    const service = new UploadService(db, server.desk.chats, new UploadStorage(server.desk.config.uploads.dir), policy);
+    const before = storedFiles();
+    expect(await service.sweepUnsent()).toBe(1);
+    expect(before.filter((f) => !storedFiles().includes(f))).toEqual([`${unsent.id.slice(0, 2)}/${unsent.id}`, `${unsent.id.slice(0, 2)}/${unsent.id}.thumb`]);
+    expect((await download(unsent.url, member.token)).status).toBe(404);
+    expect((await download(sent.url, agent.token)).status).toBe(200);
+    expect(await service.sweepUnsent()).toBe(0);
+
+    const user = (await server.desk.users.byId(member.id))!;
+    const text = () => Readable.from([Buffer.from('念佛')]);
+    await service.accept(user, text(), 'a.txt');
+    await service.accept(user, text(), 'b.txt');
+    const refused = await service.accept(user, text(), 'c.txt').catch((e) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: 'rate_limited', details: { reason: 'too_many_unsent', max: 2 } });
+    expect(refused.details.retryAfterMs).toBeGreaterThan(86400_000 - 60_000);
+    expect(refused.details.retryAfterMs).toBeLessThanOrEqual(86400_000);
   });
 
   it('the OpenAPI document describes the upload routes', async () => {

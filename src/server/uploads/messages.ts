@@ -50,6 +50,11 @@ const MESSAGES: Record<string, Record<Locale, Text>> = {
     'zh-CN': () => '图片分辨率过高（上限约 4000 万像素）。',
     en: () => 'The image has too many pixels (about 40 megapixels at most).',
   },
+  too_many_unsent: {
+    'zh-TW': (p) => `已有 ${p.max ?? 0} 個上傳的檔案尚未送出，請先送出或稍後再試。`,
+    'zh-CN': (p) => `已有 ${p.max ?? 0} 个上传的文件尚未发送，请先发送或稍后再试。`,
+    en: (p) => `${p.max ?? 0} uploaded files are waiting to be sent; send them or try again later.`,
+  },
   malformed_multipart: {
     'zh-TW': () => '上傳資料不完整或格式錯誤，請重新上傳。',
     'zh-CN': () => '上传数据不完整或格式错误，请重新上传。',

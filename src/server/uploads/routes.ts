@@ -18,7 +18,7 @@ import { uploadMessage } from './messages';
 import { contentDisposition } from './names';
 import { ALLOWED_MIME_TYPES } from './sniff';
 import { UploadStorage } from './storage';
-import { UploadService, type StoredFile } from './upload-service';
+import { DEFAULT_UNSENT, UploadService, type StoredFile } from './upload-service';
 
 export interface UploadRouteDeps {
   uploads: Config['uploads'];
@@ -56,7 +56,12 @@ const errors = { 400: errorBody, 401: errorBody, 404: errorBody };
 export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps): Promise<void> {
   const storage = new UploadStorage(deps.uploads.dir);
   await storage.init();
-  const service = new UploadService(deps.db, deps.chats, storage, deps.uploads.maxBytes);
+  const service = new UploadService(deps.db, deps.chats, storage, { maxBytes: deps.uploads.maxBytes, ...DEFAULT_UNSENT });
+  // Every web node sweeps; the DELETE … RETURNING hands each row to exactly one of them.
+  const sweep = () => void service.sweepUnsent().catch((err) => app.log.warn({ err }, 'sweeping unsent uploads failed'));
+  const sweeper = setInterval(sweep, 3600_000);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
   // busboy may deliver one byte over the limit: that byte is how the store tells "too large" from "exactly the limit".
   await app.register(multipart, { limits: { fileSize: deps.uploads.maxBytes + 1, files: 1, fields: 10, parts: 11, fieldSize: 1024 } });
 
@@ -93,6 +98,8 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps):
       return reply.status(201).send({ attachment });
     } catch (err) {
       throw localized(err, request);
+    } finally {
+      drainRest(request, Math.max(64 * 1024 * 1024, 4 * deps.uploads.maxBytes));
     }
   });
 
@@ -129,6 +136,23 @@ function sendFile(reply: FastifyReply, file: StoredFile, allowInline: boolean) {
     // Private: per-user access; the id never changes content, so an hour of browser caching is safe.
     .header('cache-control', 'private, max-age=3600')
     .send(createReadStream(file.path));
+}
+
+/**
+ * Reads and discards what is left of a refused request body. Left unread, it would sit in front
+ * of the next request on a keep-alive connection (which then hangs), and closing instead makes
+ * the kernel answer the still-sending client with a reset that can swallow our 413. A client that
+ * keeps sending far past the limit is cut off.
+ */
+function drainRest(request: FastifyRequest, capBytes: number): void {
+  const raw = request.raw;
+  if (raw.readableEnded || raw.destroyed) return;
+  let discarded = 0;
+  raw.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > capBytes) raw.socket?.destroy();
+  });
+  raw.resume();
 }
 
 /** Puts the specific, localized reason on upload refusals. */

@@ -48,12 +48,23 @@ export function presentAttachment(row: AttachmentRow): AttachmentDto {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export interface UploadPolicy {
+  maxBytes: number;
+  /** An upload never sent in a message is deleted after this long. */
+  unsentTtlMs: number;
+  /** Unsent uploads one user may hold; a client looping on upload cannot fill the disk. */
+  maxUnsentPerUser: number;
+}
+
+/** One day to send what was uploaded; a hundred files waiting is more than any chat needs. */
+export const DEFAULT_UNSENT = { unsentTtlMs: 24 * 3600_000, maxUnsentPerUser: 100 };
+
 export class UploadService {
   constructor(
     private readonly db: Db,
     private readonly chats: ChatService,
     private readonly storage: UploadStorage,
-    readonly maxBytes: number,
+    readonly policy: UploadPolicy,
   ) {}
 
   /**
@@ -61,9 +72,10 @@ export class UploadService {
    * kept) or invalid with `details.reason` (type not allowed, not text, unreadable image).
    */
   async accept(user: User, source: Readable, clientName: string | undefined): Promise<AttachmentDto> {
+    await this.assertRoomForUnsent(user, source);
     let temp: { path: string; size: number };
     try {
-      temp = await this.storage.receive(source, this.maxBytes);
+      temp = await this.storage.receive(source, this.policy.maxBytes);
     } catch (err) {
       if (err instanceof TooLarge) throw new AppError('too_large', { field: 'file', reason: 'too_large', max: err.maxBytes });
       if (err instanceof BrokenUpload) throw new AppError('invalid', { field: 'file', reason: 'malformed_multipart', detail: err.message });
@@ -105,6 +117,36 @@ export class UploadService {
     } finally {
       await this.storage.remove(temp.path, ...written);
     }
+  }
+
+  /** Deletes uploads never sent within the policy's time, rows and files; returns how many. */
+  async sweepUnsent(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.policy.unsentTtlMs);
+    // A send racing this delete either claims the row first (then chat_id is set and the row is
+    // skipped) or finds it gone and is refused with invalid: never a message pointing at no file.
+    const rows = await this.db
+      .deleteFrom('attachments')
+      .where('chat_id', 'is', null)
+      .where('created_at', '<', cutoff)
+      .returning(['storage_key', 'thumbnail_key'])
+      .execute();
+    for (const r of rows) await this.storage.remove(this.storage.pathOf(r.storage_key), r.thumbnail_key ? this.storage.pathOf(r.thumbnail_key) : null);
+    return rows.length;
+  }
+
+  private async assertRoomForUnsent(user: User, source: Readable): Promise<void> {
+    const cutoff = new Date(Date.now() - this.policy.unsentTtlMs);
+    const unsent = await this.db
+      .selectFrom('attachments')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('created_at').as('oldest')])
+      .where('owner_id', '=', user.id)
+      .where('chat_id', 'is', null)
+      .where('created_at', '>=', cutoff)
+      .executeTakeFirstOrThrow();
+    if (Number(unsent.n) < this.policy.maxUnsentPerUser) return;
+    source.resume(); // let the request body drain so the refusal reaches the client
+    const oldest = unsent.oldest ? new Date(unsent.oldest as Date).getTime() : Date.now();
+    throw new AppError('rate_limited', { field: 'file', reason: 'too_many_unsent', max: this.policy.maxUnsentPerUser, retryAfterMs: Math.max(0, oldest + this.policy.unsentTtlMs - Date.now()) });
   }
 
   /** The file (or thumbnail) of an attachment, if `user` may read it; else not_found. */
