@@ -287,6 +287,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     expect(await p1.getByTestId('close-chat').count()).toBe(0); // no longer 甲's to close
     const chat = (await api(server, 'GET', `/api/chats/${other.chat.id}`, a2.token)).body.chat;
     expect(chat.assigneeId).toBe(a2.id);
+    // The desk stacks on a narrow screen (queue above the chat).
+    await p2.setViewportSize(PHONE.viewport);
+    await shot(p2, 'agent-narrow');
   });
 
   it('history scrolls upward: older pages load at the top without losing the place', async () => {

@@ -62,7 +62,7 @@ export const en: Record<MessageKey, string> = {
   'topic.other': 'Something else',
   'queue.waiting': 'Finding someone to help you, please wait.',
   'queue.offDuty': 'We are outside service hours. Leave a message and we will reply as soon as we are back.',
-  'queue.position': '{n} ahead of you',
+  'queue.position': 'You are number {n} in the queue',
   'queue.estimate': 'about {minutes} min wait',
   'chat.untitled': 'Untitled chat',
   'chat.closed': 'This chat is closed.',

@@ -30,6 +30,6 @@ describe('i18n catalogues', () => {
       for (const cat of [zhCN, en]) for (const v of vars) expect(cat[key as MessageKey], `${key} ${v}`).toContain(v);
     }
     expect(format('{n} ahead', { n: 3 })).toBe('3 ahead');
-    expect(translate('en', 'queue.position', { n: 2 })).toBe('2 ahead of you');
+    expect(translate('en', 'queue.position', { n: 2 })).toBe('You are number 2 in the queue');
   });
 });

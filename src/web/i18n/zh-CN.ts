@@ -62,7 +62,7 @@ export const zhCN: Record<MessageKey, string> = {
   'topic.other': '其他问题',
   'queue.waiting': '正在为您安排客服人员，请稍候。',
   'queue.offDuty': '目前非服务时间，您可以先留言，我们上线后会尽快回复。',
-  'queue.position': '您前面还有 {n} 位',
+  'queue.position': '您排在第 {n} 位',
   'queue.estimate': '预计等候约 {minutes} 分钟',
   'chat.untitled': '未命名对话',
   'chat.closed': '此对话已结束。',

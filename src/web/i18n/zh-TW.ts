@@ -61,7 +61,7 @@ export const zhTW = {
   'topic.other': '其他問題',
   'queue.waiting': '正在為您安排客服人員，請稍候。',
   'queue.offDuty': '目前非服務時間，您可以先留言，我們上線後會盡快回覆。',
-  'queue.position': '您前面還有 {n} 位',
+  'queue.position': '您排在第 {n} 位',
   'queue.estimate': '預計等候約 {minutes} 分鐘',
   'chat.untitled': '未命名對話',
   'chat.closed': '此對話已結束。',

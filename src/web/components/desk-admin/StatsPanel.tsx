@@ -98,7 +98,7 @@ export function StatsPanel({ timezone }: { timezone: string }) {
               </tr>
             )}
             {rows?.map((r) => (
-              <tr key={`${r.day}-${r.agentId}`} data-agent={r.agentId}>
+              <tr key={`${r.day}-${r.agentId}`} data-stats-agent={r.agentId}>
                 <td>{r.day}</td>
                 <th scope="row">{r.agentName}</th>
                 <td className="num" data-testid="stats-handled">{r.handled}</td>
