@@ -64,7 +64,7 @@ describe.skipIf(!enabled)('multi-node cluster over PostgreSQL and Redis', () => 
     m.send({ type: 'read', chatId, seq: 41 });
     expect(await a.waitNew((f) => f.type === 'read')).toMatchObject({ chatId, seq: 41 });
     // Both nodes and the worker report ready with Redis.
-    for (const n of [nodeA, nodeB, worker]) expect((await (await fetch(`${n.url}/readyz`)).json()).checks).toEqual({ database: 'ok', redis: 'ok' });
+    for (const n of [nodeA, nodeB, worker]) expect((await (await fetch(`${n.url}/readyz`)).json()).checks).toEqual({ accepting: 'ok', database: 'ok', redis: 'ok' });
     m.close();
     a.close();
   });

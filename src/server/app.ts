@@ -160,6 +160,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
 
   const readiness: ReadinessProbe[] = [
+    // Down while draining, so a load balancer stops sending new connections before sockets close.
+    { name: 'accepting', check: () => !closed },
     { name: 'database', check: () => database.ping() },
     ...(bus.kind === 'redis' ? [{ name: 'redis', check: () => bus.healthy() }] : []),
   ];

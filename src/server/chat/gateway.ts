@@ -46,6 +46,8 @@ export class Gateway {
   private heartbeat: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private draining = false;
+  /** Sends accepted but not yet acked or refused; drain waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: GatewayDeps) {}
 
@@ -80,10 +82,23 @@ export class Gateway {
     }
   }
 
-  /** Stops accepting frames and closes every socket with the restart code clients reconnect on. */
-  async drain(): Promise<void> {
+  /**
+   * Graceful shutdown: refuses new connections and new sends (with an error naming the client
+   * id, so the client resends after reconnecting), lets every send already accepted commit and
+   * be acked, then closes every socket with the restart code clients reconnect on at once.
+   */
+  async drain(timeoutMs = 10_000): Promise<void> {
     this.draining = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+        timer.unref?.();
+      }),
+    ]);
+    clearTimeout(timer);
     this.unsubscribe?.();
     for (const c of this.all) c.socket.close(CLOSE_CODES.restart, 'server restarting');
   }
@@ -152,8 +167,12 @@ export class Gateway {
   private async dispatch(conn: Connection, frame: ClientFrame): Promise<void> {
     const user = conn.user!;
     switch (frame.type) {
-      case 'send':
-        return this.onSend(conn, frame);
+      case 'send': {
+        if (this.draining) throw new AppError('internal', { reason: 'server restarting; send again after reconnecting' });
+        const sending = this.onSend(conn, frame);
+        this.inFlight.add(sending);
+        return sending.finally(() => this.inFlight.delete(sending));
+      }
       case 'read':
         await this.deps.reads.markRead(user, frame.chatId, frame.seq);
         return;
