@@ -193,6 +193,42 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await shot(m, 'member-phone-refused-en');
   });
 
+  it('files: a refused upload is explained in words, a PDF arrives as a download card', async () => {
+    const member = await server.user('member', '李居士');
+    const agent = await server.user('agent', '客服阿德');
+    const m = await (await context(PHONE)).newPage();
+    await m.goto(`${server.url}/member?token=${member.token}`);
+    await m.getByTestId('topic-input').fill('發票');
+    await m.getByTestId('start-chat').click();
+    const chatId = (await m.getByTestId('chat-window').getAttribute('data-chat-id'))!;
+    await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+    await m.locator('[data-testid=chat-status][data-status=open]').waitFor();
+
+    // An executable dressed as a picture: the bytes decide, and the member is told why.
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510, 0x90), Buffer.from('PE\0\0')]);
+    await m.getByTestId('file-input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: exe });
+    const err = m.getByTestId('composer-error');
+    await err.waitFor();
+    expect(await err.textContent()).toMatch(/photo\.png: (不支援此檔案類型|無法辨識此檔案類型)/);
+    await shot(m, 'member-phone-upload-refused');
+
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+    await m.getByTestId('file-input').setInputFiles({ name: '發票.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await withText(m, '.staged .chip', '發票.pdf').waitFor();
+    await m.getByTestId('send').click();
+    const a = await (await context(DESKTOP)).newPage();
+    await a.goto(`${server.url}/desk?token=${agent.token}`);
+    const card = a.getByTestId('attachment-file');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('發票.pdf');
+    const href = (await card.getAttribute('href'))!;
+    const res = await fetch(server.url + href);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/attachment/);
+    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    await shot(a, 'agent-file-card');
+  });
+
   it('switches language, remembers it, and localizes the whole window', async () => {
     const member = await server.user('member', '陳居士');
     const ctx = await context(PHONE);

@@ -4,6 +4,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { LOCALES, type ErrorCode, type Locale } from '../../shared/protocol';
+import { fileSize } from '../components/format';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 import { zhTW, type MessageKey } from './zh-TW';
@@ -69,6 +70,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLocale,
       t,
       errorText(code, details) {
+        // Upload refusals carry a reason that says more than the code (`invalid` alone is vague).
+        const reasonKey = `upload.${String(details?.reason ?? '')}` as MessageKey;
+        if (details?.field === 'file' && reasonKey in zhTW) {
+          const max = typeof details.max === 'number' ? fileSize(details.max) : '';
+          return t(reasonKey, { max });
+        }
         const key = `error.${code}` as MessageKey;
         const base = key in zhTW ? t(key) : t('error.internal');
         if (code === 'rate_limited' && typeof details?.retryAfterMs === 'number') return `${base} ${t('error.retryAfter', { seconds: Math.ceil(details.retryAfterMs / 1000) })}`;

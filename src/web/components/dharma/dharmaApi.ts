@@ -1,0 +1,202 @@
+/**
+ * The Dharma endpoints (filter categories, terms, allow-list, dry-run check, reviews, sutra corpus,
+ * automatic reply rules, compassion pool, merit) on top of the shared ApiClient, with the wire
+ * shapes the admin page and the chat views read.
+ */
+import type { ApiClient } from '../../../client/api';
+
+export type FilterAction = 'block' | 'flag' | 'mask' | 'off';
+export const FILTER_ACTIONS: readonly FilterAction[] = ['block', 'flag', 'mask', 'off'];
+
+export interface Category {
+  id: string;
+  name: string;
+  action: FilterAction;
+  terms: number;
+}
+export interface Term {
+  id: number;
+  term: string;
+  normalized: string;
+  category: string;
+  enabled: boolean;
+  source: string;
+  note: string | null;
+}
+export interface AllowedTerm {
+  id: number;
+  term: string;
+  normalized: string;
+  source: string;
+}
+export type CitationStatus = 'exact' | 'near' | 'misquote' | 'misattributed' | 'unknown_sutra' | 'not_in_corpus' | 'too_short';
+export interface CitationResult {
+  claimed: string;
+  quote: string;
+  status: CitationStatus;
+  sutra: { id: string; title: string; taisho: string | null } | null;
+  distance?: number;
+  passage?: string;
+  foundIn?: { id: string; title: string; taisho: string | null };
+}
+export interface FilterHit {
+  term: string;
+  category: string;
+  action: FilterAction;
+  start: number;
+  end: number;
+}
+export interface CheckResult {
+  filter: { blocked: FilterHit | null; masked: FilterHit[]; flagged: FilterHit[]; text: string };
+  citations: CitationResult[];
+}
+export interface Review {
+  id: string;
+  messageId: string;
+  chatId: string;
+  seq: number;
+  kind: 'content' | 'unverified_citation' | string;
+  detail: Record<string, unknown>;
+  text: string;
+  senderRole: string;
+  senderName: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+export interface Sutra {
+  id: string;
+  taisho: string | null;
+  title: string;
+  aliases: string[];
+  coverage: 'full' | 'partial';
+  source: string;
+  length: number;
+  createdAt: string;
+}
+export interface NewSutra {
+  id: string;
+  taisho?: string | null;
+  title: string;
+  aliases?: string[];
+  coverage?: 'full' | 'partial';
+  content: string;
+}
+export interface Rule {
+  id: string;
+  keywords: string[];
+  reply: string;
+  enabled: boolean;
+  position: number;
+}
+export interface CompassionEntry {
+  id: string;
+  text: string;
+  enabled: boolean;
+}
+export interface MeritSummary {
+  total: number;
+  entries: Array<{ chatId: string; points: number; minutes: number; positiveTerms: number; verifiedQuotes: number; createdAt: string }>;
+}
+
+const enc = encodeURIComponent;
+
+/** Filter categories with their action and number of enabled terms. */
+export async function fetchCategories(api: ApiClient): Promise<Category[]> {
+  return (await api.request<{ categories: Category[] }>('GET', '/api/dharma/categories')).categories;
+}
+/** Sets what a category does; returns every category. */
+export async function setCategoryAction(api: ApiClient, id: string, action: FilterAction): Promise<Category[]> {
+  return (await api.request<{ categories: Category[] }>('PUT', `/api/dharma/categories/${enc(id)}`, { action })).categories;
+}
+/** A page of terms matching a search. */
+export function fetchTerms(api: ApiClient, q: { q?: string; category?: string; enabled?: boolean; limit?: number; offset?: number }): Promise<{ terms: Term[]; hasMore: boolean }> {
+  const p = new URLSearchParams();
+  if (q.q) p.set('q', q.q);
+  if (q.category) p.set('category', q.category);
+  if (q.enabled !== undefined) p.set('enabled', String(q.enabled));
+  p.set('limit', String(q.limit ?? 50));
+  if (q.offset) p.set('offset', String(q.offset));
+  return api.request('GET', `/api/dharma/terms?${p}`);
+}
+/** Adds (or re-enables) a term. */
+export async function addTerm(api: ApiClient, term: string, category: string): Promise<Term> {
+  return (await api.request<{ term: Term }>('POST', '/api/dharma/terms', { term, category })).term;
+}
+/** Disables a term. */
+export async function removeTerm(api: ApiClient, id: number): Promise<void> {
+  await api.request('DELETE', `/api/dharma/terms/${id}`);
+}
+/** The allow-list. */
+export async function fetchAllowed(api: ApiClient): Promise<AllowedTerm[]> {
+  return (await api.request<{ terms: AllowedTerm[] }>('GET', '/api/dharma/allow')).terms;
+}
+/** Allows a term. */
+export async function addAllowed(api: ApiClient, term: string): Promise<AllowedTerm> {
+  return (await api.request<{ term: AllowedTerm }>('POST', '/api/dharma/allow', { term })).term;
+}
+/** Removes an allowed term. */
+export async function removeAllowed(api: ApiClient, id: number): Promise<void> {
+  await api.request('DELETE', `/api/dharma/allow/${id}`);
+}
+/** What the filter and the citation check would do with a text (nothing is stored). */
+export function checkText(api: ApiClient, text: string): Promise<CheckResult> {
+  return api.request('POST', '/api/dharma/check', { text });
+}
+/** Review items, newest first. */
+export async function fetchReviews(api: ApiClient, status: 'open' | 'resolved', limit = 100): Promise<Review[]> {
+  return (await api.request<{ reviews: Review[] }>('GET', `/api/dharma/reviews?status=${status}&limit=${limit}`)).reviews;
+}
+/** Marks a review item done. */
+export async function resolveReview(api: ApiClient, id: string): Promise<void> {
+  await api.request('POST', `/api/dharma/reviews/${enc(id)}/resolve`);
+}
+/** The corpus (without contents). */
+export async function fetchSutras(api: ApiClient): Promise<Sutra[]> {
+  return (await api.request<{ sutras: Sutra[] }>('GET', '/api/dharma/sutras')).sutras;
+}
+/** Adds a text to the corpus. */
+export async function addSutra(api: ApiClient, sutra: NewSutra): Promise<Sutra> {
+  return (await api.request<{ sutra: Sutra }>('POST', '/api/dharma/sutras', sutra)).sutra;
+}
+/** Removes a text an admin added. */
+export async function removeSutra(api: ApiClient, id: string): Promise<void> {
+  await api.request('DELETE', `/api/dharma/sutras/${enc(id)}`);
+}
+/** Automatic reply rules. */
+export async function fetchRules(api: ApiClient): Promise<Rule[]> {
+  return (await api.request<{ rules: Rule[] }>('GET', '/api/dharma/rules')).rules;
+}
+/** Adds a rule (a misquote in the reply is refused with unverified_citation). */
+export async function addRule(api: ApiClient, rule: { keywords: string[]; reply: string; enabled: boolean }): Promise<Rule> {
+  return (await api.request<{ rule: Rule }>('POST', '/api/dharma/rules', rule)).rule;
+}
+/** Changes a rule. */
+export async function updateRule(api: ApiClient, id: string, change: Partial<Pick<Rule, 'keywords' | 'reply' | 'enabled' | 'position'>>): Promise<Rule> {
+  return (await api.request<{ rule: Rule }>('PATCH', `/api/dharma/rules/${enc(id)}`, change)).rule;
+}
+/** Deletes a rule. */
+export async function deleteRule(api: ApiClient, id: string): Promise<void> {
+  await api.request('DELETE', `/api/dharma/rules/${enc(id)}`);
+}
+/** The compassion pool. */
+export async function fetchCompassion(api: ApiClient): Promise<CompassionEntry[]> {
+  return (await api.request<{ entries: CompassionEntry[] }>('GET', '/api/dharma/compassion')).entries;
+}
+/** Adds a compassion reply (quotes verified). */
+export async function addCompassion(api: ApiClient, text: string): Promise<CompassionEntry> {
+  return (await api.request<{ entry: CompassionEntry }>('POST', '/api/dharma/compassion', { text })).entry;
+}
+/** Removes a compassion reply. */
+export async function removeCompassion(api: ApiClient, id: string): Promise<void> {
+  await api.request('DELETE', `/api/dharma/compassion/${enc(id)}`);
+}
+/** My merit total and recent entries. */
+export function fetchMyMerit(api: ApiClient): Promise<MeritSummary> {
+  return api.request('GET', '/api/merit/me');
+}
+
+/** Splits "煩惱, 憂愁；苦惱" into keywords (commas of either width, semicolons, new lines). */
+export function splitKeywords(s: string): string[] {
+  return [...new Set(s.split(/[,，、;；\n]+/).map((k) => k.trim()).filter(Boolean))];
+}
