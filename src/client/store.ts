@@ -128,6 +128,8 @@ export class ChatStore {
     this.merge(view, page.messages);
     view.hasMore = page.hasMore;
     view.loaded = true;
+    // Even an empty chat gets a resume cursor, so a reconnect replays whatever came meanwhile.
+    this.conn.track(chatId, view.messages.at(-1)?.seq ?? 0);
     // What was there when the view opened counts as read; unread counts what arrives after.
     view.myRead = Math.max(view.myRead, view.messages.at(-1)?.seq ?? 0);
     this.bump();
