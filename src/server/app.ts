@@ -70,13 +70,21 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const clock = opts.clock ?? systemClock;
   const app = Fastify({
     logger: { level: config.logLevel },
-    genReqId: () => crypto.randomUUID(),
+    // A proxy's X-Request-Id is kept (when it looks like an id) so one id follows a request
+    // through the proxy's and our logs; otherwise a fresh one. Every response carries it back.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{8,128}$/.test(given) ? given : crypto.randomUUID();
+    },
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     // One line per request is noise at info level; structured request logs are there at debug.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
   installErrorHandling(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   installValidation(app);
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -168,7 +176,11 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   await app.register(systemRoutes, { probes: readiness });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     metrics.pendingChats.set((await pendingPositions(db)).size);
-    if (bus instanceof RedisBus) metrics.busLag.set(bus.stats.lastLagMs / 1000);
+    if (bus instanceof RedisBus) {
+      metrics.busLag.set(bus.stats.lastLagMs / 1000);
+      metrics.busEvents.set({ direction: 'published' }, bus.stats.published);
+      metrics.busEvents.set({ direction: 'received' }, bus.stats.received);
+    }
     for (const [queue, counts] of Object.entries(await bus.jobCounts().catch(() => ({})))) {
       for (const [state, n] of Object.entries(counts)) metrics.jobQueue.set({ queue, state }, n);
     }

@@ -20,6 +20,7 @@ export class Metrics {
   readonly jobQueue = new Gauge({ name: 'lotusdesk_job_queue_jobs', help: 'Background jobs by queue and state', labelNames: ['queue', 'state'], registers: [this.registry] });
   readonly busLag = new Gauge({ name: 'lotusdesk_bus_lag_seconds', help: 'Age of the last event received from another node', registers: [this.registry] });
   readonly batches = new Counter({ name: 'lotusdesk_group_commit_batches_total', help: 'Message batches committed', registers: [this.registry] });
+  readonly busEvents = new Gauge({ name: 'lotusdesk_bus_events', help: 'Events this node published to, and received from, other nodes since start', labelNames: ['direction'], registers: [this.registry] });
   readonly deadLetters = new Counter({ name: 'lotusdesk_job_dead_letters_total', help: 'Background jobs that failed every attempt', labelNames: ['job'], registers: [this.registry] });
   readonly cronRuns = new Counter({ name: 'lotusdesk_cron_runs_total', help: 'Cron ticks this node ran (each tick runs on one node of the cluster)', labelNames: ['task'], registers: [this.registry] });
   readonly backups = new Counter({ name: 'lotusdesk_backups_total', help: 'Backups attempted, by result', labelNames: ['result'], registers: [this.registry] });
