@@ -58,5 +58,5 @@ describe('benchmark smoke test', () => {
     const md = markdown(report);
     expect(md).toContain('| lotusdesk-pglite |');
     expect(md).toContain('## Durable relay');
-  }, 120_000);
+  }, 240_000);
 });

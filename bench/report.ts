@@ -7,9 +7,19 @@ import { join } from 'node:path';
 import type { CrossNodeResult } from './scenarios/crossnode';
 import type { HistoryResult } from './scenarios/history';
 import type { IdleResult } from './scenarios/idle';
+import type { ProfileSummary } from './profile';
 import type { RelayResult } from './scenarios/relay';
 
-export type ScenarioResult = (RelayResult | IdleResult | CrossNodeResult | HistoryResult) & { ratios?: Record<string, number> };
+/** A server's CPU profile over a scenario, summarized (only with --profile). */
+export interface ProfileDigest {
+  server: string;
+  file: string;
+  busyMs: number;
+  byArea: ProfileSummary['byArea'];
+  topFunctions: ProfileSummary['topFunctions'];
+}
+
+export type ScenarioResult = (RelayResult | IdleResult | CrossNodeResult | HistoryResult) & { ratios?: Record<string, number>; profiles?: ProfileDigest[] };
 export interface FailedScenario {
   scenario: string;
   system: string;
@@ -102,13 +112,20 @@ export function markdown(r: BenchReport): string {
   const relays = r.results.filter(isRelay);
   if (relays.length) {
     out.push('## Durable relay', '', 'Saturation: every member keeps a window of messages in flight; "delivered/s" counts messages acked (persisted) and received by the other party. Half load: fixed rate at half of that system\'s saturation. Latencies in ms; CPU in cores (the machine has ' + r.machine.cpus + ').', '');
-    out.push('| system | delivered/s | ratio vs ws / vs Socket.IO | half-load rate | ack p50 | ack p99 | delivery p50 | delivery p99 | lost acks | server CPU (sat.) | client CPU (sat.) |');
-    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    out.push('| system | delivered/s | ratio vs ws / vs Socket.IO | half-load rate | ack p50 | ack p99 | delivery p50 | delivery p99 | lost acks | server CPU (sat.) | client CPU (sat.) | PG transactions per message |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of relays) {
       const ratios = (x as ScenarioResult).ratios;
       const ratio = ratios ? `${ratios.vsWsRelay ?? '—'}× / ${ratios.vsSocketIoPg ?? '—'}×` : '—';
       const h = x.halfLoad;
-      out.push(`| ${x.system} | ${x.saturation.deliveredPerSec} | ${ratio} | ${h.targetRatePerSec}/s | ${ms(h.ack.p50)} | ${ms(h.ack.p99)} | ${ms(h.delivery.p50)} | ${ms(h.delivery.p99)} | ${x.saturation.lostAcks + h.lostAcks} | ${x.saturation.serverCpuCores} | ${x.saturation.clientCpuCores} |`);
+      out.push(`| ${x.system} | ${x.saturation.deliveredPerSec} | ${ratio} | ${h.targetRatePerSec}/s | ${ms(h.ack.p50)} | ${ms(h.ack.p99)} | ${ms(h.delivery.p50)} | ${ms(h.delivery.p99)} | ${x.saturation.lostAcks + h.lostAcks} | ${x.saturation.serverCpuCores} | ${x.saturation.clientCpuCores} | ${x.saturation.postgres?.transactionsPerMessage ?? '—'} |`);
+    }
+    out.push('');
+    for (const x of relays) {
+      const p = x.saturation.postgres;
+      if (!p) continue;
+      const waits = p.topWaits.slice(0, 4).map((w) => `${w.share}% ${w.wait} in \`${w.statement.replace(/[|`]/g, ' ')}…\``).join('; ');
+      out.push(`- ${x.system} at saturation: ${p.transactions} PostgreSQL transactions and ${p.rowsInserted + p.rowsUpdated} row writes for ${x.saturation.acked} messages; busy sessions were: ${waits || 'none sampled'}.`);
     }
     out.push('');
   }
@@ -141,6 +158,18 @@ export function markdown(r: BenchReport): string {
       }
       out.push('', `p99 ratio big/small: **${x.p99Ratio}×**`, '');
     }
+  }
+  const profiled = r.results.filter((x): x is ScenarioResult => !('error' in x) && !!(x as ScenarioResult).profiles?.length);
+  if (profiled.length) {
+    out.push('## CPU profiles', '', 'Main-thread V8 profiles of the server processes (`--profile`), self time by package or source folder, share of busy time.', '');
+    for (const x of profiled) {
+      for (const p of x.profiles!) {
+        const areas = p.byArea.slice(0, 8).map((a) => `${a.area} ${a.share}%`).join(', ');
+        const fns = p.topFunctions.slice(0, 5).map((f) => `${f.name} ${f.share}%`).join(', ');
+        out.push(`- ${x.scenario} · ${p.server}: busy ${p.busyMs} ms — ${areas}. Top functions: ${fns}.`);
+      }
+    }
+    out.push('');
   }
   const failed = r.results.filter((x): x is FailedScenario => 'error' in x);
   if (failed.length) {

@@ -5,15 +5,17 @@
  * Options: --quick · --only=relay,idle,crossnode,history · --systems=ws-relay,lotusdesk-postgres,…
  * · --profile (V8 CPU profiles of the LotusDesk server processes into <out>/profiles/) · --out=<dir>.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchConfig } from './config';
 import { openFilesLimit } from './proc';
+import { summarizeProfile } from './profile';
 import { judge, markdown, writeReport, type BenchReport, type FailedScenario, type ScenarioResult } from './report';
 import { crossNodeScenario } from './scenarios/crossnode';
 import { historyScenario } from './scenarios/history';
 import { idleScenario } from './scenarios/idle';
-import { relayScenario } from './scenarios/relay';
+import { relayScenario, type RelayResult } from './scenarios/relay';
 import { ROOT, startLotus, startSocketIoPg, startWsRelay, type RunningSystem, type StartOptions } from './systems';
 
 const args = process.argv.slice(2);
@@ -54,6 +56,20 @@ async function onSystem<T extends ScenarioResult>(scenario: string, label: strin
   } finally {
     await system?.stop().catch((err) => log(`stopping ${label}: ${err}`));
   }
+  const last = results[results.length - 1];
+  if (system && last && !('error' in last) && system.servers.some((s) => s.profileDir)) (last as ScenarioResult).profiles = profilesOf(system);
+}
+
+/** The main thread's profile of each server process (the largest file: the loader thread writes one too). */
+function profilesOf(system: RunningSystem): NonNullable<ScenarioResult['profiles']> {
+  return system.servers.flatMap((s) => {
+    if (!s.profileDir) return [];
+    const files = readdirSync(s.profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(s.profileDir!, f));
+    if (!files.length) return [];
+    const main = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+    const summary = summarizeProfile(main, 12);
+    return [{ server: s.label, file: main, busyMs: summary.totalMs - summary.idleMs, byArea: summary.byArea, topFunctions: summary.topFunctions }];
+  });
 }
 
 function summary(r: ScenarioResult): string {
@@ -89,7 +105,10 @@ if (only.has('idle')) {
   await onSystem('idle-density', 'lotusdesk-postgres', () => startLotus('postgres'), (s) => idleScenario(s, cfg));
 }
 if (only.has('crossnode')) {
-  await onSystem('cross-node-fanout', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes', lotusOpts), (s) => crossNodeScenario(s, config.crossNode));
+  // Latency is compared below saturation: at most half of what this cluster sustained in the relay.
+  const relay = results.find((r): r is RelayResult => r.scenario === 'durable-relay' && r.system === 'lotusdesk-redis-2-nodes' && !('error' in r));
+  const ratePerSec = relay ? Math.max(20, Math.min(config.crossNode.ratePerSec, Math.round(relay.saturation.deliveredPerSec / 2))) : config.crossNode.ratePerSec;
+  await onSystem('cross-node-fanout', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes', lotusOpts), (s) => crossNodeScenario(s, { ...config.crossNode, ratePerSec }));
 }
 if (only.has('history')) {
   await onSystem('history', 'lotusdesk-postgres', () => startLotus('postgres'), (s) => historyScenario(s, config.history));

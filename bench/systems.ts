@@ -21,9 +21,12 @@ export const baseDatabaseUrl = () => process.env.BENCH_DATABASE_URL ?? process.e
 export const redisUrl = () => process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface ServerProcess {
+  label: string;
   child: ChildProcess;
   port: number;
   output: string[];
+  /** Where this process writes its CPU profiles on exit, when profiling. */
+  profileDir: string | null;
 }
 
 export interface RunningSystem {
@@ -101,7 +104,7 @@ async function spawnServer(args: string[], env: Record<string, string>, opts: St
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, port, output };
+  return { label, child, port, output, profileDir: profDir };
 }
 
 async function stopServer(s: ServerProcess): Promise<void> {
