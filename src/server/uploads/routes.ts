@@ -49,7 +49,10 @@ const downloadQuery = {
     download: { type: 'string', enum: ['1', 'true'], description: 'Serve an image as a download instead of inline' },
   },
 } as const;
-const binary = { type: 'string', format: 'binary', description: 'The file, with Content-Disposition and X-Content-Type-Options: nosniff' } as const;
+const binary = {
+  description: 'The file, with Content-Disposition and X-Content-Type-Options: nosniff',
+  content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+} as const;
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody };
 
 /** Registers the upload and download routes (multipart parsing is scoped to them). */
