@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium)('web app on the embedded default (dev login)', () 
     await p.goto(`${server.url}/embed-demo.html`);
     const frame = p.frameLocator('#lotusdesk');
     await frame.getByTestId('start-form').waitFor();
-    expect(await frame.locator('.embed-bar').textContent()).toContain('林居士');
+    expect(await frame.locator('.embed-user').textContent()).toBe('林居士');
     await ctx.close();
   });
 });

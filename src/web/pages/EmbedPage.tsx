@@ -16,9 +16,9 @@ export function EmbedPage() {
         <strong>{t('app.name')}</strong>
         <span className="spacer" />
         <LanguageSwitch />
-        {/* Only dev sign-ins can switch user; a shop's token stays until the shop replaces it. */}
-        <button type="button" className="btn-link" onClick={logout} aria-label={t('app.logout')}>
-          {me.name}
+        <span className="embed-user">{me.name}</span>
+        <button type="button" className="btn-link" onClick={logout}>
+          {t('app.logout')}
         </button>
       </header>
       <main id="main" className="embed-main">
