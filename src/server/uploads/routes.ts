@@ -83,13 +83,13 @@ export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps):
       description: `Up to ${deps.uploads.maxBytes} bytes. The type is decided from the bytes: ${ALLOWED_MIME_TYPES.join(', ')} (text only as UTF-8 named .txt, .csv or .md). Images are re-encoded without metadata and get a thumbnail.`,
       consumes: ['multipart/form-data'],
       body: { type: ['object', 'null'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'the file' } } },
-      response: { 201: { type: 'object', properties: { attachment: attachmentObject } }, 413: errorBody, ...errors },
+      response: { 201: { type: 'object', properties: { attachment: attachmentObject } }, 413: errorBody, 429: errorBody, ...errors },
     },
   }, async (request, reply) => {
     const user = callerOf(request);
     try {
       if (!request.isMultipart()) throw new AppError('invalid', { field: 'file', reason: 'no_file' });
-      const part = await request.file().catch((err: Error & { statusCode?: number }) => {
+      const part = await request.file().catch((err: Error) => {
         // busboy's parse errors ("Boundary not found", "Unexpected end of form") are the client's, not ours.
         throw new AppError('invalid', { field: 'file', reason: 'malformed_multipart', detail: err.message });
       });
