@@ -18,11 +18,15 @@ export function DeskChart<K extends Kind>({ kind, data, options, label, testId }
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<K> | null>(null);
 
+  // Plain option objects every time: spreading chart.js's resolved options proxy recurses.
+  const optionsOf = (extra?: ChartOptions<K>): ChartOptions<K> => {
+    const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    return { responsive: true, maintainAspectRatio: false, animation: reduced ? false : { duration: 250 }, ...extra } as ChartOptions<K>;
+  };
+
   useEffect(() => {
     if (!canvas.current) return;
-    const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-    const base = { responsive: true, maintainAspectRatio: false, animation: reduced ? false : { duration: 250 } } as ChartOptions<K>;
-    chart.current = new Chart(canvas.current, { type: kind, data: structuredClone(data), options: { ...base, ...options } as ChartOptions<K> });
+    chart.current = new Chart(canvas.current, { type: kind, data: structuredClone(data), options: optionsOf(options) });
     return () => {
       chart.current?.destroy();
       chart.current = null;
@@ -35,8 +39,9 @@ export function DeskChart<K extends Kind>({ kind, data, options, label, testId }
     const c = chart.current;
     if (!c) return;
     c.data = structuredClone(data);
-    if (options) c.options = { ...c.options, ...options } as ChartOptions<K>;
+    c.options = optionsOf(options);
     c.update();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, options]);
 
   return (
