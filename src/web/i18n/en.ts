@@ -1,6 +1,7 @@
 /** English. */
 import type { MessageKey } from './zh-TW';
 import { deskAdminEn } from './desk-admin.en';
+import { dharmaEn } from './dharma.en';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'LotusDesk',
@@ -147,4 +148,5 @@ export const en: Record<MessageKey, string> = {
   'error.network': 'Cannot reach the server; check your connection and try again.',
   'error.retryAfter': 'Try again in {seconds} s.',
   ...deskAdminEn,
+  ...dharmaEn,
 };

@@ -1,6 +1,7 @@
 /** Simplified Chinese. */
 import type { MessageKey } from './zh-TW';
 import { deskAdminZhCN } from './desk-admin.zh-CN';
+import { dharmaZhCN } from './dharma.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': '莲心客服',
@@ -147,4 +148,5 @@ export const zhCN: Record<MessageKey, string> = {
   'error.network': '无法连接到服务器，请检查网络后再试。',
   'error.retryAfter': '请于 {seconds} 秒后再试。',
   ...deskAdminZhCN,
+  ...dharmaZhCN,
 };

@@ -1,5 +1,6 @@
 /** Traditional Chinese (Taiwan): the default catalogue; its keys are the catalogue's type. */
 import { deskAdminZhTW } from './desk-admin.zh-TW';
+import { dharmaZhTW } from './dharma.zh-TW';
 
 export const zhTW = {
   'app.name': '蓮心客服',
@@ -146,6 +147,7 @@ export const zhTW = {
   'error.network': '無法連線到伺服器，請檢查網路後再試。',
   'error.retryAfter': '請於 {seconds} 秒後再試。',
   ...deskAdminZhTW,
+  ...dharmaZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;

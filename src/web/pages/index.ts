@@ -7,7 +7,9 @@ import type { Role } from '../../shared/protocol';
 import type { MessageKey } from '../i18n';
 import { DashboardPage } from './DashboardPage';
 import { DeskPage } from './DeskPage';
+import { DharmaPage } from './DharmaPage';
 import { MemberPage } from './MemberPage';
+import { ReviewsPage } from './ReviewsPage';
 import { ShiftsPage } from './ShiftsPage';
 import { SupervisorPage } from './SupervisorPage';
 
@@ -24,6 +26,8 @@ export const PAGES: PageDef[] = [
   { path: '/supervisor', roles: ['supervisor', 'admin'], label: 'nav.supervisor', component: SupervisorPage },
   { path: '/dashboard', roles: ['supervisor', 'admin'], label: 'da.nav.dashboard', component: DashboardPage },
   { path: '/shifts', roles: ['supervisor', 'admin'], label: 'da.nav.shifts', component: ShiftsPage },
+  { path: '/reviews', roles: ['supervisor', 'admin'], label: 'dh.nav.reviews', component: ReviewsPage },
+  { path: '/dharma', roles: ['supervisor', 'admin'], label: 'dh.nav.dharma', component: DharmaPage },
 ];
 
 /** The first page a role may open (its home). */

@@ -5,6 +5,7 @@
  * citation result as the admin page's "try a text" box reports it.
  */
 import type { MessageFlag } from '../../../shared/protocol';
+import './dharma.css';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n';
 import type { CitationResult, CitationStatus } from './dharmaApi';
@@ -104,9 +105,11 @@ export function useStatusText(): (s: CitationStatus | undefined) => string {
 export function CitationLine({ c }: { c: CitationDetail | CitationResult }) {
   const { t } = useI18n();
   const statusText = useStatusText();
-  const d = c as CitationDetail & { sutra?: string | { title: string; taisho: string | null } | null };
-  const title = typeof d.sutra === 'object' && d.sutra ? d.sutra.title : str(d.sutra);
-  const taisho = typeof d.sutra === 'object' && d.sutra ? d.sutra.taisho : d.taisho;
+  // Flags carry the sutra's title as a string; the dry run carries the sutra object.
+  const d = c as Omit<CitationDetail, 'sutra'> & { sutra?: string | { title: string; taisho: string | null } | null };
+  const sutra = typeof d.sutra === 'object' && d.sutra ? d.sutra : null;
+  const title = sutra ? sutra.title : str(d.sutra);
+  const taisho = sutra ? sutra.taisho : d.taisho;
   const passage = str(d.passage) ?? str(d.closestPassage);
   const showPassage = passage && d.status !== 'exact';
   return (

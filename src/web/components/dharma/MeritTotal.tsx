@@ -3,6 +3,7 @@
  * after closing) and the running total from /api/merit/me.
  */
 import { useEffect, useState } from 'react';
+import './dharma.css';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { fetchMyMerit, type MeritSummary } from './dharmaApi';

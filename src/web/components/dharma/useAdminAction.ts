@@ -1,0 +1,54 @@
+/**
+ * One admin action at a time per panel: runs it, says what happened in a live region, and turns a
+ * refusal into the user's language (keeping the details, e.g. the authentic passage of a misquote).
+ */
+import { useCallback, useState } from 'react';
+import { ApiError } from '../../../client/api';
+import { useI18n } from '../../i18n';
+
+export interface ActionError {
+  text: string;
+  code: string;
+  details?: Record<string, unknown>;
+}
+
+/** `run(fn, done)` sets busy, clears the last error, and reports success or the refusal. */
+export function useAdminAction() {
+  const { t, errorText } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<ActionError | null>(null);
+
+  const describe = useCallback(
+    (err: unknown): ActionError => {
+      if (!(err instanceof ApiError)) return { text: t('error.network'), code: 'network' };
+      // `conflict` in the chat catalogue means "someone else took the chat": say what it means here.
+      const base = err.code === 'conflict' ? t('dh.err.conflict') : errorText(err.code, err.details);
+      const reason = typeof err.details?.reason === 'string' && err.code !== 'conflict' ? ` (${err.details.reason})` : '';
+      return { text: base + reason, code: err.code, ...(err.details ? { details: err.details } : {}) };
+    },
+    [t, errorText],
+  );
+
+  const run = useCallback(
+    async <T,>(fn: () => Promise<T>, done?: (result: T) => string | void): Promise<T | undefined> => {
+      setBusy(true);
+      setError(null);
+      setStatus('');
+      try {
+        const result = await fn();
+        const said = done?.(result);
+        if (said) setStatus(said);
+        return result;
+      } catch (err) {
+        setError(describe(err));
+        return undefined;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [describe],
+  );
+
+  return { busy, status, error, setError, setStatus, run, describe };
+}
