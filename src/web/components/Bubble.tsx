@@ -3,10 +3,11 @@ import type { AttachmentDto, MessageDto } from '../../shared/protocol';
 import type { DeliveryState } from '../../client/store';
 import { useI18n } from '../i18n';
 import { Attachments } from './Attachments';
+import { MessageMarks } from './dharma/CitationNotice';
 import { senderRoleKey } from './format';
 
 interface BubbleProps {
-  message: Pick<MessageDto, 'kind' | 'senderRole' | 'senderName' | 'text' | 'createdAt'> & { seq?: number; attachments: AttachmentDto[] };
+  message: Pick<MessageDto, 'kind' | 'senderRole' | 'senderName' | 'text' | 'createdAt' | 'flags'> & { seq?: number; attachments: AttachmentDto[] };
   mine: boolean;
   state?: DeliveryState;
 }
@@ -34,6 +35,7 @@ export function Bubble({ message: m, mine, state }: BubbleProps) {
         {m.text && <p className="msg-text">{m.text}</p>}
         <Attachments items={m.attachments} />
       </div>
+      {m.senderRole === 'member' && <MessageMarks flags={m.flags} />}
       <div className="msg-foot">
         <time dateTime={m.createdAt}>{time(m.createdAt)}</time>
         {mine && state && (

@@ -6,6 +6,7 @@ import type { ChatDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
 import { useStore } from '../session';
 import { Composer } from './Composer';
+import { CitationRefusal } from './dharma/CitationNotice';
 import { MessageList } from './MessageList';
 
 export type ChatMode = 'member' | 'staff' | 'readonly';
@@ -70,6 +71,7 @@ export function ChatWindow({ chatId, mode, footer, autoFocus }: { chatId: string
           {refusal && (
             <div className="alert" role="alert" data-testid="unsent">
               <p>{errorText(refusal.code, refusal.details)}</p>
+              {refusal.code === 'unverified_citation' && <CitationRefusal details={refusal.details} />}
               <p>
                 {t('chat.unsent')} <q className="unsent-text">{refusal.text}</q>
               </p>

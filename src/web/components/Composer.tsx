@@ -8,6 +8,7 @@ import { ApiError } from '../../client/api';
 import { LIMITS, type AttachmentDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
+import { CitationRefusal } from './dharma/CitationNotice';
 import { fileSize } from './format';
 import { ClipIcon } from './Icons';
 
@@ -25,6 +26,8 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
   const [files, setFiles] = useState<AttachmentDto[]>([]);
   const [uploading, setUploading] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // A refused misquote keeps its details so the authentic passage shows beside the kept text.
+  const [citation, setCitation] = useState<Record<string, unknown> | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
@@ -50,6 +53,7 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
       store.onRefusal((r) => {
         if (r.chatId !== chatId) return;
         setError(errorText(r.code, r.details));
+        setCitation(r.code === 'unverified_citation' ? (r.details ?? {}) : null);
         // Give the refused text back for editing, before anything typed since.
         setText((now) => (now ? `${r.text}\n${now}` : r.text));
         setFiles((now) => [...r.attachments, ...now]);
@@ -69,6 +73,13 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
     setText('');
     setFiles([]);
     setError(null);
+    setCitation(null);
+    input.current?.focus();
+  };
+
+  // Puts the sutra's own words where the misquote was; the agent reads it over and sends.
+  const takeAuthentic = (quote: string, passage: string) => {
+    setText((now) => now.replace(quote, passage));
     input.current?.focus();
   };
 
@@ -112,6 +123,7 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
           {error}
         </p>
       )}
+      {error && citation && <CitationRefusal details={citation} onUse={takeAuthentic} />}
       {(files.length > 0 || uploading > 0) && (
         <ul className="staged" aria-label={t('chat.attachments')}>
           {files.map((f) => (

@@ -3,6 +3,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../../client/api';
 import { ChatWindow } from '../components/ChatWindow';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { MeritTotal } from '../components/dharma/MeritTotal';
 import { useI18n } from '../i18n';
 import { useSession, useStore } from '../session';
 
@@ -80,6 +81,7 @@ export function MemberPage() {
           footer={
             <div className="closed-footer">
               <p className="notice" data-testid="closed-notice">{t('member.closedThanks')}</p>
+              <MeritTotal chatId={chatId} seq={view.chat.lastSeq} />
               <button type="button" className="btn-primary" onClick={() => setChatId(null)}>
                 {t('member.newChat')}
               </button>
