@@ -209,7 +209,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
       closed = true;
       cron?.stop();
       desk.stop();
-      dharma.stop();
+      await dharma.stop();
       await gateway.drain();
       await store.drain();
       await app.close();

@@ -9,7 +9,7 @@ import type { CheckVerdict, ContentCheck, MessageDraft } from '../chat/pipeline-
 import type { MessageFlag } from '../../shared/protocol';
 import { maskSpans, normalize, normalizeText } from './normalize';
 import { DISTRESS_TERMS } from './terms/curation';
-import { TermMatcher } from './terms/matcher';
+import { TermMatcher, type MatcherInput } from './terms/matcher';
 import { loadMatcherData } from './terms/store';
 import type { FilterResult, TermHit } from './terms/types';
 
@@ -19,6 +19,7 @@ const REBUILD_DRIFT = 2000;
 export class ContentFilter {
   private matcher: TermMatcher | null = null;
   private loading: Promise<void> | null = null;
+  private input: MatcherInput | null = null;
   private readonly distress = DISTRESS_TERMS.map((t) => normalizeText(t));
 
   constructor(private readonly db: Db) {}
@@ -27,14 +28,25 @@ export class ContentFilter {
   async reload(): Promise<void> {
     const run = async () => {
       const data = await loadMatcherData(this.db);
-      const input = { terms: data.terms, shields: [...data.allow, ...this.distress], actions: data.actions };
-      if (!this.matcher) this.matcher = new TermMatcher(input);
-      else this.matcher.update(input);
-      if (this.matcher.drift > REBUILD_DRIFT) this.matcher = new TermMatcher(input);
+      this.apply({ terms: data.terms, shields: [...data.allow, ...this.distress], actions: data.actions });
     };
     // Reloads queue behind each other so the last one wins.
     this.loading = (this.loading ?? Promise.resolve()).then(run, run);
     return this.loading;
+  }
+
+  /** Stops matching these term ids without a trip to the database (after curating them there). */
+  forget(ids: readonly number[]): void {
+    if (!this.input || !ids.length) return;
+    const gone = new Set(ids);
+    this.apply({ ...this.input, terms: this.input.terms.filter((t) => !gone.has(t.id)) });
+  }
+
+  private apply(input: MatcherInput): void {
+    this.input = input;
+    if (!this.matcher) this.matcher = new TermMatcher(input);
+    else this.matcher.update(input);
+    if (this.matcher.drift > REBUILD_DRIFT) this.matcher = new TermMatcher(input);
   }
 
   /** Number of enabled terms being matched. */

@@ -44,6 +44,8 @@ export class Dharma {
   readonly reviews: Reviews;
   private readonly watcher: VersionWatcher;
   private unsubscribe: (() => void) | null = null;
+  private ready: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly deps: DharmaDeps,
@@ -66,9 +68,33 @@ export class Dharma {
     return this.deps.db;
   }
 
-  /** Seeds the shipped data on first start, loads everything and plugs into the pipeline and bus. */
+  /**
+   * Plugs into the pipeline and the bus at once and loads in the background (seeding the shipped
+   * lists into a fresh database takes seconds): checks and reactions wait for the load, so no
+   * message is ever judged by a half-loaded filter, and the server starts listening meanwhile.
+   */
   async start(): Promise<void> {
     const { pipeline, bus, log } = this.deps;
+    this.ready = this.load();
+    this.ready.catch((err) => log.error({ err }, 'dharma: loading failed; checks refuse messages with internal until restart'));
+    const filter = this.filter.asContentCheck();
+    const citations = this.citations.asContentCheck();
+    const autoReplies = this.autoReplies.asReaction();
+    pipeline.addCheck({ name: filter.name, check: async (d) => (await this.ready, filter.check(d)) });
+    pipeline.addCheck({ name: citations.name, check: async (d) => (await this.ready, citations.check(d)) });
+    pipeline.addReaction(this.reviews.asReaction());
+    pipeline.addReaction({ name: autoReplies.name, afterStored: async (m, ctx) => (await this.ready, autoReplies.afterStored(m, ctx)) });
+    this.unsubscribe = bus.subscribe((e) => this.autoReplies.onBusEvent(e));
+    this.merit.start();
+  }
+
+  /** Resolves once the shipped data is seeded and everything is loaded. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  private async load(): Promise<void> {
+    const { log } = this.deps;
     const started = performance.now();
     const shipped = await this.citations.seed();
     await this.citations.reload();
@@ -76,33 +102,30 @@ export class Dharma {
     await Promise.all([this.filter.reload(), this.autoReplies.seed().then(() => this.autoReplies.reload())]);
     if (seeded.seeded) {
       // What the sutras themselves say is not forbidden: curate with the automaton just built.
-      const inCorpus = await curateByCorpus(this.deps.db, await this.filter.termsOccurringIn(shipped.map((d) => d.content)));
-      if (inCorpus) await this.filter.reload();
+      const ids = await this.filter.termsOccurringIn(shipped.map((d) => d.content));
+      const inCorpus = await curateByCorpus(this.deps.db, ids);
+      this.filter.forget(ids);
       log.info({ terms: seeded.terms, curated: seeded.curated + inCorpus }, 'dharma: shipped term lists loaded');
     }
     await this.watcher.prime();
+    if (!this.stopped) this.watcher.start(this.opts.pollMs ?? 2000);
     log.info({ ms: Math.round(performance.now() - started), terms: this.filter.size }, 'dharma: ready');
-
-    pipeline.addCheck(this.filter.asContentCheck());
-    pipeline.addCheck(this.citations.asContentCheck());
-    pipeline.addReaction(this.reviews.asReaction());
-    pipeline.addReaction(this.autoReplies.asReaction());
-    this.unsubscribe = bus.subscribe((e) => this.autoReplies.onBusEvent(e));
-    this.merit.start();
-    this.watcher.start(this.opts.pollMs ?? 2000);
   }
 
   /** Records an admin's change: bumps the area's version (other nodes poll it) and reloads here now. */
   async changed(area: DharmaArea): Promise<void> {
+    await this.ready;
     const version = await bumpVersion(this.deps.db, area);
     await this.reloadArea(area);
     this.watcher.mark(area, version);
   }
 
-  /** Stops polling and listening. */
-  stop(): void {
+  /** Stops polling and listening; waits for a load in progress (it writes to the database). */
+  async stop(): Promise<void> {
+    this.stopped = true;
     this.watcher.stop();
     this.unsubscribe?.();
+    await this.ready.catch(() => {});
   }
 
   private async reloadArea(area: DharmaArea): Promise<void> {

@@ -34,6 +34,10 @@ function requireStaff(user: User): void {
 export async function dharmaRoutes(app: FastifyInstance, deps: { dharma: Dharma; authenticate: preHandlerHookHandler }): Promise<void> {
   const { dharma, authenticate } = deps;
   const db = dharma.db;
+  // Until the shipped data is loaded (first start seeds it), these routes wait rather than answer from half a list.
+  app.addHook('onRequest', async () => {
+    await dharma.whenReady();
+  });
   const admin = (summary: string, extra: Record<string, unknown> = {}) => ({ preHandler: authenticate, schema: { tags, security: bearer, summary, ...extra } });
 
   // ---- filter: categories, terms, allow-list ----
