@@ -1,0 +1,215 @@
+/**
+ * The Dharma features in a real browser against a real server: an agent's misquote is refused with
+ * the authentic passage beside the kept text; a member's misquote is marked for the agent and
+ * listed for supervisors; a member writing 煩惱 gets the Heart Sutra reply and sees merit when the
+ * chat closes; an admin's misquoted rule is refused with the authentic passage, and an edited rule
+ * answers the next message without a restart; the settings page works by keyboard and in English.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startServer, type TestServer } from '../helpers/server';
+import { hasChromium, launch, shot } from './browser';
+import { ensureWebBuild } from './build';
+
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP = { viewport: { width: 1280, height: 860 } };
+const WAIT = 15_000;
+const HEART_QUOTE = '無罣礙故，無有恐怖，遠離顛倒夢想';
+const MISQUOTE = '《地藏經》云：「地獄不空，誓不成佛」，願我們都發此大願。';
+
+let server: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function page(opts: Parameters<Browser['newContext']>[0]): Promise<Page> {
+  const c = await browser.newContext(opts);
+  c.setDefaultTimeout(WAIT);
+  contexts.push(c);
+  return c.newPage();
+}
+
+/** A member's chat accepted by an agent, made through the API (the UI under test is elsewhere). */
+async function openChat(topic: string) {
+  const member = await server.user('member', '林居士');
+  const agent = await server.user('agent', '客服小蓮');
+  const { body } = await api(server, 'POST', '/api/chats', member.token, { topic });
+  const chatId = body.chat.id as string;
+  expect((await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token)).status).toBe(200);
+  return { member, agent, chatId };
+}
+
+async function texts(chatId: string, token: string): Promise<Array<{ kind: string; text: string; senderRole: string }>> {
+  return (await api(server, 'GET', `/api/chats/${chatId}/messages`, token)).body.messages;
+}
+
+describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
+  beforeAll(async () => {
+    ensureWebBuild();
+    server = await startServer();
+    browser = await launch();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("an agent's misquote is refused with the authentic passage and the text stays in the composer", async () => {
+    const { agent, chatId } = await openChat('法寶請問');
+    const a = await page(DESKTOP);
+    await a.goto(`${server.url}/desk?token=${agent.token}`);
+    const input = a.getByTestId('composer-input');
+    await input.fill(MISQUOTE);
+    await input.press('Enter');
+
+    const notice = a.getByTestId('citation-refusal');
+    await notice.waitFor();
+    expect(await a.getByTestId('composer-error').textContent()).toContain('經文');
+    expect(await notice.textContent()).toContain('地藏菩薩本願經');
+    expect(await notice.textContent()).toContain('T0412');
+    const passage = (await a.getByTestId('authentic-passage').textContent()) ?? '';
+    expect(passage.length).toBeGreaterThan(4);
+    expect(passage).not.toContain('誓不成佛'); // the misquoted words are not what the sutra says
+    expect(await input.inputValue()).toBe(MISQUOTE);
+    await a.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer-input');
+    expect((await texts(chatId, agent.token)).some((m) => m.text.includes('誓不成佛'))).toBe(false); // refused: nothing stored
+    await shot(a, 'dharma-agent-misquote-refused');
+
+    // Taking the authentic words puts them in place of the quote; the corrected message goes through.
+    await a.getByTestId('use-authentic').click();
+    expect(await input.inputValue()).toContain(passage);
+    expect(await input.inputValue()).not.toContain('誓不成佛');
+    await input.press('Enter');
+    await a.locator('[data-testid=message]', { hasText: passage }).waitFor();
+    expect(await a.getByTestId('citation-refusal').count()).toBe(0);
+  });
+
+  it("a member's misquote is stored and marked for the agent, and listed for supervisors", async () => {
+    const { member, agent, chatId } = await openChat('經文請問');
+    const sent = await api(server, 'POST', `/api/chats/${chatId}/messages`, member.token, { id: 'mq-1', text: '師父說《地藏經》云：「地獄不空，誓不成佛」，是真的嗎？' });
+    expect(sent.status).toBe(201);
+
+    const a = await page(DESKTOP);
+    await a.goto(`${server.url}/desk?token=${agent.token}`);
+    const mark = a.locator('[data-testid=message-marks] [data-kind=unverified_citation]');
+    await mark.waitFor();
+    expect(await mark.textContent()).toContain('地藏菩薩本願經');
+    expect(await a.getByTestId('citation-passage').first().textContent()).toBeTruthy();
+    await shot(a, 'dharma-agent-sees-member-misquote');
+
+    const supervisor = await server.user('supervisor', '李主管');
+    const s = await page(DESKTOP);
+    await s.goto(`${server.url}/reviews?token=${supervisor.token}`);
+    const item = s.locator('[data-testid=reviews] li', { hasText: '誓不成佛' }).first();
+    await item.waitFor();
+    expect(await item.getAttribute('data-kind')).toBe('unverified_citation');
+    await shot(s, 'dharma-supervisor-reviews');
+    await item.getByRole('button', { name: '標記為已處理' }).click();
+    await s.getByRole('status').filter({ hasText: '已標記為已處理' }).waitFor();
+    expect(await s.locator('[data-testid=reviews] li', { hasText: '誓不成佛' }).count()).toBe(0);
+    const open = await api(server, 'GET', '/api/dharma/reviews?status=open', supervisor.token);
+    expect(open.body.reviews.some((r: { chatId: string }) => r.chatId === chatId)).toBe(false);
+  });
+
+  it('a member writing 煩惱 gets the Heart Sutra reply, and sees merit when the chat closes', async () => {
+    const member = await server.user('member', '陳師姐');
+    const m = await page(PHONE);
+    await m.goto(`${server.url}/member?token=${member.token}`);
+    await m.getByTestId('start-chat').click();
+    await m.locator('[data-testid=chat-status][data-status=pending]').waitFor();
+    await m.getByTestId('composer-input').fill('最近煩惱很多，睡不好。');
+    await m.getByTestId('composer-input').press('Enter');
+    const auto = m.locator('[data-testid=message].kind-auto_reply');
+    await auto.waitFor();
+    expect(await auto.textContent()).toContain(HEART_QUOTE);
+    expect(await auto.locator('.role-auto').textContent()).toBe('自動回覆');
+    expect(await m.getByTestId('message-marks').count()).toBe(0); // marks are for staff
+    await shot(m, 'dharma-member-auto-reply');
+
+    const chatId = (await m.getByTestId('chat-window').getAttribute('data-chat-id'))!;
+    await m.getByTestId('composer-input').fill('感恩，阿彌陀佛。');
+    await m.getByTestId('composer-input').press('Enter');
+    await m.locator('[data-testid=message]', { hasText: '感恩，阿彌陀佛' }).waitFor();
+    const agent = await server.user('agent', '客服小蓮');
+    await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+    expect((await api(server, 'POST', `/api/chats/${chatId}/close`, agent.token)).status).toBe(200);
+
+    // 10 base + 2 × (感恩, 阿彌陀佛): the system note in the chat and the total in the footer agree.
+    await m.locator('.msg-system', { hasText: '功德 +14' }).waitFor();
+    const total = m.getByTestId('merit-total');
+    await m.waitForFunction(() => document.querySelector('[data-testid=merit-total]')?.getAttribute('data-total') === '14');
+    expect(await total.textContent()).toContain('+14');
+    expect((await api(server, 'GET', '/api/merit/me', member.token)).body.total).toBe(14);
+    await shot(m, 'dharma-member-merit');
+  });
+
+  it('an admin edits a rule on /dharma: a misquote is refused with the passage, the fix answers the next message', async () => {
+    const admin = await server.user('admin', '王管理員');
+    const p = await page(DESKTOP);
+    await p.goto(`${server.url}/dharma?token=${admin.token}`);
+    await p.getByTestId('categories').waitFor();
+    await shot(p, 'dharma-admin-filter');
+
+    // Keyboard: the tabs follow the ARIA pattern (arrows move, the selected tab holds focus).
+    await p.getByRole('tab', { name: '內容過濾' }).focus();
+    await p.keyboard.press('ArrowRight');
+    await p.keyboard.press('ArrowRight');
+    const repliesTab = p.getByRole('tab', { name: '自動法語回覆' });
+    expect(await repliesTab.getAttribute('aria-selected')).toBe('true');
+    expect(await repliesTab.evaluate((el) => el === document.activeElement)).toBe(true);
+    const outline = await repliesTab.evaluate((el) => getComputedStyle(el).outlineStyle);
+    expect(outline).toBe('solid'); // visible focus
+
+    const rule = p.getByRole('form', { name: /煩惱/ });
+    await rule.waitFor();
+    const reply = rule.getByTestId('rule-reply');
+    const keywords = rule.getByTestId('rule-keywords');
+    await keywords.fill('煩惱、憂心');
+    await reply.fill('《地藏經》云：「地獄不空，誓不成佛」。願您安心。');
+    await rule.getByTestId('rule-save').click();
+    const refusal = rule.getByTestId('dharma-error');
+    await refusal.waitFor();
+    expect(await refusal.getAttribute('data-code')).toBe('unverified_citation');
+    expect(await refusal.getByTestId('citation-refusal').textContent()).toContain('T0412');
+    expect(await refusal.getByTestId('authentic-passage').textContent()).toBeTruthy();
+    expect(await reply.getAttribute('aria-invalid')).toBe('true');
+    await refusal.scrollIntoViewIfNeeded();
+    await shot(p, 'dharma-admin-rule-refused');
+
+    const fixed = '《心經》云：「照見五蘊皆空，度一切苦厄」。願您放下憂心。';
+    await reply.fill(fixed);
+    await rule.getByTestId('rule-save').click();
+    await rule.getByRole('status').filter({ hasText: '已儲存' }).waitFor();
+    expect(await rule.getByTestId('dharma-error').count()).toBe(0);
+    const saved = (await api(server, 'GET', '/api/dharma/rules', admin.token)).body.rules.find((r: { reply: string }) => r.reply === fixed);
+    expect(saved.keywords).toEqual(['煩惱', '憂心']);
+
+    // The next message (a new chat: the old one is in its cooldown), in Simplified script, gets the new reply.
+    const member = await server.user('member');
+    const { body } = await api(server, 'POST', '/api/chats', member.token, {});
+    await api(server, 'POST', `/api/chats/${body.chat.id}/messages`, member.token, { id: 'n-1', text: '我最近很忧心' });
+    await expect.poll(async () => (await texts(body.chat.id, member.token)).find((x) => x.kind === 'auto_reply')?.text, { timeout: WAIT }).toBe(fixed);
+  });
+
+  it('try a text, the sutra list, and the page in English', async () => {
+    const admin = await server.user('admin', 'Admin');
+    const p = await page(DESKTOP);
+    await p.goto(`${server.url}/dharma?tab=try&lang=en&token=${admin.token}`);
+    await p.getByLabel('Text to check').fill('《心經》云：「色即是空，空即是色」；《地藏經》云：「地獄不空，誓不成佛」');
+    await p.getByTestId('try-check').click();
+    const result = p.getByTestId('try-result');
+    await result.waitFor();
+    expect(await result.locator('[data-verdict=pass]').count()).toBe(1);
+    expect(await result.locator('[data-status=exact]').count()).toBe(1);
+    expect(await result.locator('[data-status=misquote]').textContent()).toContain('Not in this sutra');
+    expect(await result.textContent()).toContain('From an agent or master: refused');
+    await shot(p, 'dharma-admin-try-en');
+
+    await p.getByRole('tab', { name: 'Sutra corpus' }).click();
+    const rows = p.locator('[data-testid=sutras] tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThanOrEqual(8);
+    expect(await p.locator('[data-testid=sutras]').textContent()).toContain('T0251');
+  });
+});
