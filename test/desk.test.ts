@@ -265,16 +265,23 @@ describe(`service desk (${backend})`, () => {
     const agent = await agentOnDuty(sup.token, 3);
     // Manual accept only, so the chat stays in the queue until the agent takes it.
     expect((await api(server, 'PATCH', '/api/queues/orders', sup.token, { assignmentMode: 'off' })).status).toBe(200);
+    // Pushes follow each change within about a second (debounced); the 10-second periodic push
+    // must not be what the waits below see, so they are shorter than its period.
     const watcher = await RawClient.connect(server.wsUrl, sup.token);
     const queueOf = (f: any, id: string) => f.snapshot.queues.find((q: any) => q.id === id);
     const [chatId] = await openChats(1, '訂單查詢');
-    const queued = await watcher.next((f) => f.type === 'desk' && queueOf(f, 'orders')?.length === 1, 10_000);
+    const queued = await watcher.next((f) => f.type === 'desk' && queueOf(f, 'orders')?.length === 1, 4000);
     expect(queueOf(queued, 'orders').longestWaitSeconds).toBeGreaterThanOrEqual(0);
     expect(queued.snapshot.chatsPerHour.at(-1).opened).toBeGreaterThanOrEqual(1);
     await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
-    const loaded = await watcher.next((f) => f.type === 'desk' && f.snapshot.agents.some((a: any) => a.id === agent.id && a.load === 1), 10_000);
+    const loaded = await watcher.next((f) => f.type === 'desk' && f.snapshot.agents.some((a: any) => a.id === agent.id && a.load === 1), 4000);
     expect(queueOf(loaded, 'orders').length).toBe(0);
     expect(loaded.snapshot.agents.find((a: any) => a.id === agent.id)).toMatchObject({ status: 'online', capacity: 3 });
+    // The first answer moves today's first-response figure, live too.
+    clock.advance(40_000);
+    expect((await api(server, 'POST', `/api/chats/${chatId}/messages`, agent.token, { id: 'first', text: '您好' })).status).toBe(201);
+    const answered = await watcher.next((f) => f.type === 'desk' && f.snapshot.today.agents.some((a: any) => a.agentId === agent.id && a.avgFirstResponseSeconds !== null), 4000);
+    expect(answered.snapshot.today.agents.find((a: any) => a.agentId === agent.id).avgFirstResponseSeconds).toBe(40);
     watcher.close();
   });
 });

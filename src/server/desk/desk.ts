@@ -203,12 +203,14 @@ export class Desk {
       }
       if (urgencyWordsIn(text).length) await this.recomputeUrgency(chatId, text);
     } else if (senderRole === 'agent' || senderRole === 'master') {
-      await this.deps.db
+      const stamped = await this.deps.db
         .updateTable('chats')
         .set({ first_response_at: this.deps.clock.now() })
         .where('id', '=', chatId)
         .where('first_response_at', 'is', null)
-        .execute();
+        .executeTakeFirst();
+      // Today's first-response figures on the dashboard change with the first answer only.
+      if (stamped.numUpdatedRows) this.dashboardChanged();
     }
   }
 
