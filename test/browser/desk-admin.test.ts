@@ -100,6 +100,10 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     await page.waitForFunction(() => document.querySelector('[data-queue=orders] [data-testid=queue-length]')?.textContent === '0');
     await page.waitForFunction(() => document.querySelector('[data-testid=today-handled]')?.textContent === '1');
     expect(await page.getByTestId('agent-chart').getAttribute('aria-label')).toContain('客服小蓮 上線 1/3');
+    // The agent answers: today's first response appears on its chart.
+    await agentSocket.sendMessage(chat.id, '您好，我來協助您查詢訂單。');
+    await page.getByTestId('today-chart').waitFor();
+    expect(await page.getByTestId('today-chart').getAttribute('aria-label')).toMatch(/客服小蓮 \d+ 秒 \/ —/);
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(dashboardFetches).toBe(fetchesBefore);
 
@@ -218,8 +222,20 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
   });
 });
 
-/** A full-page screenshot under test-artifacts/ (the pages are taller than the window). */
+/**
+ * A screenshot of the whole page under test-artifacts/. The app scrolls inside its main area, not
+ * the document, so the window is made as tall as the content for the picture.
+ */
 async function fullShot(name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const size = page.viewportSize()!;
+  const tall = await page.evaluate(() => {
+    const scroller = document.querySelector('.da-page');
+    const top = document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0;
+    return Math.ceil(top + (scroller?.scrollHeight ?? document.body.scrollHeight));
+  });
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, tall) });
+  await page.waitForTimeout(300); // charts resize to the new window
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  await page.setViewportSize(size);
 }

@@ -51,9 +51,10 @@ export function ShiftsPage() {
     void load();
   }, [load]);
 
+  // Announced once the week shows the change, so what is read out matches what is on screen.
   const changed = async (message: string) => {
-    setStatus(message);
     await load();
+    setStatus(message);
   };
   const remove = async (shift: Shift) => {
     setBusy(shift.id);

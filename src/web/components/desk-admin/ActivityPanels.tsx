@@ -19,7 +19,7 @@ export function HourlyPanel({ hours }: { hours: DashboardSnapshot['chatsPerHour'
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [JSON.stringify(hours), t],
   );
-  const options = useMemo(() => ({ scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }), []);
+  const options = useMemo(() => ({ scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { labels: { usePointStyle: true } } } }), []);
   const total = hours.reduce((n, h) => n + h.opened, 0);
   const summary = `${t('da.hourly.title')}：${t('da.hourly.opened')} ${total}，${hours.map((h) => `${h.hour} ${h.opened}/${h.closed}`).join('，')}`;
   return (
@@ -27,7 +27,7 @@ export function HourlyPanel({ hours }: { hours: DashboardSnapshot['chatsPerHour'
       <h2 id="da-hourly-h">{t('da.hourly.title')}</h2>
       <DeskChart kind="line" data={data} options={options} label={summary} testId="hourly-chart" />
       <details className="da-details">
-        <summary>{t('da.hourly.hour')}</summary>
+        <summary>{t('da.table.show')}</summary>
         <table className="da-table da-compact">
           <thead>
             <tr>
@@ -65,7 +65,7 @@ export function TodayPanel({ today }: { today: DashboardSnapshot['today'] }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [JSON.stringify(today.agents), t],
   );
-  const options = useMemo(() => ({ scales: { y: { beginAtZero: true, title: { display: true, text: t('da.seconds', { s: '' }).trim() } } } }), [t]);
+  const options = useMemo(() => ({ scales: { y: { beginAtZero: true } } }), []);
   const summary = `${t('da.today.chart')}：${today.agents.map((a) => `${a.agentName} ${duration(t, a.avgFirstResponseSeconds)} / ${duration(t, a.avgHandleSeconds)}`).join('，')}`;
   return (
     <section className="da-card" aria-labelledby="da-today-h">
@@ -88,7 +88,7 @@ export function TodayPanel({ today }: { today: DashboardSnapshot['today'] }) {
           <dd>{duration(t, today.avgHandleSeconds)}</dd>
         </div>
       </dl>
-      {today.agents.length ? <DeskChart kind="bar" data={data} options={options} label={summary} testId="today-chart" /> : <p className="empty">{t('da.today.none')}</p>}
+      {today.agents.some((a) => a.avgFirstResponseSeconds !== null || a.avgHandleSeconds !== null) ? <DeskChart kind="bar" data={data} options={options} label={summary} testId="today-chart" /> : <p className="empty">{t('da.today.none')}</p>}
     </section>
   );
 }

@@ -31,8 +31,9 @@ export function QueuePanel({ queues, onChanged }: { queues: DashboardSnapshot['q
   const options = useMemo(
     () => ({
       scales: {
-        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: t('da.queues.length') } },
-        y1: { beginAtZero: true, position: 'right' as const, grid: { drawOnChartArea: false }, title: { display: true, text: `${t('da.queues.longest')} (min)` } },
+        // No axis titles: rotated CJK text is hard to read; the legend names both series.
+        y: { beginAtZero: true, ticks: { precision: 0 } },
+        y1: { beginAtZero: true, position: 'right' as const, grid: { drawOnChartArea: false } },
       },
     }),
     [t],

@@ -49,7 +49,7 @@ export function ShiftForm({ people, days, timezone, onAdded }: { people: Dashboa
       <div className="da-fields">
         <div className="da-field">
           <label htmlFor={`${id}-who`}>{t('da.shifts.agent')}</label>
-          <select id={`${id}-who`} value={userId} onChange={(e) => setUserId(e.target.value)} required>
+          <select id={`${id}-who`} value={userId} onChange={(e) => (setUserId(e.target.value), setError(null))} required>
             <option value="">{t('da.shifts.pick')}</option>
             {people.map((p) => (
               <option key={p.id} value={p.id}>
@@ -60,7 +60,7 @@ export function ShiftForm({ people, days, timezone, onAdded }: { people: Dashboa
         </div>
         <div className="da-field">
           <label htmlFor={`${id}-day`}>{t('da.shifts.day')}</label>
-          <select id={`${id}-day`} value={chosenDay} onChange={(e) => setDay(e.target.value)}>
+          <select id={`${id}-day`} value={chosenDay} onChange={(e) => (setDay(e.target.value), setError(null))}>
             {days.map((d, i) => (
               <option key={d} value={d}>
                 {dayLabel(t, d, i)}
@@ -70,11 +70,11 @@ export function ShiftForm({ people, days, timezone, onAdded }: { people: Dashboa
         </div>
         <div className="da-field">
           <label htmlFor={`${id}-start`}>{t('da.shifts.start')}</label>
-          <input id={`${id}-start`} type="time" value={start} onChange={(e) => setStart(e.target.value)} required step={300} />
+          <input id={`${id}-start`} type="time" value={start} onChange={(e) => (setStart(e.target.value), setError(null))} required step={300} />
         </div>
         <div className="da-field">
           <label htmlFor={`${id}-end`}>{t('da.shifts.end')}</label>
-          <input id={`${id}-end`} type="time" value={end} onChange={(e) => setEnd(e.target.value)} required step={300} aria-describedby={`${id}-hint`} />
+          <input id={`${id}-end`} type="time" value={end} onChange={(e) => (setEnd(e.target.value), setError(null))} required step={300} aria-describedby={`${id}-hint`} />
         </div>
         <button type="submit" className="btn-primary" disabled={busy}>
           {t('da.shifts.submit')}

@@ -100,7 +100,7 @@ export function WeekGrid({ people, days, shifts, holidays, timezone, now, onDele
                 const h = holidayOf.get(day);
                 return (
                   <td key={day} data-day={day} className={h?.closed ? 'da-closed' : h ? 'da-holiday' : ''}>
-                    {blocks.length === 0 && <span className="da-off">{t('da.shifts.empty')}</span>}
+                    {blocks.length === 0 && <span className="sr-only">{t('da.shifts.empty')}</span>}
                     {blocks.map((b) => {
                       const label = t('da.shifts.deleteShift', { name: p.name, day: dayLabel(t, day, i), start: b.start, end: b.end });
                       return (
