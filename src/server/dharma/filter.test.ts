@@ -45,6 +45,10 @@ describe('content filter over the shipped lists', () => {
     '念佛、拜佛、供養三寶',
     '师父好，法会什么时候圆满？',
     '藏經閣的大藏經有賣嗎',
+    '我的訂單號是 20231113，13號收到',
+    'I love this bracelet, is it silver?',
+    '我的email是 abc@gmail.com，電話 0912345678',
+    '請問line id是多少？我想買108顆的念珠',
   ])('lets Buddhist and shop conversation pass: %s', (text) => {
     const r = check(text);
     expect(r.blocked, `${text}: ${JSON.stringify(r.blocked)}`).toBeNull();
@@ -53,6 +57,12 @@ describe('content filter over the shipped lists', () => {
 
   it.each(['我不想活了', '我想自殺', '我想自杀', '活不下去了，想死'])('never refuses words of distress: %s', (text) => {
     expect(check(text).blocked).toBeNull();
+  });
+
+  it('matches Latin-script terms as whole words only', () => {
+    expect(check('你是sb').blocked?.term).toBe('sb');
+    expect(check('你是ＳＢ嗎').blocked?.term).toBe('sb');
+    expect(check('this bracelet').blocked).toBeNull();
   });
 
   it('masks profanity in the original text and flags political terms', () => {

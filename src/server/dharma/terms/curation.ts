@@ -40,6 +40,7 @@ export const DISTRESS_TERMS: readonly string[] = [
 export interface CurationInput {
   normalized: string;
   category: string;
+  source?: string;
 }
 
 export interface CurationContext {
@@ -62,8 +63,12 @@ export function curationContext(allow: readonly string[]): CurationContext {
 export function curationReason(term: CurationInput, ctx: CurationContext): string | null {
   const length = [...term.normalized].length;
   if (length < 2) return 'curated: single character';
-  // The big uncurated lists hold thousands of everyday two-character words (地址, 時間, 香港…).
-  if (length === 2 && term.category === 'general') return 'curated: two-character entry of an uncurated general list';
+  // The big uncurated lists hold thousands of everyday two-character words (地址, 時間, 香港, 電話…).
+  if (length === 2 && (term.category === 'general' || term.source === 'konsheng/GFW补充词库.txt')) return 'curated: two-character entry of an uncurated general list';
+  // Bare numbers (13, 64, 89…) are order numbers, dates and prices in a shop's chat.
+  if (/^[0-9]+$/.test(term.normalized)) return 'curated: digits only';
+  // English words of the general lists (this, com…) are ordinary English.
+  if (/^[a-z0-9]+$/.test(term.normalized) && term.category === 'general') return 'curated: Latin-script entry of an uncurated general list';
   if (ctx.allow.has(term.normalized)) return 'curated: Buddhist or everyday vocabulary (allow-list)';
   if (ctx.distress.has(term.normalized)) return 'curated: words of distress must reach a person';
   return null;

@@ -31,6 +31,14 @@ function compile(patterns: readonly string[]): Ac | null {
   return ac;
 }
 
+const LATIN = /^[a-z0-9]+$/;
+
+/** True when the original character at `i` is a Latin letter or digit (full-width included). */
+function isWordChar(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  return /^[a-z0-9]$/i.test(text[i].normalize('NFKC'));
+}
+
 export interface MatcherInput {
   terms: TermEntry[];
   /** Normalized allowed terms and words of distress (they suppress what they cover). */
@@ -112,6 +120,8 @@ export class TermMatcher {
         const action = this.actions.get(entry.category) ?? 'block';
         if (action === 'off' || covered(m.start, m.end)) continue;
         const span = originalSpan(n, m.start, m.end);
+        // Latin-script terms match whole words only: "sb" is an insult, "this bracelet" is not.
+        if (LATIN.test(entry.normalized) && (isWordChar(text, span.start - 1) || isWordChar(text, span.end))) continue;
         hits.push({ term: entry.normalized, category: entry.category, action, start: span.start, end: span.end });
       }
     };

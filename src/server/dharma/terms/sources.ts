@@ -17,7 +17,8 @@ export interface CategoryDefault {
 export const CATEGORIES: CategoryDefault[] = [
   { id: 'sexual', name: '色情', action: 'block' },
   { id: 'violence', name: '暴力恐怖與槍爆', action: 'block' },
-  { id: 'illegal_url', name: '非法網址', action: 'block' },
+  // Mostly sites blocked by one government (google.com among them): a supervisor decides.
+  { id: 'illegal_url', name: '非法網址', action: 'flag' },
   { id: 'ads', name: '廣告與詐騙', action: 'block' },
   { id: 'profanity', name: '粗話與辱罵', action: 'mask' },
   { id: 'politics', name: '政治敏感', action: 'flag' },

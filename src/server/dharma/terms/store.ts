@@ -76,7 +76,7 @@ export function prepareShippedTerms(termsDir: string, allow: readonly string[] =
   const ctx = curationContext(allow);
   const rows: PreparedTerm[] = [];
   for (const [normalized, t] of byNorm) {
-    const note = curationReason({ normalized, category: t.category }, ctx);
+    const note = curationReason({ normalized, category: t.category, source: t.source }, ctx);
     rows.push({ term: t.term, normalized, category: t.category, enabled: !note, source: t.source, note });
   }
   preparedCache.set(cacheKey, rows);
