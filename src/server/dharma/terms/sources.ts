@@ -13,14 +13,16 @@ export interface CategoryDefault {
   action: FilterAction;
 }
 
-/** Categories in order of severity: a term listed in several files keeps the most severe one. */
+/** Categories in order of precedence: a term listed in several files keeps the first one here. */
 export const CATEGORIES: CategoryDefault[] = [
+  // LDNOOBW's obscenities and insults are masked wherever else they are listed: a member's angry
+  // word is hidden, not a reason to refuse the whole message.
+  { id: 'profanity', name: '粗話與辱罵', action: 'mask' },
   { id: 'sexual', name: '色情', action: 'block' },
   { id: 'violence', name: '暴力恐怖與槍爆', action: 'block' },
   // Mostly sites blocked by one government (google.com among them): a supervisor decides.
   { id: 'illegal_url', name: '非法網址', action: 'flag' },
   { id: 'ads', name: '廣告與詐騙', action: 'block' },
-  { id: 'profanity', name: '粗話與辱罵', action: 'mask' },
   { id: 'politics', name: '政治敏感', action: 'flag' },
   { id: 'corruption', name: '貪腐', action: 'flag' },
   { id: 'social', name: '民生與時事', action: 'flag' },
