@@ -33,6 +33,7 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
   const lastTyping = useRef(0);
   const inputId = useId();
   const errorId = useId();
+  const citationId = useId();
 
   useEffect(() => {
     try {
@@ -123,7 +124,7 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
           {error}
         </p>
       )}
-      {error && citation && <CitationRefusal details={citation} onUse={takeAuthentic} />}
+      {error && citation && <CitationRefusal details={citation} onUse={takeAuthentic} id={citationId} />}
       {(files.length > 0 || uploading > 0) && (
         <ul className="staged" aria-label={t('chat.attachments')}>
           {files.map((f) => (
@@ -159,7 +160,7 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
           placeholder={t('chat.placeholder')}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
-          aria-describedby={error ? errorId : undefined}
+          aria-describedby={error ? (citation ? `${errorId} ${citationId}` : errorId) : undefined}
           aria-invalid={error ? true : undefined}
           data-testid="composer-input"
         />

@@ -12,7 +12,7 @@ export function ActionStatus({ status, error, id }: { status: string; error: Act
       {error && (
         <div className="alert" role="alert" id={id} data-testid="dharma-error" data-code={error.code}>
           <p className="dh-alert-text">{error.text}</p>
-          {error.code === 'unverified_citation' && <CitationRefusal details={error.details} />}
+          {error.code === 'unverified_citation' && <CitationRefusal details={error.details} context="save" />}
         </div>
       )}
     </>

@@ -40,32 +40,53 @@ function SutraName({ title, taisho }: { title: string; taisho: string | null | u
   );
 }
 
+/** Letters only: punctuation and spaces do not count when judging how close a passage is. */
+function core(s: string): string {
+  return s.replace(/[\p{P}\p{S}\s]/gu, '');
+}
+
 /**
- * The refused misquote of an agent or master: what they wrote, the sutra it was attributed to with
- * its Taishō number, and the closest authentic passage; `onUse` puts the authentic words in place.
+ * True when the authentic passage is close enough to stand in for the quote (a few characters
+ * off). A far passage is only the nearest words in that sutra: worth reading, not pasting.
  */
-export function CitationRefusal({ details, onUse }: { details?: Record<string, unknown>; onUse?: (quote: string, passage: string) => void }) {
+export function closeEnough(quote: string, distance: number | null | undefined): boolean {
+  return typeof distance === 'number' && distance <= Math.max(2, Math.floor(core(quote).length / 3));
+}
+
+/**
+ * A refused misquote (an agent's or master's message, or an admin's reply rule): what was written,
+ * the sutra it was attributed to with its Taishō number, and the closest authentic passage. For a
+ * message, `onUse` puts the authentic words in place when they are a close match.
+ */
+export function CitationRefusal({ details, onUse, context = 'send', id }: { details?: Record<string, unknown>; onUse?: (quote: string, passage: string) => void; context?: 'send' | 'save'; id?: string }) {
   const { t } = useI18n();
   const d = asDetail(details);
   const passage = str(d.closestPassage) ?? str(d.passage);
   const quote = str(d.quote);
+  const head = d.status === 'misattributed' ? 'dh.cite.misattributedIn' : 'dh.cite.notIn';
   return (
-    <div className="dh-refusal" data-testid="citation-refusal">
-      <p className="dh-refusal-head">{t(d.status === 'misattributed' ? 'dh.cite.misattributedIn' : 'dh.cite.notIn', { sutra: d.sutra ?? '' })}</p>
+    <div className="dh-refusal" id={id} data-testid="citation-refusal">
+      <p className="dh-refusal-head">
+        {t(head, { sutra: d.sutra ?? '' })}
+        {context === 'send' ? t('dh.cite.keptInBox') : t('dh.cite.notSaved')}
+      </p>
       <dl className="dh-compare">
         {quote && (
           <div className="dh-yours">
             <dt>{t('dh.cite.yourQuote')}</dt>
             <dd>
-              <q lang="zh-Hant">{quote}</q>
+              <q>{quote}</q>
             </dd>
           </div>
         )}
         <div className="dh-authentic">
-          <dt>
-            {t('dh.cite.authentic')} · <SutraName title={str(d.sutra) ?? ''} taisho={d.taisho} />
-          </dt>
-          <dd>{passage ? <blockquote data-testid="authentic-passage">{passage}</blockquote> : <span className="muted">{t('dh.cite.noPassage')}</span>}</dd>
+          <dt>{t('dh.cite.authentic')}</dt>
+          <dd>
+            {passage ? <blockquote data-testid="authentic-passage">{passage}</blockquote> : <span className="muted">{t('dh.cite.noPassage')}</span>}
+            <p className="dh-source">
+              <SutraName title={str(d.sutra) ?? ''} taisho={d.taisho} />
+            </p>
+          </dd>
         </div>
         {d.foundIn && (
           <div>
@@ -76,7 +97,7 @@ export function CitationRefusal({ details, onUse }: { details?: Record<string, u
           </div>
         )}
       </dl>
-      {onUse && quote && passage && (
+      {onUse && quote && passage && d.status !== 'misattributed' && closeEnough(quote, d.distance) && (
         <button type="button" className="btn-secondary dh-use" onClick={() => onUse(quote, passage)} data-testid="use-authentic">
           {t('dh.cite.useAuthentic')}
         </button>
@@ -127,12 +148,16 @@ export function CitationLine({ c }: { c: CitationDetail | CitationResult }) {
       </p>
       {showPassage && (
         <p className="dh-cite-passage">
-          {t('dh.cite.authentic')}：<span data-testid="citation-passage">{passage}</span>
+          <span className="dh-label">{t('dh.cite.authentic')}</span>
+          {t('dh.colon')}
+          <span data-testid="citation-passage">{passage}</span>
         </p>
       )}
       {d.foundIn && (
         <p className="dh-cite-passage">
-          {t('dh.cite.foundIn')}：<SutraName title={d.foundIn.title} taisho={d.foundIn.taisho} />
+          <span className="dh-label">{t('dh.cite.foundIn')}</span>
+          {t('dh.colon')}
+          <SutraName title={d.foundIn.title} taisho={d.foundIn.taisho} />
         </p>
       )}
     </div>

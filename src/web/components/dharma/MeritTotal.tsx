@@ -29,8 +29,8 @@ export function MeritTotal({ chatId, seq }: { chatId: string; seq: number }) {
       <span aria-hidden="true" className="dh-merit-mark">
         ❀
       </span>
-      {here ? t('dh.merit.chat', { points: here.points }) + ' ' : ''}
-      {t('dh.merit.total', { total: merit.total })}
+      {here && <span className="dh-merit-chat">{t('dh.merit.chat', { points: here.points })}</span>}
+      <span>{t('dh.merit.total', { total: merit.total })}</span>
     </p>
   );
 }

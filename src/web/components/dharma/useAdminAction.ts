@@ -23,7 +23,8 @@ export function useAdminAction() {
     (err: unknown): ActionError => {
       if (!(err instanceof ApiError)) return { text: t('error.network'), code: 'network' };
       // `conflict` in the chat catalogue means "someone else took the chat": say what it means here.
-      const base = err.code === 'conflict' ? t('dh.err.conflict') : errorText(err.code, err.details);
+      // Admins save rather than send: the chat wording ("not sent") would mislead for those two.
+      const base = err.code === 'conflict' ? t('dh.err.conflict') : err.code === 'unverified_citation' ? t('dh.cite.saveRefused') : errorText(err.code, err.details);
       const reason = typeof err.details?.reason === 'string' && err.code !== 'conflict' ? ` (${err.details.reason})` : '';
       return { text: base + reason, code: err.code, ...(err.details ? { details: err.details } : {}) };
     },
