@@ -250,6 +250,34 @@ describe('across nodes', () => {
   }, 60_000);
 });
 
+describe('bad input', () => {
+  it('answers clear errors and stays up', async () => {
+    const cases: Array<[string, string, unknown, number, string]> = [
+      ['POST', '/api/dharma/terms', { term: '' }, 400, 'invalid'],
+      ['POST', '/api/dharma/terms', { term: '測試', category: 'nope' }, 400, 'invalid'],
+      ['POST', '/api/dharma/terms', { term: '測試', extra: 1 }, 400, 'invalid'],
+      ['DELETE', '/api/dharma/terms/999999999', undefined, 404, 'not_found'],
+      ['DELETE', '/api/dharma/terms/abc', undefined, 400, 'invalid'],
+      ['PUT', '/api/dharma/categories/nope', { action: 'block' }, 404, 'not_found'],
+      ['POST', '/api/dharma/allow', { term: '！！' }, 400, 'invalid'],
+      ['POST', '/api/dharma/sutras', { id: 'bad id!', title: 't', content: 'c' }, 400, 'invalid'],
+      ['POST', '/api/dharma/rules', { keywords: [], reply: 'x' }, 400, 'invalid'],
+      ['POST', '/api/dharma/rules', { keywords: ['？'], reply: 'x' }, 400, 'invalid'],
+      ['PATCH', '/api/dharma/rules/00000000-0000-0000-0000-000000000000', { enabled: false }, 404, 'not_found'],
+      ['POST', '/api/dharma/compassion', { text: 'x'.repeat(1001) }, 400, 'invalid'],
+      ['POST', '/api/dharma/reviews/00000000-0000-0000-0000-000000000000/resolve', undefined, 404, 'not_found'],
+      ['POST', '/api/dharma/check', { text: 5 }, 400, 'invalid'],
+    ];
+    for (const [method, path, body, status, code] of cases) {
+      const r = await api(server, method, path, admin, body);
+      expect(r.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(status);
+      expect(r.body.error.code).toBe(code);
+    }
+    expect((await api(server, 'GET', '/api/dharma/categories')).status).toBe(401);
+    expect((await api(server, 'GET', '/healthz')).status).toBe(200);
+  });
+});
+
 describe('merit', () => {
   it('scores a closed chat once, stores the inputs, tells the member', async () => {
     const { member, agent, chatId } = await openChat();

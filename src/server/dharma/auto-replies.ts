@@ -55,7 +55,8 @@ export const SEED_COMPASSION: string[] = [
 export class AutoReplies {
   private rules: CompiledRule[] = [];
   private pool: string[] = [];
-  private readonly typing = new Map<string, { userId: string; at: number }>();
+  /** chatId → userId → when that user last sent a typing notice. */
+  private readonly typing = new Map<string, Map<string, number>>();
   private readonly inFlight = new Set<string>();
   private poolTurn = 0;
 
@@ -96,8 +97,10 @@ export class AutoReplies {
   onBusEvent(e: BusEvent): void {
     if (e.type !== 'chat.signal' || !e.frame.startsWith('{"type":"typing"')) return;
     const f = JSON.parse(e.frame) as { chatId: string; userId: string };
-    this.typing.set(f.chatId, { userId: f.userId, at: this.deps.clock.now().getTime() });
     if (this.typing.size > 10_000) this.typing.clear();
+    let users = this.typing.get(f.chatId);
+    if (!users) this.typing.set(f.chatId, (users = new Map()));
+    users.set(f.userId, this.deps.clock.now().getTime());
   }
 
   /** The keyword reaction on the pipeline. */
@@ -146,8 +149,9 @@ export class AutoReplies {
     const now = this.deps.clock.now().getTime();
     const facts = await this.deps.chats.factsOf(chatId);
     if (!facts || facts.status === 'closed') return false;
-    const t = this.typing.get(chatId);
-    if (t && t.userId !== facts.memberId && now - t.at < this.opts.typingMs) return false;
+    for (const [userId, at] of this.typing.get(chatId) ?? []) {
+      if (userId !== facts.memberId && now - at < this.opts.typingMs) return false;
+    }
     const recent = await this.deps.db
       .selectFrom('messages')
       .select(['kind', 'sender_role', 'created_at'])
