@@ -92,6 +92,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '訂單查詢' })).body.chat;
     await page.waitForFunction(() => document.querySelector('[data-queue=orders] [data-testid=queue-length]')?.textContent === '1');
     expect(await page.getByTestId('queue-chart').getAttribute('aria-label')).toContain('訂單與物流 1');
+    await fullShot('desk-admin-dashboard-waiting');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=hourly-chart]')?.getAttribute('aria-label')?.match(/新對話 (\d+)/)?.[1]) >= 1);
 
     // The agent accepts: load 1 of 3, queue back to 0, one chat handled today.
@@ -123,7 +124,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
     expect(lines[0]).toBe('day,agent_id,agent_name,handled,closed,avg_first_response_seconds,avg_handle_seconds');
-    expect(lines.find((l) => l.includes(agent.id))).toMatch(new RegExp(`^${dayOf(new Date(), TZ)},${agent.id},客服小蓮,1,0,,$`));
+    expect(lines.find((l) => l.includes(agent.id))).toMatch(new RegExp(`^${dayOf(new Date(), TZ)},${agent.id},客服小蓮,1,0,\\d+,$`));
     const res = await fetch(`${server.url}/api/stats/agents?format=csv`, { headers: { authorization: `Bearer ${sup.token}` } });
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
 
@@ -214,6 +215,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     await page.getByRole('heading', { level: 1, name: 'Shifts' }).waitFor();
     await page.getByRole('button', { name: /Next week/ }).waitFor();
     expect(await page.locator(`tr[data-person="${agent.id}"] [data-testid=person-status]`).textContent()).toBe('Away');
+    expect(await page.getByTestId('shifts-status').textContent()).toBe('Shift deleted.'); // notes follow the language
     await fullShot('desk-admin-shifts-en');
     await page.getByTestId('language').selectOption('zh-CN');
     await page.getByRole('button', { name: /上一周/ }).waitFor();

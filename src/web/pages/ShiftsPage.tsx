@@ -3,11 +3,11 @@
  * delete shifts, holidays and closed days, and everyone's presence live from the desk feed.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../../client/api';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { useNow } from '../components/hooks';
 import { deleteShift, fetchHolidays, fetchShifts, type Holiday, type Shift } from '../components/desk-admin/deskApi';
 import { HolidayPanel } from '../components/desk-admin/HolidayPanel';
+import { failure, useNoteText, type Note } from '../components/desk-admin/notes';
 import { dayLabel } from '../components/desk-admin/labels';
 import { ShiftForm } from '../components/desk-admin/ShiftForm';
 import { useDeskFeed } from '../components/desk-admin/useDeskFeed';
@@ -19,7 +19,8 @@ import { useSession } from '../session';
 
 /** The shift week page. */
 export function ShiftsPage() {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
+  const say = useNoteText();
   const { api } = useSession();
   const { snapshot, error: feedError } = useDeskFeed();
   const now = useNow(60_000);
@@ -27,8 +28,8 @@ export function ShiftsPage() {
   const [monday, setMonday] = useState<string | null>(null);
   const [shifts, setShifts] = useState<Shift[]>([]);
   const [holidays, setHolidays] = useState<Holiday[]>([]);
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<Note | null>(null);
+  const [error, setError] = useState<Note | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   const thisMonday = timezone ? mondayOf(dayOf(new Date(now), timezone)) : null;
@@ -43,7 +44,7 @@ export function ShiftsPage() {
       setHolidays(h);
       setError(null);
     } catch (err) {
-      setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
+      setError(failure(err));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, week, timezone]);
@@ -52,17 +53,17 @@ export function ShiftsPage() {
   }, [load]);
 
   // Announced once the week shows the change, so what is read out matches what is on screen.
-  const changed = async (message: string) => {
+  const changed = async (note: Note) => {
     await load();
-    setStatus(message);
+    setStatus(note);
   };
   const remove = async (shift: Shift) => {
     setBusy(shift.id);
     try {
       await deleteShift(api, shift.id);
-      await changed(t('da.shifts.deleted'));
+      await changed({ key: 'da.shifts.deleted' });
     } catch (err) {
-      setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
+      setError(failure(err));
     } finally {
       setBusy(null);
     }
@@ -93,11 +94,11 @@ export function ShiftsPage() {
       </header>
       {(error || feedError != null) && (
         <p className="alert" role="alert">
-          {error ?? (feedError instanceof ApiError ? errorText(feedError.code) : t('error.network'))}
+          {say(error ?? failure(feedError))}
         </p>
       )}
       <p className="da-status" role="status" aria-live="polite" data-testid="shifts-status">
-        {status}
+        {say(status)}
       </p>
       {!snapshot || !timezone ? (
         <p className="loading">{t('app.loading')}</p>

@@ -1,17 +1,18 @@
 /** Agents on the dashboard: presence and load against capacity (chart and table), capacity editable. */
 import { useMemo, useState, type FormEvent } from 'react';
-import { ApiError } from '../../../client/api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { DeskChart, PALETTE } from './Chart';
 import { setCapacity, type DashboardSnapshot } from './deskApi';
+import { failure, useNoteText, type Note } from './notes';
 
 type Agent = DashboardSnapshot['agents'][number];
 
 /** The agents section of the dashboard. */
 export function AgentPanel({ agents, onChanged }: { agents: Agent[]; onChanged(): Promise<void> }) {
   const { t } = useI18n();
-  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
+  const say = useNoteText();
+  const [status, setStatus] = useState<{ note: Note; error: boolean } | null>(null);
   const data = useMemo(
     () => ({
       labels: agents.map((a) => a.name),
@@ -67,14 +68,14 @@ export function AgentPanel({ agents, onChanged }: { agents: Agent[]; onChanged()
         </>
       )}
       <p className={status?.error ? 'alert' : 'da-status'} role="status" aria-live="polite">
-        {status?.text ?? ''}
+        {status ? say(status.note) : ''}
       </p>
     </section>
   );
 }
 
-function CapacityForm({ agent, onSaved, onStatus }: { agent: Agent; onSaved(): Promise<void>; onStatus(s: { text: string; error: boolean }): void }) {
-  const { t, errorText } = useI18n();
+function CapacityForm({ agent, onSaved, onStatus }: { agent: Agent; onSaved(): Promise<void>; onStatus(s: { note: Note; error: boolean }): void }) {
+  const { t } = useI18n();
   const { api } = useSession();
   const [value, setValue] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -83,17 +84,17 @@ function CapacityForm({ agent, onSaved, onStatus }: { agent: Agent; onSaved(): P
     e.preventDefault();
     const n = Number(shown);
     if (!Number.isInteger(n) || n < 0 || n > 100) {
-      onStatus({ text: errorText('invalid'), error: true });
+      onStatus({ note: { code: 'invalid' }, error: true });
       return;
     }
     setBusy(true);
     try {
       await setCapacity(api, agent.id, n);
-      onStatus({ text: t('da.agents.saved', { name: agent.name, n }), error: false });
+      onStatus({ note: { key: 'da.agents.saved', vars: { name: agent.name, n } }, error: false });
       await onSaved();
       setValue(null);
     } catch (err) {
-      onStatus({ text: err instanceof ApiError ? errorText(err.code) : t('error.network'), error: true });
+      onStatus({ note: failure(err), error: true });
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,6 @@
  * The dashboard's content: queues, agents, chats per hour and today's response times, live from
  * the `desk` frames the server pushes to supervisors (no polling), plus efficiency statistics.
  */
-import { ApiError } from '../../../client/api';
 import { ConnectionBanner } from '../ConnectionBanner';
 import { HourlyPanel, TodayPanel } from './ActivityPanels';
 import { AgentPanel } from './AgentPanel';
@@ -10,12 +9,14 @@ import { QueuePanel } from './QueuePanel';
 import { StatsPanel } from './StatsPanel';
 import { useDeskFeed } from './useDeskFeed';
 import { timeOf } from './zone';
+import { failure, useNoteText } from './notes';
 import './desk-admin.css';
 import { useI18n } from '../../i18n';
 
 /** The supervisors' monitoring dashboard (loaded on demand with chart.js). */
 export default function Dashboard() {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
+  const say = useNoteText();
   const { snapshot, liveAt, error, reload } = useDeskFeed();
   return (
     <div className="da-page" data-testid="dashboard">
@@ -30,7 +31,7 @@ export default function Dashboard() {
       </header>
       {error != null && (
         <p className="alert" role="alert">
-          {error instanceof ApiError ? errorText(error.code) : t('error.network')}
+          {say(failure(error))}
         </p>
       )}
       {snapshot && (

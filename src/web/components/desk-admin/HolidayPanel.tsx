@@ -1,30 +1,31 @@
 /** Holidays and closed days: the list, add (day, name, closed all day) and remove. */
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError } from '../../../client/api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { removeHoliday, setHoliday, type Holiday } from './deskApi';
+import { failure, useNoteText, type Note } from './notes';
 
 /** The holiday section of the shift page. */
-export function HolidayPanel({ holidays, defaultDay, onChanged }: { holidays: Holiday[]; defaultDay: string; onChanged(message: string): Promise<void> }) {
-  const { t, errorText } = useI18n();
+export function HolidayPanel({ holidays, defaultDay, onChanged }: { holidays: Holiday[]; defaultDay: string; onChanged(note: Note): Promise<void> }) {
+  const { t } = useI18n();
+  const say = useNoteText();
   const { api } = useSession();
   const id = useId();
   const [day, setDay] = useState('');
   const [name, setName] = useState('');
   const [closed, setClosed] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Note | null>(null);
   const [busy, setBusy] = useState(false);
   const chosenDay = day || defaultDay;
 
-  const run = async (work: () => Promise<string>) => {
+  const run = async (work: () => Promise<Note>) => {
     setBusy(true);
     try {
       const message = await work();
       setError(null);
       await onChanged(message);
     } catch (err) {
-      setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
+      setError(failure(err));
     } finally {
       setBusy(false);
     }
@@ -36,7 +37,7 @@ export function HolidayPanel({ holidays, defaultDay, onChanged }: { holidays: Ho
     void run(async () => {
       await setHoliday(api, chosenDay, label, closed);
       setName('');
-      return t('da.holidays.added', { day: chosenDay, name: label });
+      return { key: 'da.holidays.added', vars: { day: chosenDay, name: label } } as const;
     });
   };
 
@@ -62,7 +63,7 @@ export function HolidayPanel({ holidays, defaultDay, onChanged }: { holidays: Ho
       </form>
       {error && (
         <p className="alert" role="alert">
-          {error}
+          {say(error)}
         </p>
       )}
       {holidays.length === 0 ? (
@@ -73,7 +74,7 @@ export function HolidayPanel({ holidays, defaultDay, onChanged }: { holidays: Ho
             <li key={h.day} data-day={h.day}>
               <span className="da-holiday-day">{h.day}</span> {h.name}{' '}
               <span className={h.closed ? 'pill da-pill-closed' : 'pill'}>{h.closed ? t('da.holidays.closedTag') : t('da.holidays.openTag')}</span>
-              <button type="button" className="btn-link" disabled={busy} aria-label={t('da.holidays.removeOne', { day: h.day, name: h.name })} onClick={() => void run(async () => (await removeHoliday(api, h.day), t('da.holidays.removed', { day: h.day, name: h.name })))}>
+              <button type="button" className="btn-link" disabled={busy} aria-label={t('da.holidays.removeOne', { day: h.day, name: h.name })} onClick={() => void run(async () => (await removeHoliday(api, h.day), { key: 'da.holidays.removed', vars: { day: h.day, name: h.name } } as const))}>
                 {t('da.holidays.remove')}
               </button>
             </li>

@@ -1,17 +1,18 @@
 /** Queues on the dashboard: waiting chats and longest wait (chart and table), and each queue's assignment mode. */
 import { useMemo, useState } from 'react';
-import { ApiError } from '../../../client/api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { DeskChart, PALETTE } from './Chart';
 import { ASSIGNMENT_MODES, setAssignmentMode, type AssignmentMode, type DashboardSnapshot } from './deskApi';
 import { duration, queueName } from './labels';
+import { failure, useNoteText, type Note } from './notes';
 
 /** The queue section of the dashboard. */
 export function QueuePanel({ queues, onChanged }: { queues: DashboardSnapshot['queues']; onChanged(): Promise<void> }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
+  const say = useNoteText();
   const { api } = useSession();
-  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
+  const [status, setStatus] = useState<{ note: Note; error: boolean } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   // The choice shows at once; the snapshot confirms it after the reload.
   const [chosen, setChosen] = useState<Record<string, AssignmentMode>>({});
@@ -45,10 +46,10 @@ export function QueuePanel({ queues, onChanged }: { queues: DashboardSnapshot['q
     setChosen((c) => ({ ...c, [id]: mode }));
     try {
       await setAssignmentMode(api, id, mode);
-      setStatus({ text: t('da.queues.saved', { name }), error: false });
+      setStatus({ note: { key: 'da.queues.saved', vars: { name } }, error: false });
       await onChanged();
     } catch (err) {
-      setStatus({ text: err instanceof ApiError ? errorText(err.code) : t('error.network'), error: true });
+      setStatus({ note: failure(err), error: true });
     } finally {
       setChosen(({ [id]: _done, ...rest }) => rest);
       setBusy(null);
@@ -94,7 +95,7 @@ export function QueuePanel({ queues, onChanged }: { queues: DashboardSnapshot['q
         </tbody>
       </table>
       <p className={status?.error ? 'alert' : 'da-status'} role="status" aria-live="polite">
-        {status?.text ?? ''}
+        {status ? say(status.note) : ''}
       </p>
     </section>
   );

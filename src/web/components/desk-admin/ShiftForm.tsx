@@ -5,18 +5,20 @@ import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { addShift, type DashboardSnapshot } from './deskApi';
 import { dayLabel } from './labels';
+import { failure, useNoteText, type Note } from './notes';
 import { addDays, zonedInstant } from './zone';
 
 /** The add-a-shift form. */
-export function ShiftForm({ people, days, timezone, onAdded }: { people: DashboardSnapshot['agents']; days: string[]; timezone: string; onAdded(message: string): Promise<void> }) {
-  const { t, errorText } = useI18n();
+export function ShiftForm({ people, days, timezone, onAdded }: { people: DashboardSnapshot['agents']; days: string[]; timezone: string; onAdded(note: Note): Promise<void> }) {
+  const { t } = useI18n();
+  const say = useNoteText();
   const { api } = useSession();
   const id = useId();
   const [userId, setUserId] = useState('');
   const [day, setDay] = useState('');
   const [start, setStart] = useState('09:00');
   const [end, setEnd] = useState('17:00');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Note | null>(null);
   const [busy, setBusy] = useState(false);
   const chosenDay = days.includes(day) ? day : days[0];
 
@@ -24,7 +26,7 @@ export function ShiftForm({ people, days, timezone, onAdded }: { people: Dashboa
     e.preventDefault();
     const person = people.find((p) => p.id === userId);
     if (!person) {
-      setError(t('da.shifts.pick'));
+      setError({ key: 'da.shifts.pick' });
       return;
     }
     const from = zonedInstant(chosenDay, start, timezone);
@@ -34,10 +36,10 @@ export function ShiftForm({ people, days, timezone, onAdded }: { people: Dashboa
     try {
       await addShift(api, person.id, from, to);
       setError(null);
-      await onAdded(t('da.shifts.added', { name: person.name }));
+      await onAdded({ key: 'da.shifts.added', vars: { name: person.name } });
     } catch (err) {
       const reason = err instanceof ApiError ? err.details?.reason : undefined;
-      setError(reason === 'overlapping_shift' ? t('da.shifts.overlap') : typeof reason === 'string' && reason.includes('24 hours') ? t('da.shifts.tooLong') : err instanceof ApiError ? errorText(err.code) : t('error.network'));
+      setError(reason === 'overlapping_shift' ? { key: 'da.shifts.overlap' } : typeof reason === 'string' && reason.includes('24 hours') ? { key: 'da.shifts.tooLong' } : failure(err));
     } finally {
       setBusy(false);
     }
@@ -85,7 +87,7 @@ export function ShiftForm({ people, days, timezone, onAdded }: { people: Dashboa
       </p>
       {error && (
         <p className="alert" role="alert">
-          {error}
+          {say(error)}
         </p>
       )}
     </form>

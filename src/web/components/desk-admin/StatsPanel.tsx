@@ -1,22 +1,23 @@
 /** Efficiency per agent and per day (GET /api/stats/agents) with a CSV download of the same rows. */
 import { useCallback, useEffect, useId, useState } from 'react';
-import { ApiError } from '../../../client/api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
 import { fetchAgentStats, fetchAgentStatsCsv, type AgentDayStats } from './deskApi';
 import { duration } from './labels';
+import { failure, useNoteText, type Note } from './notes';
 import { dayOf } from './zone';
 
 const RANGES = [1, 7, 30];
 
 /** The statistics table. */
 export function StatsPanel({ timezone }: { timezone: string }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
+  const say = useNoteText();
   const { api } = useSession();
   const rangeId = useId();
   const [days, setDays] = useState(7);
   const [rows, setRows] = useState<AgentDayStats[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Note | null>(null);
   const [period, setPeriod] = useState<{ from: Date; to: Date } | null>(null);
 
   const load = useCallback(async () => {
@@ -27,7 +28,7 @@ export function StatsPanel({ timezone }: { timezone: string }) {
       setRows(await fetchAgentStats(api, from, to));
       setError(null);
     } catch (err) {
-      setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
+      setError(failure(err));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, days]);
@@ -48,7 +49,7 @@ export function StatsPanel({ timezone }: { timezone: string }) {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (err) {
-      setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
+      setError(failure(err));
     }
   };
 
@@ -73,7 +74,7 @@ export function StatsPanel({ timezone }: { timezone: string }) {
       </div>
       {error && (
         <p className="alert" role="alert">
-          {error}
+          {say(error)}
         </p>
       )}
       <div className="da-scroll">
