@@ -40,7 +40,9 @@ const foldCache = new Map<number, string>();
  */
 const VARIANT_CHARS: Record<string, string> = {
   罣: '挂', 呪: '咒', 㖿: '耶', 徧: '遍', 脩: '修', 燄: '焰', 菓: '果', 着: '著', 遶: '绕', 繫: '系', 諍: '争', 鉢: '钵',
-  佈: '布', 迴: '回', 徹: '彻', 讃: '赞', 歎: '叹', 嘆: '叹', 麤: '粗', 甦: '苏', 姪: '侄', 㘄: '啰', 囉: '啰', 盤: '槃', 盘: '槃',
+  佈: '布', 迴: '回', 徹: '彻', 讃: '赞', 歎: '叹', 嘆: '叹', 麤: '粗', 甦: '苏', 姪: '侄', 囉: '啰',
+  // The Great Compassion Dharani as recited today (大悲咒) against the Taishō transliteration.
+  㘄: '愣', 跢: '埵', 栗: '利', 盤: '槃', 盘: '槃',
   峯: '峰', 舘: '馆', 裏: '里', 裡: '里', 箇: '个', 亙: '亘', 况: '况', 況: '况', 愍: '悯', 憫: '悯', 彊: '强', 強: '强',
 };
 /** Equal-length phrase variants (so positions still map one to one). */

@@ -46,6 +46,7 @@ describe('citation verification', () => {
     ['Universal Gate chapter', '《普門品》云：「念彼觀音力」', 'T0262'],
     ['Platform Sutra, 台 for 臺', '《壇經》云：「菩提本無樹，明鏡亦非台」', 'T2008'],
     ['Great Compassion Dharani, 耶 for 㖿', '大悲咒：「南無喝囉怛那哆囉夜耶，南無阿唎耶」', 'T1060'],
+    ['the dharani as recited today (埵/跢, 栗/利, 愣/㘄, 耶/㖿)', '大悲咒：「南無喝囉怛那．哆囉夜耶。南無阿唎耶。婆盧羯帝．爍缽囉耶。菩提薩埵婆耶。摩訶薩埵婆耶。摩訶迦盧尼迦耶。唵。薩皤囉罰曳。數怛那怛寫。南無悉吉栗埵．伊蒙阿唎耶。婆盧吉帝．室佛囉愣馱婆。」', 'T1060'],
     ['omission marked by an ellipsis', '《金剛經》云：「一切有為法……應作如是觀」', 'T0235'],
   ])('accepts an authentic quote: %s', (_n, text, taisho) => {
     const r = one(text);
