@@ -202,6 +202,67 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await expect.poll(async () => (await texts(body.chat.id, member.token)).find((x) => x.kind === 'auto_reply')?.text, { timeout: WAIT }).toBe(fixed);
   });
 
+  it('an admin curates the filter on /dharma: term, allow-list and category action apply at once; supervisors only look', async () => {
+    const admin = await server.user('admin', '王管理員');
+    const member = await server.user('member');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, {})).body.chat;
+    let n = 0;
+    const send = (text: string) => api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: `f-${++n}`, text });
+
+    const p = await page(DESKTOP);
+    await p.goto(`${server.url}/dharma?token=${admin.token}`);
+    await p.getByTestId('categories').waitFor();
+    expect((await send('這是蓮花假貨嗎')).status).toBe(201); // not a term yet
+
+    const addForm = p.getByRole('form', { name: '新增過濾詞' });
+    await addForm.getByLabel('新詞').fill('蓮花假貨');
+    await addForm.getByLabel('類別').selectOption('ads');
+    await addForm.getByRole('button', { name: '新增' }).click();
+    await addForm.locator('..').getByRole('status').filter({ hasText: '已新增「蓮花假貨」' }).waitFor();
+    const blocked = await send('这是莲花假货吗'); // Simplified script too
+    expect(blocked.status).toBe(422);
+    expect(blocked.body.error).toMatchObject({ code: 'forbidden_content', details: { category: 'ads' } });
+
+    // An allowed word covering the term wins; the bare term is still refused.
+    await p.getByLabel('允許詞', { exact: true }).fill('蓮花假貨鑑定');
+    await p.getByRole('button', { name: '加入' }).click();
+    await p.getByRole('status').filter({ hasText: '已加入允許詞「蓮花假貨鑑定」' }).waitFor();
+    expect((await send('請幫我做蓮花假貨鑑定')).status).toBe(201);
+    expect((await send('就是蓮花假貨')).status).toBe(422);
+
+    // The category flags instead of blocking: stored, with a content mark for review.
+    await p.getByLabel('「廣告與詐騙」的處理方式').selectOption('flag');
+    await p.getByRole('status').filter({ hasText: '已將「廣告與詐騙」設為：標記待審' }).waitFor();
+    const flagged = await send('又是蓮花假貨');
+    expect(flagged.status).toBe(201);
+    const stored = (await texts(chat.id, member.token)).find((m) => m.text === '又是蓮花假貨') as { flags?: Array<{ kind: string }> };
+    expect(stored.flags?.some((f) => f.kind === 'content')).toBe(true);
+    await p.getByLabel('「廣告與詐騙」的處理方式').selectOption('block');
+    await p.getByRole('status').filter({ hasText: '封鎖' }).waitFor();
+    await shot(p, 'dharma-admin-curated');
+
+    // Search (either script) and remove the term: it passes again.
+    await p.getByTestId('term-search').fill('莲花');
+    await p.getByTestId('term-search').press('Enter');
+    await p.getByRole('button', { name: '移除「蓮花假貨」' }).click();
+    await p.getByRole('status').filter({ hasText: '已移除「蓮花假貨」' }).waitFor();
+    expect((await send('真的是蓮花假貨')).status).toBe(201);
+    await p.getByRole('button', { name: '移除允許詞「蓮花假貨鑑定」' }).click();
+    await p.getByRole('status').filter({ hasText: '已移除允許詞' }).waitFor();
+    const allow = (await api(server, 'GET', '/api/dharma/allow', admin.token)).body.terms as Array<{ term: string }>;
+    expect(allow.some((x) => x.term === '蓮花假貨鑑定')).toBe(false);
+
+    // A supervisor sees the categories but cannot change them, and has no reply-rule tab.
+    const supervisor = await server.user('supervisor');
+    const s = await page(DESKTOP);
+    await s.goto(`${server.url}/dharma?token=${supervisor.token}`);
+    await s.getByTestId('categories').waitFor();
+    expect(await s.locator('[data-testid=categories] select').count()).toBe(0);
+    expect(await s.locator('[data-testid=categories] [data-category=ads]').textContent()).toContain('封鎖');
+    expect(await s.getByRole('tab').allTextContents()).toEqual(['內容過濾', '試一段文字', '經典文庫']);
+    expect(await s.getByTestId('terms').count()).toBe(0);
+  });
+
   it('try a text, the sutra list, and the page in English', async () => {
     const admin = await server.user('admin', 'Admin');
     const p = await page(DESKTOP);

@@ -68,7 +68,7 @@ export function CitationRefusal({ details, onUse, context = 'send', id }: { deta
     <div className="dh-refusal" id={id} data-testid="citation-refusal">
       <p className="dh-refusal-head">
         {t(head, { sutra: d.sutra ?? '' })}
-        {context === 'send' ? t('dh.cite.keptInBox') : t('dh.cite.notSaved')}
+        {context === 'send' && t('dh.cite.keptInBox')}
       </p>
       <dl className="dh-compare">
         {quote && (

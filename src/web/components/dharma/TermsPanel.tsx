@@ -8,24 +8,31 @@ import { useAdminAction } from './useAdminAction';
 
 const PAGE = 50;
 
+interface Query {
+  q: string;
+  category: string;
+  state: '' | 'on' | 'off';
+}
+
 /** The terms panel (admins). */
 export function TermsPanel({ categories }: { categories: Category[] }) {
   const { api } = useSession();
   const { t } = useI18n();
   const [q, setQ] = useState('');
   const [category, setCategory] = useState('');
-  const [shown, setShown] = useState<{ q: string; category: string }>({ q: '', category: '' });
+  const [state, setState] = useState<'' | 'on' | 'off'>('');
+  const [shown, setShown] = useState<Query>({ q: '', category: '', state: '' });
   const [terms, setTerms] = useState<Term[]>([]);
   const [hasMore, setHasMore] = useState(false);
   const [newTerm, setNewTerm] = useState('');
   const [newCategory, setNewCategory] = useState('custom');
   const { busy, status, error, run } = useAdminAction();
-  const ids = { q: useId(), cat: useId(), term: useId(), newCat: useId() };
+  const ids = { q: useId(), cat: useId(), state: useId(), term: useId(), newCat: useId() };
   const name = (id: string) => categories.find((c) => c.id === id)?.name ?? id;
 
   const load = useCallback(
-    (query: { q: string; category: string }, offset = 0) =>
-      run(() => fetchTerms(api, { q: query.q || undefined, category: query.category || undefined, limit: PAGE, offset }), (r) => {
+    (query: Query, offset = 0) =>
+      run(() => fetchTerms(api, { q: query.q || undefined, category: query.category || undefined, enabled: query.state ? query.state === 'on' : undefined, limit: PAGE, offset }), (r) => {
         setTerms((now) => (offset ? [...now, ...r.terms] : r.terms));
         setHasMore(r.hasMore);
         setShown(query);
@@ -33,7 +40,7 @@ export function TermsPanel({ categories }: { categories: Category[] }) {
     [api, run],
   );
   useEffect(() => {
-    void load({ q: '', category: '' });
+    void load({ q: '', category: '', state: '' });
   }, [load]);
   useEffect(() => {
     if (categories.length && !categories.some((c) => c.id === newCategory)) setNewCategory(categories[0].id);
@@ -41,7 +48,7 @@ export function TermsPanel({ categories }: { categories: Category[] }) {
 
   const search = (e: FormEvent) => {
     e.preventDefault();
-    void load({ q: q.trim(), category });
+    void load({ q: q.trim(), category, state });
   };
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -74,6 +81,12 @@ export function TermsPanel({ categories }: { categories: Category[] }) {
             </option>
           ))}
         </select>
+        <label htmlFor={ids.state}>{t('dh.terms.state')}</label>
+        <select id={ids.state} value={state} onChange={(e) => setState(e.target.value as Query['state'])}>
+          <option value="">{t('dh.terms.anyState')}</option>
+          <option value="on">{t('dh.terms.enabled')}</option>
+          <option value="off">{t('dh.terms.disabled')}</option>
+        </select>
         <button type="submit" className="btn-secondary" disabled={busy}>
           {t('dh.terms.searchButton')}
         </button>
@@ -96,7 +109,7 @@ export function TermsPanel({ categories }: { categories: Category[] }) {
       <ActionStatus status={status} error={error} />
       <div className="dh-scroll dh-tall">
         <table className="dh-table" data-testid="terms">
-          <caption>{shown.q || shown.category ? t('dh.terms.resultsFor', { q: shown.q || '—', category: shown.category ? name(shown.category) : t('dh.terms.allCategories') }) : t('dh.terms.results')}</caption>
+          <caption>{shown.q || shown.category || shown.state ? t('dh.terms.resultsFor', { q: shown.q || '—', category: shown.category ? name(shown.category) : t('dh.terms.allCategories') }) : t('dh.terms.results')}</caption>
           <thead>
             <tr>
               <th scope="col">{t('dh.terms.term')}</th>
