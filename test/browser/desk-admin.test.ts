@@ -203,6 +203,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     await page.getByTestId('shifts-status').filter({ hasText: '已刪除班次。' }).waitFor();
     expect(await cell(agent.id, fri).getByTestId('shift-block').count()).toBe(0);
     expect(await cell(agent.id, sat).getByTestId('shift-block').count()).toBe(0);
+    expect(await form.getByRole('alert').count()).toBe(0); // the earlier refusal no longer applies
     const left = (await api(server, 'GET', `/api/schedules?from=${zonedInstant(next, '00:00', TZ).toISOString()}&to=${zonedInstant(addDays(next, 7), '00:00', TZ).toISOString()}&userId=${agent.id}`, sup.token)).body.shifts;
     expect(left).toHaveLength(1);
     await fullShot('desk-admin-shifts');

@@ -68,6 +68,7 @@ export const deskAdminEn: Record<keyof typeof deskAdminZhTW, string> = {
   'da.none': '—',
   'da.shifts.title': 'Shifts',
   'da.shifts.week': 'Week of {from} – {to}',
+  'da.shifts.weekNav': 'Choose the week',
   'da.shifts.prev': 'Previous week',
   'da.shifts.next': 'Next week',
   'da.shifts.thisWeek': 'This week',

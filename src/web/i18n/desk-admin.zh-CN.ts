@@ -68,6 +68,7 @@ export const deskAdminZhCN: Record<keyof typeof deskAdminZhTW, string> = {
   'da.none': '—',
   'da.shifts.title': '客服排班',
   'da.shifts.week': '{from} – {to} 的班表',
+  'da.shifts.weekNav': '切换周次',
   'da.shifts.prev': '上一周',
   'da.shifts.next': '下一周',
   'da.shifts.thisWeek': '本周',

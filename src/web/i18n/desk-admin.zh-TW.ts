@@ -66,6 +66,7 @@ export const deskAdminZhTW = {
   'da.none': '—',
   'da.shifts.title': '客服排班',
   'da.shifts.week': '{from} – {to} 的班表',
+  'da.shifts.weekNav': '切換週次',
   'da.shifts.prev': '上一週',
   'da.shifts.next': '下一週',
   'da.shifts.thisWeek': '本週',

@@ -76,7 +76,7 @@ export function ShiftsPage() {
       <header className="da-head">
         <h1>{t('da.shifts.title')}</h1>
         {week && (
-          <nav className="da-weeknav" aria-label={t('da.shifts.title')}>
+          <nav className="da-weeknav" aria-label={t('da.shifts.weekNav')}>
             <button type="button" className="btn-secondary" onClick={() => setMonday(addDays(week, -7))} data-testid="week-prev">
               ‹ {t('da.shifts.prev')}
             </button>
@@ -108,7 +108,7 @@ export function ShiftsPage() {
             <WeekGrid people={people} days={days} shifts={shifts} holidays={holidays} timezone={timezone} now={new Date(now)} busy={busy} onDelete={(s) => void remove(s)} />
           </section>
           <div className="da-grid">
-            <ShiftForm people={people} days={days} timezone={timezone} onAdded={changed} />
+            <ShiftForm people={people} days={days} timezone={timezone} onAdded={changed} changedAt={status} />
             <HolidayPanel holidays={holidays} defaultDay={days[0]} onChanged={changed} />
           </div>
         </>

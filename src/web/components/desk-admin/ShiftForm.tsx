@@ -1,5 +1,5 @@
 /** Adds a shift: person, one of the shown week's days, start and end in desk time (an earlier end runs overnight). */
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../../../client/api';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
@@ -9,7 +9,7 @@ import { failure, useNoteText, type Note } from './notes';
 import { addDays, zonedInstant } from './zone';
 
 /** The add-a-shift form. */
-export function ShiftForm({ people, days, timezone, onAdded }: { people: DashboardSnapshot['agents']; days: string[]; timezone: string; onAdded(note: Note): Promise<void> }) {
+export function ShiftForm({ people, days, timezone, onAdded, changedAt }: { people: DashboardSnapshot['agents']; days: string[]; timezone: string; onAdded(note: Note): Promise<void>; changedAt: unknown }) {
   const { t } = useI18n();
   const say = useNoteText();
   const { api } = useSession();
@@ -21,6 +21,8 @@ export function ShiftForm({ people, days, timezone, onAdded }: { people: Dashboa
   const [error, setError] = useState<Note | null>(null);
   const [busy, setBusy] = useState(false);
   const chosenDay = days.includes(day) ? day : days[0];
+  // A refusal describes the week as it was; once the week changes it no longer applies.
+  useEffect(() => setError(null), [changedAt]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
