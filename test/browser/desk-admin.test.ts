@@ -25,6 +25,7 @@ let ctx: BrowserContext;
 let page: Page;
 let sup: Awaited<ReturnType<TestServer['user']>>;
 let agent: Awaited<ReturnType<TestServer['user']>>;
+let master: Awaited<ReturnType<TestServer['user']>>;
 let agentSocket: RawClient | null = null;
 /** GET /api/dashboard requests the page made (the live view must not poll). */
 let dashboardFetches = 0;
@@ -40,6 +41,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     browser = await launch();
     sup = await server.user('supervisor', '王主管');
     agent = await server.user('agent', '客服小蓮');
+    master = await server.user('master', '慧明法師');
     // On shift now, so the week grid has something this week; capacity 3.
     const now = Date.now();
     expect((await api(server, 'POST', '/api/schedules', sup.token, { userId: agent.id, shiftStart: new Date(now - HOUR).toISOString(), shiftEnd: new Date(now + 6 * HOUR).toISOString() })).status).toBe(201);
@@ -146,14 +148,16 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     await cell(agent.id, today).getByTestId('shift-block').first().waitFor();
     expect(await page.locator(`tr[data-person="${agent.id}"] th`).textContent()).toContain('值班中');
     expect(await grid.locator('caption').textContent()).toContain(TZ);
+    // Masters have a row of their own.
+    expect(await page.locator(`tr[data-person="${master.id}"] th`).textContent()).toContain('法師');
 
     // Next week: add a day shift on Wednesday and an overnight one on Friday.
     await page.getByTestId('week-next').click();
     const next = addDays(monday, 7);
     await page.locator(`thead th[data-day="${next}"]`).waitFor();
     const form = page.getByTestId('shift-form');
-    const addShift = async (day: string, start: string, end: string) => {
-      await form.getByLabel('人員').selectOption(agent.id);
+    const addShift = async (day: string, start: string, end: string, person = agent.id) => {
+      await form.getByLabel('人員').selectOption(person);
       await form.getByLabel('日期').selectOption(day);
       await form.getByLabel('開始時間').fill(start);
       await form.getByLabel('結束時間').fill(end);
@@ -162,6 +166,8 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     const wed = addDays(next, 2);
     await addShift(wed, '09:00', '17:00');
     await cell(agent.id, wed).getByTestId('shift-block').filter({ hasText: '09:00–17:00' }).waitFor();
+    await addShift(addDays(next, 6), '06:00', '12:00', master.id);
+    await cell(master.id, addDays(next, 6)).getByTestId('shift-block').filter({ hasText: '06:00–12:00' }).waitFor();
     const fri = addDays(next, 4);
     const sat = addDays(next, 5);
     await addShift(fri, '22:00', '06:00');
