@@ -107,6 +107,12 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     expect(await a.getByTestId('citation-passage').first().textContent()).toBeTruthy();
     await shot(a, 'dharma-agent-sees-member-misquote');
 
+    // The member's own window carries no mark.
+    const m = await page(PHONE);
+    await m.goto(`${server.url}/member?token=${member.token}`);
+    await m.locator('[data-testid=message]', { hasText: '誓不成佛' }).waitFor();
+    expect(await m.getByTestId('message-marks').count()).toBe(0);
+
     const supervisor = await server.user('supervisor', '李主管');
     const s = await page(DESKTOP);
     await s.goto(`${server.url}/reviews?token=${supervisor.token}`);

@@ -78,9 +78,11 @@ export function DharmaPage() {
       <div role="tabpanel" id={`dh-panel-${tab}`} aria-labelledby={`dh-tab-${tab}`} className="dh-panel" tabIndex={0}>
         {tab === 'filter' && (
           <div className="dh-grid">
-            <CategoriesPanel editable={admin} onChanged={setCategories} />
+            <div className="dh-col">
+              <CategoriesPanel editable={admin} onChanged={setCategories} />
+              {admin && <AllowPanel />}
+            </div>
             {admin && <TermsPanel categories={categories} />}
-            {admin && <AllowPanel />}
           </div>
         )}
         {tab === 'try' && <TryPanel />}

@@ -8,6 +8,7 @@ import type { MessageFlag } from '../../../shared/protocol';
 import './dharma.css';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n';
+import { useSession } from '../../session';
 import type { CitationResult, CitationStatus } from './dharmaApi';
 
 /** The part of a refusal's or flag's details these views read (both wire shapes). */
@@ -173,7 +174,9 @@ function noteworthy(f: MessageFlag): boolean {
 /** Marks under a member's message for staff: unverified or near quotes, flagged or masked content. */
 export function MessageMarks({ flags }: { flags?: MessageFlag[] }) {
   const { t } = useI18n();
-  const shown = (flags ?? []).filter(noteworthy);
+  const { me } = useSession();
+  // The member is not told their quote is under review: the agent answers it kindly in person.
+  const shown = me.role === 'member' ? [] : (flags ?? []).filter(noteworthy);
   if (!shown.length) return null;
   return (
     <ul className="dh-marks" aria-label={t('dh.marks.label')} data-testid="message-marks">
