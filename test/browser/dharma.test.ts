@@ -269,7 +269,7 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     expect(await s.getByTestId('terms').count()).toBe(0);
   });
 
-  it('try a text, the sutra list, and the page in English', async () => {
+  it('try a text, the sutra corpus (add and remove a text), and the page in English', async () => {
     const admin = await server.user('admin', 'Admin');
     const p = await page(DESKTOP);
     await p.goto(`${server.url}/dharma?tab=try&lang=en&token=${admin.token}`);
@@ -288,5 +288,20 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThanOrEqual(8);
     expect(await p.locator('[data-testid=sutras]').textContent()).toContain('T0251');
+
+    // An admin adds a text: citations of it are verified from then on, without a restart.
+    await p.getByLabel('Id', { exact: true }).fill('TEST-1');
+    await p.getByLabel('Title', { exact: true }).fill('試驗經');
+    await p.getByLabel('Other names', { exact: true }).fill('試驗經, 試經');
+    await p.getByLabel('Text', { exact: true }).fill('如是我聞。一時佛在試驗林中，與諸比丘俱，說清淨心法。');
+    await p.getByRole('button', { name: 'Add to the corpus' }).click();
+    await p.getByRole('status').filter({ hasText: 'Added 試驗經' }).waitFor();
+    await shot(p, 'dharma-admin-sutras-en');
+    const check = async (text: string) => (await api(server, 'POST', '/api/dharma/check', admin.token, { text })).body.citations[0]?.status;
+    expect(await check('《試經》云：「一時佛在試驗林中，與諸比丘俱」')).toBe('exact');
+    expect(await check('《試驗經》云：「一時佛在試驗林中，說無上甚深微妙法」')).toBe('misquote');
+    await p.getByRole('button', { name: 'Remove 試驗經' }).click();
+    await p.getByRole('status').filter({ hasText: 'Removed 試驗經' }).waitFor();
+    expect(await check('《試驗經》云：「一時佛在試驗林中，說無上甚深微妙法」')).not.toBe('misquote'); // no longer held: not judged
   });
 });
