@@ -206,6 +206,13 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     const { body } = await api(server, 'POST', '/api/chats', member.token, {});
     await api(server, 'POST', `/api/chats/${body.chat.id}/messages`, member.token, { id: 'n-1', text: '我最近很忧心' });
     await expect.poll(async () => (await texts(body.chat.id, member.token)).find((x) => x.kind === 'auto_reply')?.text, { timeout: WAIT }).toBe(fixed);
+
+    // In Simplified Chinese on a phone: the same page, its words switched, the saved rule in place.
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.getByTestId('language').selectOption('zh-CN');
+    await p.getByRole('tab', { name: '自动法语回复' }).waitFor();
+    expect(await p.getByRole('form', { name: /烦恼|煩惱/ }).getByTestId('rule-reply').inputValue()).toBe(fixed);
+    await shot(p, 'dharma-admin-rules-zh-CN-phone');
   });
 
   it('an admin curates the filter on /dharma: term, allow-list and category action apply at once; supervisors only look', async () => {

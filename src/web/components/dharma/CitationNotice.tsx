@@ -9,7 +9,7 @@ import './dharma.css';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../session';
-import type { CitationResult, CitationStatus } from './dharmaApi';
+import { closeEnough, type CitationResult, type CitationStatus } from './dharmaApi';
 
 /** The part of a refusal's or flag's details these views read (both wire shapes). */
 interface CitationDetail {
@@ -39,19 +39,6 @@ function SutraName({ title, taisho }: { title: string; taisho: string | null | u
       {taisho && <span className="dh-taisho">{t('dh.cite.taisho', { n: taisho })}</span>}
     </cite>
   );
-}
-
-/** Letters only: punctuation and spaces do not count when judging how close a passage is. */
-function core(s: string): string {
-  return s.replace(/[\p{P}\p{S}\s]/gu, '');
-}
-
-/**
- * True when the authentic passage is close enough to stand in for the quote (a few characters
- * off). A far passage is only the nearest words in that sutra: worth reading, not pasting.
- */
-export function closeEnough(quote: string, distance: number | null | undefined): boolean {
-  return typeof distance === 'number' && distance <= Math.max(2, Math.floor(core(quote).length / 3));
 }
 
 /**

@@ -200,3 +200,16 @@ export function fetchMyMerit(api: ApiClient): Promise<MeritSummary> {
 export function splitKeywords(s: string): string[] {
   return [...new Set(s.split(/[,，、;；\n]+/).map((k) => k.trim()).filter(Boolean))];
 }
+
+/** Letters only: punctuation, symbols and spaces do not count when judging how close a passage is. */
+function core(s: string): string {
+  return s.replace(/[\p{P}\p{S}\s]/gu, '');
+}
+
+/**
+ * True when the authentic passage is close enough to stand in for the quote (a few characters
+ * off). A far passage is only the nearest words in that sutra: worth reading, not pasting.
+ */
+export function closeEnough(quote: string, distance: number | null | undefined): boolean {
+  return typeof distance === 'number' && distance <= Math.max(2, Math.floor(core(quote).length / 3));
+}
