@@ -187,6 +187,26 @@ function suite(name: string, env: () => Record<string, string>) {
       expect((await db().selectFrom('chats').select('distress').where('id', '=', calm.chatId).executeTakeFirstOrThrow()).distress).toBe(false);
     });
 
+    it('distress backstop: when the reaction never ran (node died after commit), the worker raises the chat once', async () => {
+      const sup = await server.user('supervisor');
+      const supSocket = await connect(sup.token);
+      const { member, chatId } = await memberChat();
+      // Stored without the pipeline's reactions, as if the storing node had died right after commit.
+      const store = (text: string) =>
+        server.desk.store.append({ chatId, senderId: member.id, senderRole: 'member', senderName: member.name, kind: 'text', text, clientId: randomUUID(), attachments: [], flags: [], requireOpen: true });
+      const first = (await store('我撐不下去了，不想活了')).message;
+      expect((await db().selectFrom('chats').select('distress').where('id', '=', chatId).executeTakeFirstOrThrow()).distress).toBe(false);
+      expect(await server.desk.insight.worker.analyze({ messageId: first.id, chatId, text: first.text, senderRole: 'member' })).toBe('scored');
+      expect(await supSocket.next((f) => f.type === 'alert' && f.chatId === chatId)).toMatchObject({ kind: 'distress', messageId: first.id, memberId: member.id, memberName: member.name });
+      expect(await db().selectFrom('chats').select(['distress', 'base_urgency']).where('id', '=', chatId).executeTakeFirstOrThrow()).toEqual({ distress: true, base_urgency: 1 });
+      const second = (await store('活不下去')).message;
+      await server.desk.insight.worker.analyze({ messageId: second.id, chatId, text: second.text, senderRole: 'member' });
+      const autos = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages.filter((m: any) => m.kind === 'auto_reply');
+      expect(autos).toHaveLength(1);
+      expect(autos[0].text).toContain('1925');
+      expect(supSocket.frames.filter((f) => f.type === 'alert' && f.chatId === chatId)).toHaveLength(1);
+    });
+
     it('admins configure the help lines; the reply follows the member\'s script; bad input and non-admins are refused', async () => {
       const admin = await server.user('admin');
       const agent = await server.user('agent');

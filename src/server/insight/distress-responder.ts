@@ -5,7 +5,9 @@
  *
  * It runs as a pipeline reaction, right after the message is stored and delivered: detection is a
  * few microseconds of pure code, so it does not need a queue, and it must not wait behind a
- * backlog of sentiment jobs or on a worker process being up. It is off the ack path.
+ * backlog of sentiment jobs or on a worker process being up. It is off the ack path. The analysis
+ * worker calls `backstop` for the same message later, with the bus's retries: if the reaction
+ * never ran (its node died right after the commit), the chat is raised then.
  */
 import type { MessageDto } from '../../shared/protocol';
 import type { Bus } from '../bus/bus';
@@ -40,6 +42,17 @@ export interface DistressAlert {
   at: string;
 }
 
+/** What distress handling needs of a message (a stored message, or a scored job's payload). */
+export interface DistressMessage {
+  id: string;
+  chatId: string;
+  text: string;
+  senderRole: MessageDto['senderRole'];
+}
+
+/** Posts an automatic reply into a chat (the pipeline's postAutomatic). */
+export type PostAutomatic = ReactionContext['postMessage'];
+
 export class DistressResponder implements Reaction {
   readonly name = 'insight.distress';
   /** Findings handled, for metrics and tests. */
@@ -51,27 +64,47 @@ export class DistressResponder implements Reaction {
   async afterStored(message: MessageDto, ctx: ReactionContext): Promise<void> {
     if (message.senderRole !== 'member' || message.kind !== 'text') return;
     const finding = detectDistress(message.text);
-    if (finding.distress) await this.respond(message, finding, ctx);
+    if (finding.distress) await this.respond(message, finding, ctx.postMessage, true);
   }
 
-  /** Raises the chat, alerts the people who can help, and replies to the member the first time. */
-  async respond(message: MessageDto, finding: DistressFinding, ctx: ReactionContext): Promise<void> {
+  /**
+   * The worker's second chance for a scored member message: acts only if the chat is not yet
+   * marked (the reaction did not run), so a working reaction is never doubled.
+   */
+  async backstop(message: DistressMessage, post: PostAutomatic): Promise<void> {
+    if (message.senderRole !== 'member') return;
+    const finding = detectDistress(message.text);
+    if (finding.distress) await this.respond(message, finding, post, false);
+  }
+
+  /**
+   * Raises the chat, alerts the people who can help, and replies to the member the first time.
+   * `alwaysAlert`: the reaction alerts for every distress message; the backstop only when it is
+   * the one that marks the chat.
+   */
+  private async respond(message: DistressMessage, finding: DistressFinding, post: PostAutomatic, alwaysAlert: boolean): Promise<void> {
     const { db, desk } = this.deps;
     // Claiming the flag atomically decides which message of the chat gets the caring reply, even
     // when several distress messages are stored at once (on one node or several).
     const first = await db.updateTable('chats').set({ distress: true }).where('id', '=', message.chatId).where('distress', '=', false).returning('id').executeTakeFirst();
+    if (!first && !alwaysAlert) return;
     await desk.markDistress(message.chatId);
     await this.alert(message, finding);
     if (first) {
       const settings = await this.deps.helplines.get();
-      await ctx.postMessage({ chatId: message.chatId, kind: 'auto_reply', text: caringReply(settings, looksSimplified(message.text)) });
+      await post({ chatId: message.chatId, kind: 'auto_reply', text: caringReply(settings, looksSimplified(message.text)) });
     }
     this.handled++;
   }
 
-  private async alert(message: MessageDto, finding: DistressFinding): Promise<void> {
+  private async alert(message: DistressMessage, finding: DistressFinding): Promise<void> {
     const { db, clock, timezone } = this.deps;
-    const chat = await db.selectFrom('chats').select(['member_id', 'customer_service_id']).where('id', '=', message.chatId).executeTakeFirst();
+    const chat = await db
+      .selectFrom('chats as c')
+      .innerJoin('users as m', 'm.id', 'c.member_id')
+      .select(['c.member_id', 'c.customer_service_id', 'm.name'])
+      .where('c.id', '=', message.chatId)
+      .executeTakeFirst();
     const masters = await db
       .selectFrom('users as u')
       .select('u.id')
@@ -85,8 +118,8 @@ export class DistressResponder implements Reaction {
       kind: 'distress',
       chatId: message.chatId,
       messageId: message.id,
-      memberId: chat?.member_id ?? message.senderId,
-      memberName: message.senderName,
+      memberId: chat?.member_id ?? null,
+      memberName: chat?.name ?? '',
       excerpt: [...message.text].slice(0, 200).join(''),
       phrases: finding.phrases,
       at: clock.now().toISOString(),

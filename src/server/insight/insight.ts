@@ -39,6 +39,7 @@ export class Insight {
     this.distress = new DistressResponder({ db: deps.db, bus: deps.bus, desk: deps.desk, helplines: this.helplines, clock: deps.clock, timezone: deps.timezone });
     deps.pipeline.addReaction(this.distress);
     deps.pipeline.addReaction(this.worker.enqueueReaction());
+    this.worker.onScored((message) => this.distress.backstop(message, (input) => deps.pipeline.postAutomatic(input)));
     this.worker.start();
   }
 
