@@ -18,6 +18,7 @@ import type { ChatService } from './chat-service';
 import { Connection } from './connection';
 import { ConnectionRegistry } from './connection-registry';
 import { parseClientFrame } from './frames';
+import { releaseUpgrade } from './upgrade';
 import type { History } from './history';
 import type { MessagePipeline } from './pipeline';
 import type { ReadReceipts } from './read-receipts';
@@ -53,7 +54,10 @@ export class Gateway {
 
   /** Registers /ws and starts delivering bus events and heartbeats. */
   register(app: FastifyInstance): void {
-    app.get('/ws', { websocket: true, schema: { hide: true } }, (socket) => this.accept(socket));
+    app.get('/ws', { websocket: true, schema: { hide: true } }, (socket, request) => {
+      releaseUpgrade(socket, request.raw);
+      this.accept(socket);
+    });
     this.unsubscribe = this.deps.bus.subscribe((e) => this.onBusEvent(e));
     this.heartbeat = setInterval(() => this.beat(), this.deps.heartbeatMs);
     this.heartbeat.unref?.();
@@ -219,6 +223,7 @@ export class Gateway {
     }
     if (conn.socket.readyState !== 1) return;
     if (conn.helloTimer) clearTimeout(conn.helloTimer);
+    conn.helloTimer = null; // an idle connection should not keep its spent timer
     conn.user = user;
     conn.locale = frame.locale ?? 'zh-TW';
     // Cursors first, then registration, then replay: live frames that arrive during the replay
