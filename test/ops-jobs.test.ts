@@ -3,6 +3,7 @@
  * and cron ticks that run once per cluster however many cron processes there are — on the
  * in-process bus always, on Redis/BullMQ when the test setup found a Redis.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bus, BusJobOptions } from '../src/server/bus/bus';
@@ -116,4 +117,27 @@ describe.each(backends)('cron on the %s bus', (name, make) => {
     expect(sa.ran + sb.ran).toBe(runs.size);
     expect(sa.skipped + sb.skipped).toBe(runs.size); // the other node saw every tick and stood back
   });
+});
+
+describe.skipIf(!redisUrl)('cron in two OS processes on one Redis', () => {
+  it('each tick runs in exactly one of them', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`;
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'test/ops-cron-node.ts', redisUrl!, prefix, '200', '4000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += String(d)));
+        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`cron process exited ${code}: ${out}`))));
+      });
+    const outputs = await Promise.all([run(), run()]);
+    const ticks = outputs.flatMap((o) => [...o.matchAll(/^ran (\d+)$/gm)].map((m) => Number(m[1])));
+    const counts = new Map<number, number>();
+    for (const t of ticks) counts.set(t, (counts.get(t) ?? 0) + 1);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    // Both processes were live for a while together: both ran some ticks or stood back from them.
+    const stats = outputs.map((o) => /^stats (\d+) (\d+)$/m.exec(o)!.slice(1).map(Number));
+    expect(stats.reduce((n, [ran]) => n + ran!, 0)).toBe(counts.size);
+    expect(stats.reduce((n, [, skipped]) => n + skipped!, 0)).toBeGreaterThan(0);
+    expect(counts.size).toBeGreaterThanOrEqual(5);
+  }, 60_000);
 });
