@@ -80,7 +80,7 @@ export class Gateway {
         try {
           await this.replay(conn, chatId, seq);
         } catch (err) {
-          this.deps.log.warn({ err, chatId }, 'resync failed');
+          this.deps.log.warn({ err, chatId, conn: conn.id }, 'resync failed');
         }
       }
     }
