@@ -119,6 +119,9 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     const item = s.locator('[data-testid=reviews] li', { hasText: '誓不成佛' }).first();
     await item.waitFor();
     expect(await item.getAttribute('data-kind')).toBe('unverified_citation');
+    await item.getByRole('button', { name: '檢視對話' }).click();
+    await item.locator('[data-testid=chat-window] [data-testid=message]', { hasText: '誓不成佛' }).waitFor(); // in its context, read-only
+    expect(await item.getByTestId('composer-input').count()).toBe(0);
     await shot(s, 'dharma-supervisor-reviews');
     await item.getByRole('button', { name: '標記為已處理' }).click();
     await s.getByRole('status').filter({ hasText: '已標記為已處理' }).waitFor();

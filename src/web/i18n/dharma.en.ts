@@ -147,6 +147,8 @@ export const dharmaEn: Record<keyof typeof dharmaZhTW, string> = {
   'dh.reviews.noneResolved': 'Nothing resolved yet.',
   'dh.reviews.where': 'Chat {chat}…, message {seq}',
   'dh.reviews.terms': 'Matched: {terms}',
+  'dh.reviews.showChat': 'Show the conversation',
+  'dh.reviews.hideChat': 'Hide the conversation',
   'dh.reviews.resolve': 'Mark as done',
   'dh.reviews.done': 'Marked as done.',
   'dh.merit.chat': 'This conversation’s merit: +{points}.',

@@ -147,6 +147,8 @@ export const dharmaZhCN: Record<keyof typeof dharmaZhTW, string> = {
   'dh.reviews.noneResolved': '没有已处理的项目。',
   'dh.reviews.where': '对话 {chat}… 第 {seq} 则',
   'dh.reviews.terms': '命中字词：{terms}',
+  'dh.reviews.showChat': '查看对话',
+  'dh.reviews.hideChat': '收起对话',
   'dh.reviews.resolve': '标记为已处理',
   'dh.reviews.done': '已标记为已处理。',
   'dh.merit.chat': '本次对话功德 +{points}。',

@@ -145,6 +145,8 @@ export const dharmaZhTW = {
   'dh.reviews.noneResolved': '沒有已處理的項目。',
   'dh.reviews.where': '對話 {chat}… 第 {seq} 則',
   'dh.reviews.terms': '命中字詞：{terms}',
+  'dh.reviews.showChat': '檢視對話',
+  'dh.reviews.hideChat': '收起對話',
   'dh.reviews.resolve': '標記為已處理',
   'dh.reviews.done': '已標記為已處理。',
   'dh.merit.chat': '本次對話功德 +{points}。',

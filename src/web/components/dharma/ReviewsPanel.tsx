@@ -1,6 +1,7 @@
 /** The review queue: messages the filter flagged and members' misquotes; supervisors mark them done. */
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../../i18n';
+import { ChatWindow } from '../ChatWindow';
 import { useSession } from '../../session';
 import { ActionStatus } from './ActionStatus';
 import { CitationLine } from './CitationNotice';
@@ -13,6 +14,8 @@ export function ReviewsPanel() {
   const { t, time } = useI18n();
   const [which, setWhich] = useState<'open' | 'resolved'>('open');
   const [items, setItems] = useState<Review[] | null>(null);
+  // One conversation open at a time, read-only, to see the flagged message in its context.
+  const [viewing, setViewing] = useState<string | null>(null);
   const { busy, status, error, run } = useAdminAction();
 
   const load = useCallback(() => run(() => fetchReviews(api, which), setItems), [api, run, which]);
@@ -62,10 +65,20 @@ export function ReviewsPanel() {
             ) : (
               <CitationLine c={r.detail} />
             )}
-            {!r.resolvedAt && (
-              <button type="button" className="btn-secondary" disabled={busy} onClick={() => void resolve(r)}>
-                {t('dh.reviews.resolve')}
+            <div className="dh-row">
+              <button type="button" className="btn-secondary" aria-expanded={viewing === r.id} aria-controls={`dh-chat-${r.id}`} onClick={() => setViewing((v) => (v === r.id ? null : r.id))}>
+                {t(viewing === r.id ? 'dh.reviews.hideChat' : 'dh.reviews.showChat')}
               </button>
+              {!r.resolvedAt && (
+                <button type="button" className="btn-secondary" disabled={busy} onClick={() => void resolve(r)}>
+                  {t('dh.reviews.resolve')}
+                </button>
+              )}
+            </div>
+            {viewing === r.id && (
+              <div className="dh-chat" id={`dh-chat-${r.id}`}>
+                <ChatWindow chatId={r.chatId} mode="readonly" />
+              </div>
             )}
           </li>
         ))}
