@@ -12,7 +12,7 @@ import { ensureWebBuild } from './build';
 let server: TestServer;
 let browser: Browser;
 
-describe.skipIf(!hasChromium)('web app on the embedded default (dev login)', () => {
+describe.skipIf(!hasChromium)('web app on the embedded default (dev login)', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     ensureWebBuild();
     server = await startServer({ env: { LOTUSDESK_JWT_SECRET: '' } });
@@ -42,7 +42,7 @@ describe.skipIf(!hasChromium)('web app on the embedded default (dev login)', () 
 
   it('lists the demo users; a click signs in and opens the page for the role', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    ctx.setDefaultTimeout(15_000);
+    ctx.setDefaultTimeout(30_000);
     const p = await ctx.newPage();
     await p.goto(server.url);
     await p.getByTestId('demo-demo-agent-1').waitFor();
@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('web app on the embedded default (dev login)', () 
 
   it('the shop demo page signs in the demo member and hands the token over by postMessage', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    ctx.setDefaultTimeout(15_000);
+    ctx.setDefaultTimeout(30_000);
     const p = await ctx.newPage();
     await p.goto(`${server.url}/embed-demo.html`);
     const frame = p.frameLocator('#lotusdesk');

@@ -14,7 +14,7 @@ import { ensureWebBuild } from './build';
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
-const WAIT = 15_000;
+const WAIT = 30_000;
 
 let server: TestServer;
 let browser: Browser;
@@ -32,7 +32,8 @@ function withText(page: Page, selector: string, text: string) {
   return page.locator(selector, { hasText: text }).first();
 }
 
-describe.skipIf(!hasChromium)('web app in Chromium', () => {
+// Generous limits: the machine running CI may be busy, and a browser test is a long story.
+describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     ensureWebBuild();
     server = await startServer();
@@ -143,7 +144,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await m.getByTestId('composer-input').fill('還在打的草稿');
     await shot(m, 'member-phone-reconnecting');
     offline = false;
-    await m.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 20_000 });
+    await m.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 40_000 });
     await withText(a, '[data-testid=message]', '隧道裡寫的訊息').waitFor();
     expect(await m.getByTestId('composer-input').inputValue()).toBe('還在打的草稿');
     const history = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages as Array<{ text: string }>;
@@ -187,7 +188,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', () => {
     await api(server, 'POST', `/api/chats/${chatId}/close`, agent.token);
     offline = false;
     const unsent = m.getByTestId('unsent');
-    await unsent.waitFor({ timeout: 20_000 });
+    await unsent.waitFor({ timeout: 40_000 });
     expect(await unsent.textContent()).toContain('This chat is closed; the message was not sent.');
     expect(await unsent.textContent()).toContain('Is my refund on its way?');
     await shot(m, 'member-phone-refused-en');

@@ -37,7 +37,8 @@ export async function webRoutes(app: FastifyInstance, opts: { root?: string } = 
       res.header('cache-control', path.startsWith(assets) ? IMMUTABLE : 'no-cache');
     },
   });
-  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html', root);
+  // No content type set here: if index.html is missing mid-rebuild, the JSON 404 must still go out.
+  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html', root);
   app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const path = pathOf(request.url);
