@@ -1,5 +1,5 @@
 /** Static serving of the web app: cache headers, SPA fallback, API 404s, no escape from the root, rebuilds picked up live. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -61,6 +61,17 @@ describe('webRoutes', () => {
     for (const path of ['/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
       const r = await app.inject(path);
       expect(r.body, path).not.toContain('do not serve');
+    }
+  });
+
+  it('answers a clean 404 (not a 500) while index.html is missing mid-rebuild', async () => {
+    renameSync(join(root, 'index.html'), join(root, 'index.html.tmp'));
+    try {
+      const r = await app.inject('/desk');
+      expect(r.statusCode).toBe(404);
+      expect(r.json().error.code).toBe('not_found');
+    } finally {
+      renameSync(join(root, 'index.html.tmp'), join(root, 'index.html'));
     }
   });
 
