@@ -2,7 +2,7 @@
  * One admin action at a time per panel: runs it, says what happened in a live region, and turns a
  * refusal into the user's language (keeping the details, e.g. the authentic passage of a misquote).
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../../../client/api';
 import { useI18n } from '../../i18n';
 
@@ -14,10 +14,12 @@ export interface ActionError {
 
 /** `run(fn, done)` sets busy, clears the last error, and reports success or the refusal. */
 export function useAdminAction() {
-  const { t, errorText } = useI18n();
+  const { t, errorText, locale } = useI18n();
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<ActionError | null>(null);
+  // What was said is in the old language once the user switches: let it go rather than mix languages.
+  useEffect(() => setStatus(''), [locale]);
 
   const describe = useCallback(
     (err: unknown): ActionError => {
