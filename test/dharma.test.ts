@@ -294,4 +294,11 @@ describe('merit', () => {
     expect(await server.desk.dharma.merit.score(chatId)).toBeNull();
     expect((await api(server, 'GET', '/api/merit/me', member.token)).body.total).toBe(19);
   });
+
+  it('gives no merit for a chat the member never wrote in', async () => {
+    const { member, chatId } = await openChat();
+    expect((await api(server, 'POST', `/api/chats/${chatId}/close`, member.token)).status).toBe(200);
+    expect(await server.desk.dharma.merit.score(chatId)).toBeNull();
+    expect((await api(server, 'GET', '/api/merit/me', member.token)).body).toEqual({ total: 0, entries: [] });
+  });
 });

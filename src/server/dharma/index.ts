@@ -69,9 +69,10 @@ export class Dharma {
   }
 
   /**
-   * Plugs into the pipeline and the bus at once and loads in the background (seeding the shipped
-   * lists into a fresh database takes seconds): checks and reactions wait for the load, so no
-   * message is ever judged by a half-loaded filter, and the server starts listening meanwhile.
+   * Plugs into the pipeline and the bus, then loads (seeding the shipped lists into a fresh
+   * database takes seconds) and resolves when loaded, so a server listens with its filter ready.
+   * Checks, reactions and routes also wait for the load themselves: nothing is ever judged by a
+   * half-loaded filter. A failed load is logged; checks then refuse with `internal`.
    */
   async start(): Promise<void> {
     const { pipeline, bus, log } = this.deps;
@@ -86,6 +87,7 @@ export class Dharma {
     pipeline.addReaction({ name: autoReplies.name, afterStored: async (m, ctx) => (await this.ready, autoReplies.afterStored(m, ctx)) });
     this.unsubscribe = bus.subscribe((e) => this.autoReplies.onBusEvent(e));
     this.merit.start();
+    await this.ready.catch(() => {});
   }
 
   /** Resolves once the shipped data is seeded and everything is loaded. */

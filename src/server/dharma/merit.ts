@@ -1,5 +1,5 @@
 /**
- * Conversation merit 功德, scored once when a chat closes (the `chat.merit` job, idempotent: the
+ * Conversation merit 功德, scored once when a chat the member wrote in closes (the `chat.merit` job, idempotent: the
  * ledger holds one row per chat). Formula: 10 + 1 per 5 minutes + 2 per positive term in the
  * member's words + 5 per verified sutra quote. The inputs are stored with the points, the
  * member's total grows, and the member reads it as a system message in the chat.
@@ -63,7 +63,10 @@ export class Merit {
     const chat = await db.selectFrom('chats').select(['id', 'member_id', 'status', 'created_at', 'closed_at']).where('id', '=', chatId).executeTakeFirst();
     if (!chat || chat.status !== 'closed') return null;
     const messages = await db.selectFrom('messages').select(['sender_role', 'kind', 'content', 'flags']).where('chat_id', '=', chatId).where('kind', '=', 'text').execute();
-    const positiveTerms = messages.filter((m) => m.sender_role === 'member').flatMap((m) => positiveTermsIn(m.content));
+    const memberWords = messages.filter((m) => m.sender_role === 'member');
+    // Merit is for a conversation: a chat the member never wrote in (opened and left) earns none.
+    if (!memberWords.length) return null;
+    const positiveTerms = memberWords.flatMap((m) => positiveTermsIn(m.content));
     const verifiedQuotes = messages.reduce((n, m) => n + (Array.isArray(m.flags) ? (m.flags as Array<{ kind?: string; detail?: { status?: string } }>) : []).filter((f) => f.kind === 'citation' && (f.detail?.status === 'exact' || f.detail?.status === 'near')).length, 0);
     const closedAt = chat.closed_at ?? new Date();
     const minutes = Math.max(0, Math.floor((new Date(closedAt).getTime() - new Date(chat.created_at).getTime()) / 60_000));
