@@ -1,5 +1,5 @@
 /** The app shell: sign-in, then the page for the path (or the embedded member window). */
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { LotusIcon } from './components/Icons';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { useI18n } from './i18n';
@@ -88,7 +88,11 @@ function Shell({ path }: { path: string }) {
         </button>
       </header>
       <main id="main" tabIndex={-1} className="main">
-        {Page && page.roles.includes(me.role) ? <Page /> : page ? <p className="notice">{t('app.notForRole')}</p> : path === '/' ? null : <p className="notice">{t('app.notFound')} <Link href={homeOf(me.role)}>{t('app.home')}</Link></p>}
+        {Page && page.roles.includes(me.role) ? (
+          <Suspense fallback={<p className="loading" role="status">{t('app.loading')}</p>}>
+            <Page />
+          </Suspense>
+        ) : page ? <p className="notice">{t('app.notForRole')}</p> : path === '/' ? null : <p className="notice">{t('app.notFound')} <Link href={homeOf(me.role)}>{t('app.home')}</Link></p>}
       </main>
     </div>
   );

@@ -2,16 +2,18 @@
  * The app's pages: path, who may open it, and its label in the navigation. New pages (the
  * supervisor dashboard, the shift week) are added here with one line each.
  */
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import type { Role } from '../../shared/protocol';
 import type { MessageKey } from '../i18n';
-import { DashboardPage } from './DashboardPage';
-import { DeskPage } from './DeskPage';
-import { DharmaPage } from './DharmaPage';
 import { MemberPage } from './MemberPage';
-import { ReviewsPage } from './ReviewsPage';
-import { ShiftsPage } from './ShiftsPage';
-import { SupervisorPage } from './SupervisorPage';
+
+// Staff pages load on demand, so the member window (also embedded in the shop) stays small.
+const DeskPage = lazy(() => import('./DeskPage').then((m) => ({ default: m.DeskPage })));
+const SupervisorPage = lazy(() => import('./SupervisorPage').then((m) => ({ default: m.SupervisorPage })));
+const DashboardPage = lazy(() => import('./DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const ShiftsPage = lazy(() => import('./ShiftsPage').then((m) => ({ default: m.ShiftsPage })));
+const ReviewsPage = lazy(() => import('./ReviewsPage').then((m) => ({ default: m.ReviewsPage })));
+const DharmaPage = lazy(() => import('./DharmaPage').then((m) => ({ default: m.DharmaPage })));
 
 export interface PageDef {
   path: string;
