@@ -275,6 +275,10 @@ describe('bad input', () => {
     }
     expect((await api(server, 'GET', '/api/dharma/categories')).status).toBe(401);
     expect((await api(server, 'GET', '/healthz')).status).toBe(200);
+    const curated = await api(server, 'GET', '/api/dharma/terms?enabled=false&q=%E6%B3%95%E6%9C%83', admin);
+    expect(curated.body.terms[0]).toMatchObject({ enabled: false, note: expect.stringContaining('allow-list') });
+    const openapi = await api(server, 'GET', '/api/openapi.json');
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/dharma/check', '/api/merit/me', '/api/dharma/sutras']));
   });
 });
 

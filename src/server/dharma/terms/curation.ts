@@ -64,6 +64,8 @@ export function curationContext(allow: readonly string[]): CurationContext {
  * curated afterwards from the loaded matcher (see curateByCorpus).
  */
 export function curationReason(term: CurationInput, ctx: CurationContext): string | null {
+  if (ctx.allow.has(term.normalized)) return 'curated: Buddhist or everyday vocabulary (allow-list)';
+  if (ctx.distress.has(term.normalized)) return 'curated: words of distress must reach a person';
   const length = [...term.normalized].length;
   if (length < 2) return 'curated: single character';
   // The big uncurated lists hold thousands of everyday two-character words (地址, 時間, 香港, 電話…).
@@ -72,7 +74,5 @@ export function curationReason(term: CurationInput, ctx: CurationContext): strin
   if (/^[0-9]+$/.test(term.normalized)) return 'curated: digits only';
   // English words of the general lists (this, com…) are ordinary English.
   if (/^[a-z0-9]+$/.test(term.normalized) && term.category === 'general') return 'curated: Latin-script entry of an uncurated general list';
-  if (ctx.allow.has(term.normalized)) return 'curated: Buddhist or everyday vocabulary (allow-list)';
-  if (ctx.distress.has(term.normalized)) return 'curated: words of distress must reach a person';
   return null;
 }
