@@ -39,6 +39,7 @@ export interface RosterEntry {
   skills: string[];
 }
 
+/** The HTTP API, one method per endpoint the web app uses; errors become ApiError. */
 export class ApiClient {
   constructor(
     private readonly baseUrl: string,

@@ -63,6 +63,7 @@ export function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
+/** One user's live connection: state, outbox, resume cursors, deduped incoming messages. */
 export class ChatConnection {
   state: ConnectionState = 'connecting';
   me: { userId: string; role: Role; name?: string } | null = null;

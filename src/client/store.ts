@@ -45,6 +45,7 @@ export interface Refusal {
 
 const TYPING_MS = 5000;
 
+/** Every chat the user sees, with its messages, read cursors, typing and unread counts. */
 export class ChatStore {
   version = 0;
   readonly views = new Map<string, ChatView>();

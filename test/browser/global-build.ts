@@ -4,6 +4,7 @@
  */
 import { ensureWebBuild } from './build';
 
+/** Builds dist/web if stale (vitest calls this once per run). */
 export function setup(): void {
   const started = Date.now();
   if (ensureWebBuild()) console.log(`[test setup] built the web app (npm run build:web) in ${Date.now() - started} ms`);
