@@ -356,6 +356,15 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     await withText(m, '[data-testid=message]', '第 1 則').waitFor({ state: 'attached' });
     await m.locator('.history-start').waitFor({ state: 'attached' });
     expect(await m.locator('[data-testid=message]').count()).toBe(120);
+
+    // Scrolled up, a new message counts as unread (header badge, tab title, a jump button).
+    await api(server, 'POST', `/api/chats/${chat.id}/messages`, agent.token, { id: 'long-new', text: '新的回覆' });
+    await m.getByTestId('unread-count').waitFor();
+    expect(await m.getByTestId('unread-count').textContent()).toBe('1');
+    expect(await m.title()).toMatch(/^\(1\) /);
+    await m.getByTestId('new-messages').click();
+    await m.getByTestId('unread-count').waitFor({ state: 'detached' });
+    await withText(m, '[data-testid=message]', '新的回覆').waitFor();
   });
 
   it('the shop demo page embeds the member window and hands over the token by postMessage', async () => {
