@@ -109,8 +109,9 @@ export class TermMatcher {
   find(text: string, pre?: Normalized): TermHit[] {
     const n = pre ?? normalize(text);
     if (!n.text) return [];
-    const shields = this.shield ? this.shield.search(n.text) : [];
-    const covered = (s: number, e: number) => shields.some((m) => m.start <= s && e <= m.end);
+    // Most messages contain no listed term: look for shields only once there is something to shield.
+    let shields: Array<{ start: number; end: number }> | null = null;
+    const covered = (s: number, e: number) => (shields ??= this.shield ? this.shield.search(n.text) : []).some((m) => m.start <= s && e <= m.end);
     const hits: TermHit[] = [];
     const collect = (ac: Ac | null, entries: TermEntry[], skipRemoved: boolean) => {
       if (!ac) return;
