@@ -150,6 +150,11 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     const history = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages as Array<{ text: string }>;
     expect(history.filter((x) => x.text === '隧道裡寫的訊息')).toHaveLength(1);
     expect(await a.locator('[data-testid=message]', { hasText: '隧道裡寫的訊息' }).count()).toBe(1);
+    // Even a reload keeps the draft (and shows the chat again, nothing sent twice).
+    await m.reload();
+    await withText(m, '[data-testid=message]', '隧道裡寫的訊息').waitFor();
+    expect(await m.getByTestId('composer-input').inputValue()).toBe('還在打的草稿');
+    expect(await m.locator('[data-testid=message]', { hasText: '隧道裡寫的訊息' }).count()).toBe(1);
 
     // The agent closes; the member sees the closed state and can start again.
     await a.getByTestId('close-chat').click();
