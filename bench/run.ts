@@ -101,8 +101,8 @@ if (only.has('idle')) {
     notes.push(`Idle density asked for ${cfg.requested.join(' and ')} connections; one server process here may hold at most ${cfg.steps[cfg.steps.length - 1]} ` +
       `(open-files limit ${fdLimit}, a hard limit this machine does not let even root raise: no CAP_SYS_RESOURCE), so the largest step is ${cfg.steps[cfg.steps.length - 1]}.`);
   }
-  await onSystem('idle-density', 'ws-relay', () => startWsRelay(), (s) => idleScenario(s, cfg));
-  await onSystem('idle-density', 'lotusdesk-postgres', () => startLotus('postgres'), (s) => idleScenario(s, cfg));
+  await onSystem('idle-density', 'ws-relay', () => startWsRelay({ inspect: true }), (s) => idleScenario(s, cfg));
+  await onSystem('idle-density', 'lotusdesk-postgres', () => startLotus('postgres', { inspect: true }), (s) => idleScenario(s, cfg));
 }
 if (only.has('crossnode')) {
   // Latency is compared below saturation: at most half of what this cluster sustained in the relay.

@@ -42,6 +42,10 @@ export interface RunningSystem {
 export interface StartOptions {
   /** Writes a V8 CPU profile of each server process into this directory when it exits. */
   cpuProfDir?: string;
+  /** Extra configuration for LotusDesk nodes (e.g. SERVICES for a split of roles). */
+  env?: Record<string, string>;
+  /** Opens the V8 inspector on a free port (the idle-density scenario forces GC through it). */
+  inspect?: boolean;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -88,7 +92,8 @@ async function spawnServer(args: string[], env: Record<string, string>, opts: St
   const profDir = opts.cpuProfDir ? join(opts.cpuProfDir, `${label}-${port}`) : null;
   const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   if (profDir) mkdirSync(profDir, { recursive: true });
-  const child = spawn(process.execPath, [...prof, ...args], {
+  const inspect = opts.inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [...prof, ...inspect, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -152,6 +157,7 @@ export async function startLotus(flavour: LotusFlavour, opts: StartOptions = {})
     // pushes a few connections to saturation would only measure the limiter.
     LOTUSDESK_RATE_FRAMES_PER_SEC: '1000000',
     LOTUSDESK_RATE_FRAMES_BURST: '1000000',
+    ...opts.env,
   };
   let dataDir: string | null = null;
   let db: string | null = null;
