@@ -4,7 +4,7 @@
  * and all terms; citation verification latency p50/p99. Plain Node via tsx; prints a table and
  * writes bench/dharma/RESULTS.md.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { readShippedSutras } from '../../src/server/dharma/citations/catalog';
@@ -93,5 +93,24 @@ log(`Corpus: ${verifier.index.size.toLocaleString('en-US')} characters in ${veri
 log('| claims | p50 ms | p99 ms | max ms | outcomes |');
 log('| ---: | ---: | ---: | ---: | --- |');
 log(`| ${claims.length} (⅓ authentic, ⅓ one character off, ⅓ invented) | ${pct(50).toFixed(3)} | ${pct(99).toFixed(3)} | ${times[times.length - 1].toFixed(3)} | ${[...statuses].map(([k, v]) => `${k} ${v}`).join(', ')} |`);
+
+// Everyday text: how often ordinary product reviews (not in the shop's domain, not shipped) would
+// be refused, masked or flagged. Point DHARMA_EVERYDAY_TSV at a label/source/text TSV to run it.
+const everyday = process.env.DHARMA_EVERYDAY_TSV ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'sentiment', 'reviews.tsv');
+if (existsSync(everyday)) {
+  const { matcher } = shippedMatcher();
+  const texts = readFileSync(everyday, 'utf8').split('\n').slice(1).map((l) => l.split('\t')[2]).filter(Boolean).slice(0, 20_000);
+  let blocked = 0;
+  let masked = 0;
+  let flagged = 0;
+  for (const t of texts) {
+    const r = decideFilter(t, matcher.find(t));
+    if (r.blocked) blocked++;
+    else if (r.masked.length) masked++;
+    else if (r.flagged.length) flagged++;
+  }
+  const pc = (x: number) => `${((100 * x) / texts.length).toFixed(2)}%`;
+  log(`\n## Everyday text\n\n${texts.length.toLocaleString('en-US')} Chinese product and food-delivery reviews (SophonPlus ChineseNlpCorpus, not shipped): refused ${pc(blocked)}, masked ${pc(masked)}, flagged for review ${pc(flagged)}. Most refusals are real insults in the shipped sexual-content list.`);
+}
 
 writeFileSync(join(import.meta.dirname, 'RESULTS.md'), lines.join('\n') + '\n');
