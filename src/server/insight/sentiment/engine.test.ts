@@ -25,7 +25,9 @@ describe('sentiment engine (shipped model)', () => {
 
   it('reads 不難過 as relief, not sorrow', () => {
     expect(s('我很難過')).toBeLessThan(-0.5);
-    expect(s('不難過')).toBeGreaterThan(0);
+    expect(s('不難過')).toBeGreaterThan(0.2);
+    expect(s('我不再害怕了')).toBeGreaterThan(0);
+    expect(s('不害怕')).toBeGreaterThan(s('害怕'));
     expect(s('我已經不难过了')).toBeGreaterThan(s('我很难过') + 0.5);
   });
 

@@ -90,18 +90,26 @@ export function featureBuckets(p: Prepared, bits: number): Uint32Array {
   let offset = 0;
   let negatedFor = 0;
   let prev = '';
+  // A negator that negates a word is represented by that word's negated feature, not by a feature
+  // of its own: in reviews 不 is mostly a complaint, and its weight would drown 不難過 or 不害怕.
+  // A negator with nothing to negate in its clause (a bare 不) stays a word.
+  let pendingNegator: string | null = null;
   for (const t of p.tokens) {
     const at = s.indexOf(t, offset);
     if (at >= 0) offset = at + t.length;
     if (isClauseBreak(t)) {
+      if (pendingNegator) add(hash(KIND.word, pendingNegator) & mask);
+      pendingNegator = null;
       negatedFor = 0;
       prev = '';
       continue;
     }
     if (NEGATORS.has(t)) {
-      add(hash(KIND.word, t) & mask);
+      if (pendingNegator) add(hash(KIND.word, pendingNegator) & mask);
+      pendingNegator = t;
       negatedFor = NEGATION_SCOPE;
     } else if (negatedFor > 0) {
+      pendingNegator = null;
       add(hash(KIND.negated, t) & mask);
       if (at >= 0) negatedChars.fill(1, at, at + t.length);
       negatedFor--;
@@ -111,6 +119,7 @@ export function featureBuckets(p: Prepared, bits: number): Uint32Array {
     if (prev) add(hash(KIND.pair, prev + '|' + t) & mask);
     prev = t;
   }
+  if (pendingNegator) add(hash(KIND.word, pendingNegator) & mask);
   for (let i = 0; i + 1 < s.length; i++) {
     if (negatedChars[i] && negatedChars[i + 1]) continue;
     const a = s.charCodeAt(i);
