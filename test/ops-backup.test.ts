@@ -43,10 +43,22 @@ async function traffic(server: TestServer, chats = 4, perChat = 6) {
 }
 
 async function snapshot(db: TestServer['desk']['database']['db']) {
-  const chats = (await db.selectFrom('chats').select(['id', 'status', 'last_seq']).orderBy('id').execute()).map((c) => `${c.id}:${c.status}:${c.last_seq}`);
+  const chats = (await db.selectFrom('chats').select(['id', 'status']).orderBy('id').execute()).map((c) => `${c.id}:${c.status}`);
   const messages = (await db.selectFrom('messages').select(['id', 'chat_id', 'seq', 'content']).orderBy('id').execute()).map((m) => `${m.id}:${m.chat_id}:${m.seq}:${m.content}`);
   return { chats, messages };
 }
+
+/**
+ * The restored database holds everything the server had before the backup started, and nothing
+ * the server never had (reactions may still add replies while it runs, so not necessarily equal).
+ */
+function expectRestored(restored: Snapshot, before: Snapshot, liveAfter: Snapshot) {
+  for (const c of before.chats) expect(restored.chats).toContain(c);
+  for (const m of before.messages) expect(restored.messages).toContain(m);
+  for (const m of restored.messages) expect(liveAfter.messages).toContain(m);
+  expect(restored.chats.length).toBe(before.chats.length);
+}
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 
 const waitFor = async (check: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
@@ -56,8 +68,9 @@ const waitFor = async (check: () => boolean, ms = 20_000) => {
   }
 };
 
-describe('backups of the embedded database (PGlite)', () => {
-  it('the ops.backup job dumps the live data directory; restoring it into a fresh directory finds every chat and message', async () => {
+// Generous limits: these start servers and spawn tools on a machine other suites also load.
+describe('backups of the embedded database (PGlite)', { timeout: 150_000 }, () => {
+  it('the ops.backup job dumps the live data directory; restoring it into a fresh directory finds every chat and message; rotation keeps the newest', async () => {
     const backupDir = tempDir('ld-bk-');
     const server = await startServer({ pglite: true, env: { LOTUSDESK_BACKUP_DIR: backupDir, LOTUSDESK_BACKUP_KEEP: '2' } });
     try {
@@ -74,28 +87,56 @@ describe('backups of the embedded database (PGlite)', () => {
       await restoreBackup(file!.path, 'pglite', { databaseUrl: null, pgliteDir: target });
       const restored = await openDatabase({ databaseUrl: null, dataDir: join(target, '..') });
       try {
-        expect(await snapshot(restored.db)).toEqual(before);
+        expectRestored(await snapshot(restored.db), before, await snapshot(server.desk.database.db));
       } finally {
         await restored.close();
       }
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(metrics).toMatch(/lotusdesk_backups_total\{result="ok"\} 1/);
+
+      // Rotation: two more backups with LOTUSDESK_BACKUP_KEEP=2 leave the newest two.
+      const names: string[] = [];
+      for (let i = 0; i < 2; i++) names.push((await server.desk.ops.backups.run({ databaseUrl: null, pglite: server.desk.database.pglite! })).file.name);
+      expect(listBackups(backupDir).map((b) => b.name)).toEqual([names[1], names[0]]);
+      expect(readdirSync(backupDir).some((n) => n.endsWith('.partial'))).toBe(false);
     } finally {
       await server.stop();
     }
   });
 
-  it('keeps only the newest LOTUSDESK_BACKUP_KEEP backups', async () => {
+  it('a backup taken while members write is consistent: every chat gap-free, everything acked before it present', async () => {
     const backupDir = tempDir('ld-bk-');
-    const server = await startServer({ pglite: true, env: { LOTUSDESK_BACKUP_DIR: backupDir, LOTUSDESK_BACKUP_KEEP: '2' } });
+    const server = await startServer({ pglite: true, env: { LOTUSDESK_BACKUP_DIR: backupDir } });
     try {
-      const names: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const r = await server.desk.ops.backups.run({ databaseUrl: null, pglite: server.desk.database.pglite! });
-        names.push(r.file.name);
+      const before = await traffic(server, 2, 3);
+      const m = await server.user('member');
+      const chat = (await api(server, 'POST', '/api/chats', m.token, { topic: '併發備份' })).body.chat;
+      let writing = true;
+      let n = 0;
+      const writer = (async () => {
+        while (writing) expect((await api(server, 'POST', `/api/chats/${chat.id}/messages`, m.token, { id: `w${n}`, text: `備份中 ${n++}` })).status).toBe(201);
+      })();
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await server.desk.ops.backups.run({ databaseUrl: null, pglite: server.desk.database.pglite!, db: server.desk.database.db as never });
+      writing = false;
+      await writer;
+      const target = join(tempDir('ld-restore-'), 'db');
+      await restoreBackup(r.file.path, 'pglite', { databaseUrl: null, pgliteDir: target });
+      const restored = await openDatabase({ databaseUrl: null, dataDir: join(target, '..') });
+      try {
+        const after = await snapshot(restored.db);
+        for (const c of before.chats) expect(after.chats).toContain(c);
+        for (const msg of before.messages) expect(after.messages).toContain(msg);
+        // Each chat's counter and its messages agree, and seqs run 1..last with no gap.
+        const chats = await restored.db.selectFrom('chats').select(['id', 'last_seq']).execute();
+        for (const c of chats) {
+          const seqs = (await restored.db.selectFrom('messages').select('seq').where('chat_id', '=', c.id).orderBy('seq').execute()).map((x) => x.seq);
+          expect(seqs).toEqual(Array.from({ length: c.last_seq }, (_, i) => i + 1));
+        }
+        expect(n).toBeGreaterThan(0);
+      } finally {
+        await restored.close();
       }
-      expect(listBackups(backupDir).map((b) => b.name)).toEqual([names[2], names[1]]);
-      expect(readdirSync(backupDir).some((n) => n.endsWith('.partial'))).toBe(false);
     } finally {
       await server.stop();
     }
@@ -114,7 +155,7 @@ describe('backups of the embedded database (PGlite)', () => {
   });
 });
 
-describe.skipIf(!pgBase)('backups of PostgreSQL (pg_dump / pg_restore)', () => {
+describe.skipIf(!pgBase)('backups of PostgreSQL (pg_dump / pg_restore)', { timeout: 150_000 }, () => {
   it('the ops.backup job writes a custom-format dump; pg_restore into a fresh database finds every chat and message', async () => {
     const backupDir = tempDir('ld-bk-');
     const server = await startServer({ env: { LOTUSDESK_BACKUP_DIR: backupDir } });
@@ -129,7 +170,7 @@ describe.skipIf(!pgBase)('backups of PostgreSQL (pg_dump / pg_restore)', () => {
       await restoreBackup(file!.path, 'postgres', { databaseUrl: fresh, pgliteDir: '' });
       const restored = await openDatabase({ databaseUrl: fresh, dataDir: tempDir('ld-x-') });
       try {
-        expect(await snapshot(restored.db)).toEqual(before);
+        expectRestored(await snapshot(restored.db), before, await snapshot(server.desk.database.db));
       } finally {
         await restored.close();
       }
@@ -141,12 +182,23 @@ describe.skipIf(!pgBase)('backups of PostgreSQL (pg_dump / pg_restore)', () => {
   it('npm run backup and npm run restore -- FILE round-trip a database', async () => {
     const dataDir = tempDir('ld-cli-');
     const server = await startServer();
-    let before;
     try {
-      before = await traffic(server, 2, 3);
+      await traffic(server, 2, 3);
     } finally {
       await server.stop();
     }
+    const count = async (url: string) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query('SELECT (SELECT count(*) FROM chats)::int AS chats, (SELECT count(*) FROM messages)::int AS messages')).rows[0];
+      } finally {
+        await client.end();
+      }
+    };
+    // Counted once the server stopped: reactions may add replies until then.
+    const before = await count(server.databaseUrl!);
+    expect(before.messages).toBeGreaterThanOrEqual(6);
     const env = { ...process.env, DATABASE_URL: server.databaseUrl!, LOTUSDESK_DATA_DIR: dataDir };
     const b = spawnSync('npm', ['run', '-s', 'backup'], { encoding: 'utf8', env });
     expect(b.status, b.stderr).toBe(0);
@@ -155,13 +207,6 @@ describe.skipIf(!pgBase)('backups of PostgreSQL (pg_dump / pg_restore)', () => {
     const fresh = await freshPostgresDatabase(pgBase!);
     const r = spawnSync('npm', ['run', '-s', 'restore', '--', file!.path], { encoding: 'utf8', env: { ...env, DATABASE_URL: fresh } });
     expect(r.status, r.stderr).toBe(0);
-    const client = new pg.Client({ connectionString: fresh });
-    await client.connect();
-    try {
-      const n = await client.query('SELECT (SELECT count(*) FROM chats)::int AS chats, (SELECT count(*) FROM messages)::int AS messages');
-      expect(n.rows[0]).toEqual({ chats: before.chats.length, messages: before.messages.length });
-    } finally {
-      await client.end();
-    }
+    expect(await count(fresh)).toEqual(before);
   });
 });

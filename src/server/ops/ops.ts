@@ -2,6 +2,7 @@
  * Operations jobs: backups and retention run on the worker role as `ops.backup` and
  * `ops.retention`; the cron role schedules them once per cluster.
  */
+import type { Kysely } from 'kysely';
 import type { Bus } from '../bus/bus';
 import type { Config } from '../config/config';
 import type { DatabaseHandle } from '../db/database';
@@ -35,7 +36,7 @@ export function startOps(deps: OpsDeps): Ops {
 
   bus.work('ops.backup', async () => {
     try {
-      const r = await backups.run({ databaseUrl: config.databaseUrl, ...(database.pglite ? { pglite: database.pglite } : {}) });
+      const r = await backups.run({ databaseUrl: config.databaseUrl, ...(database.pglite ? { pglite: database.pglite, db: database.db as Kysely<unknown> } : {}) });
       metrics.backups.inc({ result: 'ok' });
       metrics.lastBackup.set(r.file.createdAt.getTime() / 1000);
       log.info({ file: r.file.path, bytes: r.file.bytes, ms: r.ms, rotated: r.removed.length }, 'backup written');

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import type { Kysely } from 'kysely';
 import { backupName, listBackups, publish, rotate, type BackupFile, type BackupKind } from './files';
 import { dumpPglite, restorePglite } from './pglite';
 import { dumpPostgres, restorePostgres } from './postgres';
@@ -16,6 +17,8 @@ export interface BackupSource {
   databaseUrl: string | null;
   /** The open embedded database (needed when `databaseUrl` is null). */
   pglite?: PGlite;
+  /** The app's Kysely over that PGlite, whose single session the snapshot holds while it runs. */
+  db?: Kysely<unknown>;
 }
 
 export interface BackupResult {
@@ -39,7 +42,7 @@ export class BackupService {
     const partial = `${final}.partial`;
     try {
       if (source.databaseUrl) await dumpPostgres(source.databaseUrl, partial, progress);
-      else if (source.pglite) await dumpPglite(source.pglite, partial, progress);
+      else if (source.pglite) await dumpPglite(source.pglite, partial, progress, source.db);
       else throw new Error('no database to back up');
       publish(partial, final);
     } catch (err) {

@@ -7,18 +7,25 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
+import { sql, type Kysely } from 'kysely';
 import type { Progress } from './progress';
 
 /**
- * Writes a snapshot of a live PGlite to `file`. A checkpoint first flushes committed pages; the
- * tarball is then taken while PGlite runs no statement, so it is a crash-consistent copy that
- * WAL replay brings to the last commit when it is loaded.
+ * Writes a snapshot of a live PGlite to `file`. PGlite has one session, which the Kysely dialect
+ * lends to one transaction at a time: holding it (when the app's `db` is given) means no
+ * transaction is half-done while the checkpoint flushes committed pages and the tarball is taken,
+ * and PGlite's own lock keeps any statement from running during the copy.
  */
-export async function dumpPglite(client: PGlite, file: string, progress: Progress): Promise<void> {
+export async function dumpPglite(client: PGlite, file: string, progress: Progress, db?: Kysely<unknown>): Promise<void> {
   progress.start(3, 'checkpoint');
-  await client.exec('CHECKPOINT');
-  progress.update(1, 'dumpDataDir');
-  const blob = await client.runExclusive(() => client.dumpDataDir('gzip'));
+  const snapshot = async (run: (q: string) => Promise<unknown>) => {
+    await run('CHECKPOINT');
+    progress.update(1, 'dumpDataDir');
+    return client.runExclusive(() => client.dumpDataDir('gzip'));
+  };
+  const blob = db
+    ? await db.connection().execute((conn) => snapshot((q) => sql.raw(q).execute(conn)))
+    : await snapshot((q) => client.exec(q));
   progress.update(2, 'write');
   await pipeline(Readable.fromWeb(blob.stream() as import('node:stream/web').ReadableStream), createWriteStream(file));
   progress.update(3);
