@@ -1,9 +1,11 @@
 /**
- * Talks to a server process's V8 inspector (started with --inspect=127.0.0.1:0) to run a full
- * garbage collection and read its own memory figures, so idle-density readings compare live
- * memory rather than whatever garbage each process happens to be carrying.
+ * Talks to a server process's V8 inspector (started with --inspect=127.0.0.1:0): a full garbage
+ * collection and the process's own memory figures, so idle-density readings compare live memory
+ * rather than whatever garbage each process happens to carry; and CPU profiles of exactly one
+ * load phase (not of start-up, as `node --cpu-prof` would include).
  */
 import WebSocket from 'ws';
+import type { CpuProfile } from './profile';
 
 export interface InspectorMemory {
   heapUsedKb: number;
@@ -57,6 +59,20 @@ export class Inspector {
     const r = await this.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
     const m = JSON.parse(r.result.value);
     return { heapUsedKb: Math.round(m.heapUsed / 1024), externalKb: Math.round(m.external / 1024) };
+  }
+
+  /** Starts sampling the server's main thread (V8 CPU profiler, 1 ms interval). */
+  async startProfiling(): Promise<void> {
+    await this.call('Profiler.enable');
+    await this.call('Profiler.setSamplingInterval', { interval: 1000 });
+    await this.call('Profiler.start');
+  }
+
+  /** Stops sampling and returns the profile (the .cpuprofile format). */
+  async stopProfiling(): Promise<CpuProfile> {
+    const r = await this.call('Profiler.stop');
+    await this.call('Profiler.disable');
+    return r.profile as CpuProfile;
   }
 
   close(): void {

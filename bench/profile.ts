@@ -12,7 +12,7 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -39,9 +39,22 @@ function areaOf(url: string, name: string): string {
   return url.replace(/^.*\//, '');
 }
 
-/** Reads a profile and adds up self time per function and per area. */
+/** A server's CPU profile over a phase, summarized for the report. */
+export interface ProfileDigest {
+  server: string;
+  file: string;
+  busyMs: number;
+  byArea: ProfileSummary['byArea'];
+  topFunctions: ProfileSummary['topFunctions'];
+}
+
+/** Reads a profile file and adds up self time per function and per area. */
 export function summarizeProfile(file: string, top = 25): ProfileSummary {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  return summarizeProfileData(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, file, top);
+}
+
+/** Adds up self time per function and per area of a profile already in memory. */
+export function summarizeProfileData(profile: CpuProfile, file: string, top = 25): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));

@@ -7,17 +7,8 @@ import { join } from 'node:path';
 import type { CrossNodeResult } from './scenarios/crossnode';
 import type { HistoryResult } from './scenarios/history';
 import type { IdleResult } from './scenarios/idle';
-import type { ProfileSummary } from './profile';
+import type { ProfileDigest } from './profile';
 import type { RelayResult } from './scenarios/relay';
-
-/** A server's CPU profile over a scenario, summarized (only with --profile). */
-export interface ProfileDigest {
-  server: string;
-  file: string;
-  busyMs: number;
-  byArea: ProfileSummary['byArea'];
-  topFunctions: ProfileSummary['topFunctions'];
-}
 
 export type ScenarioResult = (RelayResult | IdleResult | CrossNodeResult | HistoryResult) & { ratios?: Record<string, number>; profiles?: ProfileDigest[] };
 export interface FailedScenario {
@@ -161,7 +152,7 @@ export function markdown(r: BenchReport): string {
   }
   const profiled = r.results.filter((x): x is ScenarioResult => !('error' in x) && !!(x as ScenarioResult).profiles?.length);
   if (profiled.length) {
-    out.push('## CPU profiles', '', 'Main-thread V8 profiles of the server processes (`--profile`), self time by package or source folder, share of busy time.', '');
+    out.push('## CPU profiles', '', 'V8 profiles of the server processes\' main threads over the saturation phase (`--profile`): self time by package or source folder, as a share of busy time.', '');
     for (const x of profiled) {
       for (const p of x.profiles!) {
         const areas = p.byArea.slice(0, 8).map((a) => `${a.area} ${a.share}%`).join(', ');

@@ -3,14 +3,13 @@
  * scenario side by side on this machine and writes bench/results/latest.{json,md}.
  *
  * Options: --quick · --only=relay,idle,crossnode,history · --systems=ws-relay,lotusdesk-postgres,…
- * · --profile (V8 CPU profiles of the LotusDesk server processes into <out>/profiles/) · --out=<dir>.
+ * · --profile (V8 CPU profiles of the LotusDesk server processes over the relay's saturation phase,
+ * into <out>/profiles/) · --out=<dir>.
  */
-import { readdirSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchConfig } from './config';
 import { openFilesLimit } from './proc';
-import { summarizeProfile } from './profile';
 import { judge, markdown, writeReport, type BenchReport, type FailedScenario, type ScenarioResult } from './report';
 import { crossNodeScenario } from './scenarios/crossnode';
 import { historyScenario } from './scenarios/history';
@@ -56,20 +55,6 @@ async function onSystem<T extends ScenarioResult>(scenario: string, label: strin
   } finally {
     await system?.stop().catch((err) => log(`stopping ${label}: ${err}`));
   }
-  const last = results[results.length - 1];
-  if (system && last && !('error' in last) && system.servers.some((s) => s.profileDir)) (last as ScenarioResult).profiles = profilesOf(system);
-}
-
-/** The main thread's profile of each server process (the largest file: the loader thread writes one too). */
-function profilesOf(system: RunningSystem): NonNullable<ScenarioResult['profiles']> {
-  return system.servers.flatMap((s) => {
-    if (!s.profileDir) return [];
-    const files = readdirSync(s.profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(s.profileDir!, f));
-    if (!files.length) return [];
-    const main = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
-    const summary = summarizeProfile(main, 12);
-    return [{ server: s.label, file: main, busyMs: summary.totalMs - summary.idleMs, byArea: summary.byArea, topFunctions: summary.topFunctions }];
-  });
 }
 
 function summary(r: ScenarioResult): string {
@@ -85,15 +70,16 @@ function summary(r: ScenarioResult): string {
   }
 }
 
-const lotusOpts: StartOptions = profileDir ? { cpuProfDir: profileDir } : {};
+const lotusOpts: StartOptions = profileDir ? { inspect: true } : {};
 
 if (only.has('relay')) {
   const cfg = config.relay;
+  const lotusCfg = { ...cfg, profileDir };
   await onSystem('durable-relay', 'ws-relay', () => startWsRelay(), (s) => relayScenario(s, cfg));
   await onSystem('durable-relay', 'socketio-pg', () => startSocketIoPg(), (s) => relayScenario(s, cfg));
-  await onSystem('durable-relay', 'lotusdesk-postgres', () => startLotus('postgres', lotusOpts), (s) => relayScenario(s, cfg));
-  await onSystem('durable-relay', 'lotusdesk-pglite', () => startLotus('pglite', lotusOpts), (s) => relayScenario(s, cfg));
-  await onSystem('durable-relay', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes', lotusOpts), (s) => relayScenario(s, cfg));
+  await onSystem('durable-relay', 'lotusdesk-postgres', () => startLotus('postgres', lotusOpts), (s) => relayScenario(s, lotusCfg));
+  await onSystem('durable-relay', 'lotusdesk-pglite', () => startLotus('pglite', lotusOpts), (s) => relayScenario(s, lotusCfg));
+  await onSystem('durable-relay', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes', lotusOpts), (s) => relayScenario(s, lotusCfg));
 }
 if (only.has('idle')) {
   const cfg = config.idle;
@@ -108,7 +94,7 @@ if (only.has('crossnode')) {
   // Latency is compared below saturation: at most half of what this cluster sustained in the relay.
   const relay = results.find((r): r is RelayResult => r.scenario === 'durable-relay' && r.system === 'lotusdesk-redis-2-nodes' && !('error' in r));
   const ratePerSec = relay ? Math.max(20, Math.min(config.crossNode.ratePerSec, Math.round(relay.saturation.deliveredPerSec / 2))) : config.crossNode.ratePerSec;
-  await onSystem('cross-node-fanout', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes', lotusOpts), (s) => crossNodeScenario(s, { ...config.crossNode, ratePerSec }));
+  await onSystem('cross-node-fanout', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes'), (s) => crossNodeScenario(s, { ...config.crossNode, ratePerSec }));
 }
 if (only.has('history')) {
   await onSystem('history', 'lotusdesk-postgres', () => startLotus('postgres'), (s) => historyScenario(s, config.history));

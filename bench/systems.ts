@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,8 +25,6 @@ export interface ServerProcess {
   child: ChildProcess;
   port: number;
   output: string[];
-  /** Where this process writes its CPU profiles on exit, when profiling. */
-  profileDir: string | null;
 }
 
 export interface RunningSystem {
@@ -40,8 +38,6 @@ export interface RunningSystem {
 }
 
 export interface StartOptions {
-  /** Writes a V8 CPU profile of each server process into this directory when it exits. */
-  cpuProfDir?: string;
   /** Extra configuration for LotusDesk nodes (e.g. SERVICES for a split of roles). */
   env?: Record<string, string>;
   /** Opens the V8 inspector on a free port (the idle-density scenario forces GC through it). */
@@ -87,13 +83,8 @@ async function dropDatabase(url: string): Promise<void> {
 
 async function spawnServer(args: string[], env: Record<string, string>, opts: StartOptions, label: string): Promise<ServerProcess> {
   const port = await freePort();
-  // One directory per process: the module loader's thread writes a profile of its own, and only
-  // the main thread's (the largest file) is the server's.
-  const profDir = opts.cpuProfDir ? join(opts.cpuProfDir, `${label}-${port}`) : null;
-  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  if (profDir) mkdirSync(profDir, { recursive: true });
   const inspect = opts.inspect ? ['--inspect=127.0.0.1:0'] : [];
-  const child = spawn(process.execPath, [...prof, ...inspect, ...args], {
+  const child = spawn(process.execPath, [...inspect, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,7 +100,7 @@ async function spawnServer(args: string[], env: Record<string, string>, opts: St
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { label, child, port, output, profileDir: profDir };
+  return { label, child, port, output };
 }
 
 async function stopServer(s: ServerProcess): Promise<void> {

@@ -4,7 +4,11 @@
  * half that load gives p50/p99 ack and delivery latency.
  */
 import { LoadDriver, sourceAddresses, type MergedPhase } from '../load/driver';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Inspector } from '../inspector';
 import { watchPostgres, type PgPhaseStats } from '../pg-watch';
+import { summarizeProfileData, type ProfileDigest } from '../profile';
 import { cpuSecondsOf } from '../proc';
 import type { RunningSystem } from '../systems';
 
@@ -14,6 +18,8 @@ export interface RelayConfig {
   warmupMs: number;
   durationMs: number;
   workers: number;
+  /** Profile the server processes over the saturation phase into this directory (needs StartOptions.inspect). */
+  profileDir?: string;
 }
 
 export interface RelayResult {
@@ -27,6 +33,7 @@ export interface RelayResult {
     postgres?: PgPhaseStats & { transactionsPerMessage: number; rowWritesPerMessage: number };
   };
   halfLoad: MergedPhase & { targetRatePerSec: number; serverCpuCores: number };
+  profiles?: ProfileDigest[];
 }
 
 /** Runs the durable relay scenario against a running system. */
@@ -34,7 +41,11 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
   const driver = await LoadDriver.start(cfg.workers);
   try {
     await driver.preparePairs(system.spec, cfg.pairs, sourceAddresses(4));
-    const closed = () => measured(system, () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window));
+    const profiling = cfg.profileDir ? await Promise.all(system.servers.map((s) => Inspector.attach(s.output))) : [];
+    const closed = async () => {
+      await Promise.all(profiling.map((i) => i.startProfiling()));
+      return measured(system, () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window));
+    };
     let saturation: RelayResult['saturation'];
     if (system.databaseUrl) {
       const { result, pg } = await watchPostgres(system.databaseUrl, closed);
@@ -43,16 +54,29 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
     } else {
       saturation = await closed();
     }
+    const profiles = await Promise.all(profiling.map((i, k) => digest(i, system.servers[k].label, cfg.profileDir!)));
     const rate = Math.max(1, Math.round(saturation.deliveredPerSec / 2));
     const half = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate));
     return {
       scenario: 'durable-relay', system: system.name, pairs: cfg.pairs, window: cfg.window,
       saturation,
       halfLoad: { ...half, targetRatePerSec: rate },
+      ...(profiles.length ? { profiles } : {}),
     };
   } finally {
     await driver.stop();
   }
+}
+
+/** Stops a server's profiler, keeps the raw profile on disk and returns its summary. */
+async function digest(inspector: Inspector, server: string, dir: string): Promise<ProfileDigest> {
+  const profile = await inspector.stopProfiling();
+  inspector.close();
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${server}-saturation.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  const s = summarizeProfileData(profile, file, 12);
+  return { server, file, busyMs: s.totalMs - s.idleMs, byArea: s.byArea, topFunctions: s.topFunctions };
 }
 
 /** Runs a phase and adds the server processes' CPU use over it, in cores. */
