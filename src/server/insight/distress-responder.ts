@@ -55,9 +55,6 @@ export type PostAutomatic = ReactionContext['postMessage'];
 
 export class DistressResponder implements Reaction {
   readonly name = 'insight.distress';
-  /** Findings handled, for metrics and tests. */
-  handled = 0;
-
   constructor(private readonly deps: DistressDeps) {}
 
   /** Pipeline hook: member text messages only. */
@@ -94,7 +91,6 @@ export class DistressResponder implements Reaction {
       const settings = await this.deps.helplines.get();
       await post({ chatId: message.chatId, kind: 'auto_reply', text: caringReply(settings, looksSimplified(message.text)) });
     }
-    this.handled++;
   }
 
   private async alert(message: DistressMessage, finding: DistressFinding): Promise<void> {
