@@ -8,6 +8,7 @@ import type { Bus } from '../bus/bus';
 import type { ChatEvents } from '../chat/chat-events';
 import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
+import type { ContentCheck } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
 import { AutoReplies, DEFAULT_AUTO_REPLY_OPTIONS, type AutoReplyOptions } from './auto-replies';
@@ -78,13 +79,24 @@ export class Dharma {
     const { pipeline, bus, log } = this.deps;
     this.ready = this.load();
     this.ready.catch((err) => log.error({ err }, 'dharma: loading failed; checks refuse messages with internal until restart'));
-    const filter = this.filter.asContentCheck();
-    const citations = this.citations.asContentCheck();
-    const autoReplies = this.autoReplies.asReaction();
-    pipeline.addCheck({ name: filter.name, check: async (d) => (await this.ready, filter.check(d)) });
-    pipeline.addCheck({ name: citations.name, check: async (d) => (await this.ready, citations.check(d)) });
+    const afterLoad = (c: ContentCheck): ContentCheck => ({
+      name: c.name,
+      check: async (draft) => {
+        await this.ready;
+        return c.check(draft);
+      },
+    });
+    const replies = this.autoReplies.asReaction();
+    pipeline.addCheck(afterLoad(this.filter.asContentCheck()));
+    pipeline.addCheck(afterLoad(this.citations.asContentCheck()));
     pipeline.addReaction(this.reviews.asReaction());
-    pipeline.addReaction({ name: autoReplies.name, afterStored: async (m, ctx) => (await this.ready, autoReplies.afterStored(m, ctx)) });
+    pipeline.addReaction({
+      name: replies.name,
+      afterStored: async (message, ctx) => {
+        await this.ready;
+        return replies.afterStored(message, ctx);
+      },
+    });
     this.unsubscribe = bus.subscribe((e) => this.autoReplies.onBusEvent(e));
     this.merit.start();
     await this.ready.catch(() => {});
@@ -107,6 +119,8 @@ export class Dharma {
       const ids = await this.filter.termsOccurringIn(shipped.map((d) => d.content));
       const inCorpus = await curateByCorpus(this.deps.db, ids);
       this.filter.forget(ids);
+      // A node that loaded between the seed and this curation reloads on its next poll.
+      if (inCorpus) await bumpVersion(this.deps.db, 'filter');
       log.info({ terms: seeded.terms, curated: seeded.curated + inCorpus }, 'dharma: shipped term lists loaded');
     }
     await this.watcher.prime();
