@@ -132,6 +132,11 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
 
     await page.waitForTimeout(400); // let the last chart animation settle for the picture
     await fullShot('desk-admin-dashboard');
+    // A tablet held upright: one column, nothing cut off sideways.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    expect(await page.evaluate(() => document.querySelector('.da-page')!.scrollWidth <= document.querySelector('.da-page')!.clientWidth)).toBe(true);
+    await fullShot('desk-admin-dashboard-tablet');
+    await page.setViewportSize({ width: 1440, height: 900 });
     expect(pageErrors).toEqual([]);
   });
 

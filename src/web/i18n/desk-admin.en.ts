@@ -13,6 +13,7 @@ export const deskAdminEn: Record<keyof typeof deskAdminZhTW, string> = {
   'da.queues.name': 'Queue',
   'da.queues.length': 'Waiting',
   'da.queues.longest': 'Longest wait',
+  'da.queues.longestMin': 'Longest wait (min)',
   'da.queues.mode': 'Auto-assignment',
   'da.queues.modeOf': 'Auto-assignment of {name}',
   'da.queues.saved': 'Assignment of {name} updated.',

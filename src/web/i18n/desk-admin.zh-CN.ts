@@ -13,6 +13,7 @@ export const deskAdminZhCN: Record<keyof typeof deskAdminZhTW, string> = {
   'da.queues.name': '队列',
   'da.queues.length': '等候人数',
   'da.queues.longest': '最久等候',
+  'da.queues.longestMin': '最久等候（分钟）',
   'da.queues.mode': '自动分配',
   'da.queues.modeOf': '{name} 的自动分配方式',
   'da.queues.saved': '已更新 {name} 的分配方式。',

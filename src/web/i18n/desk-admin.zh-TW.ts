@@ -11,6 +11,7 @@ export const deskAdminZhTW = {
   'da.queues.name': '佇列',
   'da.queues.length': '等候人數',
   'da.queues.longest': '最久等候',
+  'da.queues.longestMin': '最久等候（分鐘）',
   'da.queues.mode': '自動分配',
   'da.queues.modeOf': '{name} 的自動分配方式',
   'da.queues.saved': '已更新 {name} 的分配方式。',

@@ -65,7 +65,7 @@ export function TodayPanel({ today }: { today: DashboardSnapshot['today'] }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [JSON.stringify(today.agents), t],
   );
-  const options = useMemo(() => ({ scales: { y: { beginAtZero: true, ticks: { callback: (v: number | string) => duration(t, Number(v)) } } } }), [t]);
+  const options = useMemo(() => ({ scales: { y: { beginAtZero: true, ticks: { precision: 0, callback: (v: number | string) => duration(t, Number(v)) } } } }), [t]);
   const summary = `${t('da.today.chart')}：${today.agents.map((a) => `${a.agentName} ${duration(t, a.avgFirstResponseSeconds)} / ${duration(t, a.avgHandleSeconds)}`).join('，')}`;
   return (
     <section className="da-card" aria-labelledby="da-today-h">

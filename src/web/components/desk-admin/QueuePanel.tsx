@@ -23,7 +23,7 @@ export function QueuePanel({ queues, onChanged }: { queues: DashboardSnapshot['q
       labels: names,
       datasets: [
         { label: t('da.queues.length'), data: queues.map((q) => q.length), backgroundColor: PALETTE.accent, yAxisID: 'y' },
-        { label: `${t('da.queues.longest')} (min)`, data: queues.map((q) => Math.round((q.longestWaitSeconds / 60) * 10) / 10), backgroundColor: PALETTE.gold, yAxisID: 'y1' },
+        { label: t('da.queues.longestMin'), data: queues.map((q) => Math.round((q.longestWaitSeconds / 60) * 10) / 10), backgroundColor: PALETTE.gold, yAxisID: 'y1' },
       ],
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
