@@ -71,13 +71,14 @@ export class AutoReplies {
     await db.transaction().execute(async (trx) => {
       await sql`LOCK TABLE dharma_auto_rules IN EXCLUSIVE MODE`.execute(trx);
       if ((await trx.selectFrom('dharma_auto_rules').select('id').limit(1).execute()).length) return;
+      // A seed whose quote the installed corpus cannot confirm (an operator's own corpus) is left
+      // out with a warning rather than stopping the Dharma features.
+      const verified = async (text: string) => this.assertQuotes(text).then(() => true, (err) => (this.deps.log.warn({ err, text }, 'dharma: seed reply not verified; skipped'), false));
       for (const [i, r] of SEED_RULES.entries()) {
-        await this.assertQuotes(r.reply);
-        await trx.insertInto('dharma_auto_rules').values({ keywords: r.keywords, reply: r.reply, position: i }).execute();
+        if (await verified(r.reply)) await trx.insertInto('dharma_auto_rules').values({ keywords: r.keywords, reply: r.reply, position: i }).execute();
       }
       for (const text of SEED_COMPASSION) {
-        await this.assertQuotes(text);
-        await trx.insertInto('dharma_compassion').values({ text }).execute();
+        if (await verified(text)) await trx.insertInto('dharma_compassion').values({ text }).execute();
       }
     });
   }

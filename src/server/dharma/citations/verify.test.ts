@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_DATA_DIR } from '../paths';
 import { readShippedSutras } from './catalog';
-import { CitationVerifier, nearLimit } from './verify';
+import { SEED_COMPASSION, SEED_RULES } from '../auto-replies';
+import { CitationVerifier, isFailing, nearLimit } from './verify';
 
 let v: CitationVerifier;
 beforeAll(() => {
@@ -88,5 +89,13 @@ describe('citation verification', () => {
     ['too short to judge', '《心經》云：「空」', 'too_short'],
   ])('never fails %s', (_n, text, status) => {
     expect(one(text).status).toBe(status);
+  });
+});
+
+describe('shipped automatic replies', () => {
+  it.each([...SEED_RULES.map((r) => r.reply), ...SEED_COMPASSION])('quote only what the sutras say: %s', (text) => {
+    const results = v.verifyText(text);
+    expect(results.filter(isFailing)).toEqual([]);
+    if (text.includes('「')) expect(results.map((r) => r.status)).toContain('exact');
   });
 });
