@@ -52,7 +52,7 @@ describe('benchmark smoke test', () => {
     expect(targets.some((t) => t.target === 'p99 delivery at half load')).toBe(true);
     const report: BenchReport = {
       startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), quick: true,
-      machine: { cpus: 2, memoryGb: 1, node: process.version, openFilesLimit: 1024 },
+      machine: { cpus: 2, memoryGb: 1, node: process.version, openFilesLimit: 1024, loadAverage: { start: 0, end: 0 } },
       results, targets, notes: [],
     };
     const md = markdown(report);

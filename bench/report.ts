@@ -29,7 +29,7 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   quick: boolean;
-  machine: { cpus: number; memoryGb: number; node: string; openFilesLimit: number };
+  machine: { cpus: number; memoryGb: number; node: string; openFilesLimit: number; loadAverage: { start: number; end: number } };
   results: Array<ScenarioResult | FailedScenario>;
   targets: TargetVerdict[];
   notes: string[];
@@ -94,7 +94,7 @@ const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
 export function markdown(r: BenchReport): string {
   const out: string[] = [];
   out.push(`# LotusDesk benchmarks${r.quick ? ' (quick run)' : ''}`, '');
-  out.push(`Run ${r.startedAt} → ${r.finishedAt} on ${r.machine.cpus} CPU cores, ${r.machine.memoryGb} GB, Node ${r.machine.node}, open-files limit ${r.machine.openFilesLimit}. ` +
+  out.push(`Run ${r.startedAt} → ${r.finishedAt} on ${r.machine.cpus} CPU cores, ${r.machine.memoryGb} GB, Node ${r.machine.node}, open-files limit ${r.machine.openFilesLimit}; 1-minute load average ${r.machine.loadAverage.start} at the start and ${r.machine.loadAverage.end} at the end (above ${r.machine.cpus}, other work was competing for the CPUs and every figure is pessimistic). ` +
     'Every system ran on this machine, in this run, driven by the same load generator (bench/load). Produced by `npm run bench`.', '');
   out.push('## Targets', '', '| target | system | value | limit | verdict |', '| --- | --- | --- | --- | --- |');
   for (const t of r.targets) out.push(`| ${t.target} | ${t.system} | ${t.value} | ${t.limit} | ${t.pass ? 'met' : '**not met**'} |`);

@@ -6,7 +6,7 @@
  * · --profile (V8 CPU profiles of the LotusDesk server processes over the relay's saturation phase,
  * into <out>/profiles/) · --out=<dir>.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchConfig } from './config';
 import { openFilesLimit } from './proc';
@@ -33,6 +33,7 @@ const config = benchConfig(quick, Math.max(1000, fdLimit - 1000));
 const results: Array<ScenarioResult | FailedScenario> = [];
 const notes: string[] = [];
 const startedAt = new Date().toISOString();
+const loadAtStart = Math.round(loadavg()[0] * 10) / 10;
 
 function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -104,7 +105,10 @@ const report: BenchReport = {
   startedAt,
   finishedAt: new Date().toISOString(),
   quick,
-  machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, openFilesLimit: fdLimit },
+  machine: {
+    cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, openFilesLimit: fdLimit,
+    loadAverage: { start: loadAtStart, end: Math.round(loadavg()[0] * 10) / 10 },
+  },
   results,
   targets: judge(results),
   notes,

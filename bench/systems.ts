@@ -92,7 +92,7 @@ async function spawnServer(args: string[], env: Record<string, string>, opts: St
   const output: string[] = [];
   child.stdout!.on('data', (d) => output.push(String(d)));
   child.stderr!.on('data', (d) => output.push(String(d)));
-  const until = Date.now() + 60_000;
+  const until = Date.now() + 120_000; // generous: start-up seeds reference data and the machine is shared
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${label} exited early: ${output.join('')}`);
     if (Date.now() > until) throw new Error(`${label} did not become healthy: ${output.join('')}`);
