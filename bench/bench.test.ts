@@ -4,7 +4,7 @@
  * produce a well-formed result and report. Nothing here asserts on speed.
  */
 import { describe, expect, it } from 'vitest';
-import { judge, markdown, type BenchReport } from './report';
+import { findings, judge, markdown, type BenchReport } from './report';
 import { relayScenario, type RelayResult } from './scenarios/relay';
 import { startLotus, startWsRelay, type RunningSystem } from './systems';
 
@@ -53,7 +53,7 @@ describe('benchmark smoke test', () => {
     const report: BenchReport = {
       startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), quick: true,
       machine: { cpus: 2, memoryGb: 1, node: process.version, openFilesLimit: 1024, loadAverage: { start: 0, end: 0 } },
-      results, targets, notes: [],
+      results, targets, findings: findings(results, targets), notes: [],
     };
     const md = markdown(report);
     expect(md).toContain('| lotusdesk-pglite |');

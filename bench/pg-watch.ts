@@ -1,7 +1,7 @@
 /**
- * What PostgreSQL did for one system during a phase: transactions and row writes per delivered
- * message (from pg_stat_database) and what its busy sessions were waiting on (sampled from
- * pg_stat_activity). This is how a durable-relay result says why it stopped where it did.
+ * What PostgreSQL did for one system: transactions and row writes per message (from
+ * pg_stat_database) and what its busy sessions were waiting on (sampled from pg_stat_activity).
+ * This is how a durable-relay result says why it stopped where it did.
  */
 import pg from 'pg';
 import { baseDatabaseUrl } from './systems';
@@ -21,58 +21,81 @@ interface Counters {
   tup_updated: number;
 }
 
-/** Samples one database while `run` runs. */
-export async function watchPostgres<T>(databaseUrl: string, run: () => Promise<T>, everyMs = 100): Promise<{ result: T; pg: PgPhaseStats }> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const client = new pg.Client({ connectionString: baseDatabaseUrl() });
-  await client.connect();
-  const counters = async (): Promise<Counters> => {
-    const r = await client.query('SELECT xact_commit, tup_inserted, tup_updated FROM pg_stat_database WHERE datname = $1', [name]);
-    const row = r.rows[0] ?? {};
-    return { xact_commit: Number(row.xact_commit), tup_inserted: Number(row.tup_inserted), tup_updated: Number(row.tup_updated) };
-  };
-  try {
-    const before = await counters();
-    const waits = new Map<string, number>();
-    let samples = 0;
-    let sampling = true;
-    const loop = (async () => {
-      while (sampling) {
-        const r = await client.query(
+/**
+ * Backends publish their counters when they go idle, at the latest after PostgreSQL's idle flush
+ * interval (10 s), so the closing read waits that long after the load has stopped.
+ */
+const STATS_FLUSH_MS = 11_000;
+
+export class PgWatch {
+  private readonly waits = new Map<string, number>();
+  private samples = 0;
+  private sampling: Promise<void> | null = null;
+  private stop = false;
+  private before: Counters | null = null;
+
+  private constructor(private readonly client: pg.Client, private readonly name: string) {}
+
+  /** Connects (as the superuser of the base URL) and reads the starting counters. */
+  static async start(databaseUrl: string): Promise<PgWatch> {
+    const client = new pg.Client({ connectionString: baseDatabaseUrl() });
+    await client.connect();
+    const w = new PgWatch(client, new URL(databaseUrl).pathname.slice(1));
+    w.before = await w.counters();
+    return w;
+  }
+
+  /** Samples what the database's sessions wait on until `stopSampling`. */
+  startSampling(everyMs = 100): void {
+    this.stop = false;
+    this.sampling = (async () => {
+      while (!this.stop) {
+        const r = await this.client.query(
           `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait, state, regexp_replace(left(query, 60), '\\s+', ' ', 'g') AS q
            FROM pg_stat_activity WHERE datname = $1 AND state <> 'idle' AND pid <> pg_backend_pid()`,
-          [name],
+          [this.name],
         );
-        samples++;
+        this.samples++;
         for (const row of r.rows) {
           const wait = row.state === 'idle in transaction' ? 'in transaction, waiting for the client' : row.wait;
           const key = `${wait}|${row.q.trim()}`;
-          waits.set(key, (waits.get(key) ?? 0) + 1);
+          this.waits.set(key, (this.waits.get(key) ?? 0) + 1);
         }
         await new Promise((res) => setTimeout(res, everyMs));
       }
     })();
-    const result = await run();
-    sampling = false;
-    await loop;
-    // The statistics collector publishes counters with a short delay.
-    await new Promise((res) => setTimeout(res, 700));
-    const after = await counters();
-    const total = [...waits.values()].reduce((a, b) => a + b, 0) || 1;
-    return {
-      result,
-      pg: {
+  }
+
+  async stopSampling(): Promise<void> {
+    this.stop = true;
+    await this.sampling;
+  }
+
+  /** Waits for the counters to be published, reads them and disconnects. */
+  async finish(): Promise<PgPhaseStats> {
+    try {
+      await new Promise((res) => setTimeout(res, STATS_FLUSH_MS));
+      const after = await this.counters();
+      const before = this.before!;
+      const total = [...this.waits.values()].reduce((a, b) => a + b, 0) || 1;
+      return {
         transactions: after.xact_commit - before.xact_commit,
         rowsInserted: after.tup_inserted - before.tup_inserted,
         rowsUpdated: after.tup_updated - before.tup_updated,
-        topWaits: [...waits.entries()]
+        topWaits: [...this.waits.entries()]
           .sort((a, b) => b[1] - a[1])
           .slice(0, 6)
           .map(([k, n]) => ({ wait: k.split('|')[0], statement: k.split('|')[1], share: Math.round((n / total) * 1000) / 10 })),
-        samples,
-      },
-    };
-  } finally {
-    await client.end();
+        samples: this.samples,
+      };
+    } finally {
+      await this.client.end();
+    }
+  }
+
+  private async counters(): Promise<Counters> {
+    const r = await this.client.query('SELECT xact_commit, tup_inserted, tup_updated FROM pg_stat_database WHERE datname = $1', [this.name]);
+    const row = r.rows[0] ?? {};
+    return { xact_commit: Number(row.xact_commit), tup_inserted: Number(row.tup_inserted), tup_updated: Number(row.tup_updated) };
   }
 }

@@ -32,6 +32,8 @@ export interface BenchReport {
   machine: { cpus: number; memoryGb: number; node: string; openFilesLimit: number; loadAverage: { start: number; end: number } };
   results: Array<ScenarioResult | FailedScenario>;
   targets: TargetVerdict[];
+  /** Why missed targets were missed, from this run's measurements (see `findings`). */
+  findings: string[];
   notes: string[];
 }
 
@@ -81,6 +83,41 @@ export function judge(results: Array<ScenarioResult | FailedScenario>): TargetVe
   return targets;
 }
 
+/**
+ * For every target not met, what the same run measured about why: the database work per message
+ * next to the Socket.IO server's, what the database sessions waited on, and where the server's CPU
+ * went (with --profile). Derived from the results only.
+ */
+export function findings(results: Array<ScenarioResult | FailedScenario>, targets: TargetVerdict[]): string[] {
+  const out: string[] = [];
+  const missed = new Set(targets.filter((t) => !t.pass).map((t) => `${t.target}|${t.system}`));
+  const relays = results.filter(isRelay);
+  const sio = relays.find((r) => r.system === 'socketio-pg');
+  for (const r of relays.filter((x) => x.system.startsWith('lotusdesk'))) {
+    const relayMissed = [...missed].some((k) => k.endsWith(`|${r.system}`) && (k.startsWith('durable relay') || k.startsWith('p99 delivery')));
+    if (!relayMissed) continue;
+    const parts: string[] = [`${r.system}: ${r.saturation.deliveredPerSec} messages/s at saturation with the server at ${r.saturation.serverCpuCores} cores and the client at ${r.saturation.clientCpuCores}`];
+    const pg = r.saturation.postgres;
+    if (pg) {
+      parts.push(`PostgreSQL did ${pg.transactionsPerMessage} transactions and ${pg.rowWritesPerMessage} row writes per message` +
+        (sio?.saturation.postgres ? ` (Socket.IO + pg: ${sio.saturation.postgres.transactionsPerMessage} and ${sio.saturation.postgres.rowWritesPerMessage})` : ''));
+      const waits = pg.topWaits.slice(0, 3).map((w) => `${w.share}% ${w.wait} on \`${w.statement.replace(/[|`]/g, ' ').trim()}…\``);
+      if (waits.length) parts.push(`its busy sessions were mostly ${waits.join(', ')}`);
+    }
+    for (const p of (r as ScenarioResult).profiles ?? []) {
+      parts.push(`${p.server} CPU: ${p.byArea.slice(0, 5).map((a) => `${a.area} ${a.share}%`).join(', ')}`);
+    }
+    out.push(parts.join('; ') + '.');
+  }
+  for (const r of results.filter(isIdle)) {
+    const last = r.steps[r.steps.length - 1];
+    if ([...missed].some((k) => k.startsWith('memory per idle') && k.endsWith(`|${r.system}`))) {
+      out.push(`${r.system}: ${last.perConnectionKb} kB RSS and ${last.heapPerConnectionKb} kB of live V8 heap per idle connection at ${last.connections}.`);
+    }
+  }
+  return out;
+}
+
 /** Writes latest.json and latest.md into `dir`. */
 export function writeReport(dir: string, report: BenchReport): void {
   mkdirSync(dir, { recursive: true });
@@ -99,6 +136,11 @@ export function markdown(r: BenchReport): string {
   out.push('## Targets', '', '| target | system | value | limit | verdict |', '| --- | --- | --- | --- | --- |');
   for (const t of r.targets) out.push(`| ${t.target} | ${t.system} | ${t.value} | ${t.limit} | ${t.pass ? 'met' : '**not met**'} |`);
   out.push('');
+  if (r.findings.length) {
+    out.push('### What stopped the targets not met (measured in this run)', '');
+    for (const f of r.findings) out.push(`- ${f}`);
+    out.push('');
+  }
 
   const relays = r.results.filter(isRelay);
   if (relays.length) {
@@ -116,7 +158,7 @@ export function markdown(r: BenchReport): string {
       const p = x.saturation.postgres;
       if (!p) continue;
       const waits = p.topWaits.slice(0, 4).map((w) => `${w.share}% ${w.wait} in \`${w.statement.replace(/[|`]/g, ' ')}…\``).join('; ');
-      out.push(`- ${x.system} at saturation: ${p.transactions} PostgreSQL transactions and ${p.rowsInserted + p.rowsUpdated} row writes for ${x.saturation.acked} messages; busy sessions were: ${waits || 'none sampled'}.`);
+      out.push(`- ${x.system}: ${p.transactions} PostgreSQL transactions and ${p.rowsInserted + p.rowsUpdated} row writes for ${x.saturation.acked + x.halfLoad.acked} messages (both phases); at saturation its busy sessions were: ${waits || 'none sampled'}.`);
     }
     out.push('');
   }

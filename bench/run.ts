@@ -10,7 +10,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchConfig } from './config';
 import { openFilesLimit } from './proc';
-import { judge, markdown, writeReport, type BenchReport, type FailedScenario, type ScenarioResult } from './report';
+import { findings, judge, markdown, writeReport, type BenchReport, type FailedScenario, type ScenarioResult } from './report';
 import { crossNodeScenario } from './scenarios/crossnode';
 import { historyScenario } from './scenarios/history';
 import { idleScenario } from './scenarios/idle';
@@ -110,9 +110,12 @@ const report: BenchReport = {
     loadAverage: { start: loadAtStart, end: Math.round(loadavg()[0] * 10) / 10 },
   },
   results,
-  targets: judge(results),
+  targets: [],
+  findings: [],
   notes,
 };
+report.targets = judge(results);
+report.findings = findings(results, report.targets);
 writeReport(outDir, report);
 process.stdout.write(markdown(report));
 log(`wrote ${join(outDir, 'latest.json')} and latest.md`);

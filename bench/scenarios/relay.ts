@@ -7,7 +7,7 @@ import { LoadDriver, sourceAddresses, type MergedPhase } from '../load/driver';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inspector } from '../inspector';
-import { watchPostgres, type PgPhaseStats } from '../pg-watch';
+import { PgWatch, type PgPhaseStats } from '../pg-watch';
 import { summarizeProfileData, type ProfileDigest } from '../profile';
 import { cpuSecondsOf } from '../proc';
 import type { RunningSystem } from '../systems';
@@ -29,7 +29,10 @@ export interface RelayResult {
   window: number;
   saturation: MergedPhase & {
     serverCpuCores: number;
-    /** PostgreSQL's side of the saturation phase (systems on PostgreSQL only). */
+    /**
+     * PostgreSQL's side (systems on PostgreSQL only): waits sampled during saturation; counters
+     * over both phases, per acked message.
+     */
     postgres?: PgPhaseStats & { transactionsPerMessage: number; rowWritesPerMessage: number };
   };
   halfLoad: MergedPhase & { targetRatePerSec: number; serverCpuCores: number };
@@ -42,27 +45,26 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
   try {
     await driver.preparePairs(system.spec, cfg.pairs, sourceAddresses(4));
     const profiling = cfg.profileDir ? await Promise.all(system.servers.map((s) => Inspector.attach(s.output))) : [];
-    const closed = async () => {
-      await Promise.all(profiling.map((i) => i.startProfiling()));
-      return measured(system, () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window));
-    };
-    let saturation: RelayResult['saturation'];
-    if (system.databaseUrl) {
-      const { result, pg } = await watchPostgres(system.databaseUrl, closed);
-      const perMessage = (n: number) => Math.round((n / Math.max(1, result.acked)) * 100) / 100;
-      saturation = { ...result, postgres: { ...pg, transactionsPerMessage: perMessage(pg.transactions), rowWritesPerMessage: perMessage(pg.rowsInserted + pg.rowsUpdated) } };
-    } else {
-      saturation = await closed();
-    }
+    const watch = system.databaseUrl ? await PgWatch.start(system.databaseUrl) : null;
+    await Promise.all(profiling.map((i) => i.startProfiling()));
+    watch?.startSampling();
+    const saturation: RelayResult['saturation'] = await measured(system, () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window));
+    await watch?.stopSampling();
     const profiles = await Promise.all(profiling.map((i, k) => digest(i, system.servers[k].label, cfg.profileDir!)));
     const rate = Math.max(1, Math.round(saturation.deliveredPerSec / 2));
     const half = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate));
-    return {
+    const result: RelayResult = {
       scenario: 'durable-relay', system: system.name, pairs: cfg.pairs, window: cfg.window,
       saturation,
       halfLoad: { ...half, targetRatePerSec: rate },
       ...(profiles.length ? { profiles } : {}),
     };
+    if (watch) {
+      const pg = await watch.finish();
+      const perMessage = (n: number) => Math.round((n / Math.max(1, saturation.acked + half.acked)) * 100) / 100;
+      result.saturation.postgres = { ...pg, transactionsPerMessage: perMessage(pg.transactions), rowWritesPerMessage: perMessage(pg.rowsInserted + pg.rowsUpdated) };
+    }
+    return result;
   } finally {
     await driver.stop();
   }
