@@ -14,8 +14,11 @@ export interface Audience {
 }
 
 export type BusEvent =
-  /** A stored message; `frame` is the serialized `message` frame, built once. */
-  | { type: 'chat.message'; chatId: string; seq: number; audience: Audience; frame: string }
+  /**
+   * A stored message; `frame` is the serialized `message` frame, built once. `memberFrame` is the
+   * member's view (without staff-only marks), present only when it differs.
+   */
+  | { type: 'chat.message'; chatId: string; seq: number; audience: Audience; frame: string; memberFrame?: string }
   /** A chat changed (created, assigned, transferred, closed, queue position). */
   | { type: 'chat.updated'; chat: ChatDto; audience: Audience; frame: string }
   /** A frame that is not ordered by seq (read receipts, typing, alerts). */

@@ -5,6 +5,7 @@
 import type { ChatDto, MessageDto } from '../../shared/protocol';
 import type { Bus } from '../bus/bus';
 import { chatAudience, chatChangeAudience } from './audience';
+import { memberView } from './presenters';
 import type { ChatFacts } from './message-store';
 
 export class ChatEvents {
@@ -12,12 +13,14 @@ export class ChatEvents {
 
   /** A message that has committed. */
   message(message: MessageDto, chat: ChatFacts): void {
+    const forMember = memberView(message);
     this.bus.publish({
       type: 'chat.message',
       chatId: message.chatId,
       seq: message.seq,
       audience: chatAudience(chat),
       frame: JSON.stringify({ type: 'message', message }),
+      ...(forMember !== message ? { memberFrame: JSON.stringify({ type: 'message', message: forMember }) } : {}),
     });
   }
 

@@ -18,6 +18,7 @@ import type { ChatService } from './chat-service';
 import { Connection } from './connection';
 import { ConnectionRegistry } from './connection-registry';
 import { parseClientFrame } from './frames';
+import { messageFor } from './presenters';
 import { releaseUpgrade } from './upgrade';
 import type { History } from './history';
 import type { MessagePipeline } from './pipeline';
@@ -112,7 +113,7 @@ export class Gateway {
       socket.close(CLOSE_CODES.restart, 'server restarting');
       return;
     }
-    const conn = new Connection(socket, randomUUID(), this.deps.rate, (chatId, after, upTo) => this.loadFrames(chatId, after, upTo));
+    const conn: Connection = new Connection(socket, randomUUID(), this.deps.rate, (chatId, after, upTo) => this.loadFrames(conn, chatId, after, upTo));
     this.all.add(conn);
     this.deps.metrics?.connections(1);
     conn.helloTimer = setTimeout(() => {
@@ -251,23 +252,34 @@ export class Gateway {
     let after = seq;
     for (;;) {
       const page = await this.deps.history.range(chatId, after, null, 500);
-      for (const m of page) conn.deliver(chatId, m.seq, JSON.stringify({ type: 'message', message: m }));
+      for (const m of page) conn.deliver(chatId, m.seq, JSON.stringify({ type: 'message', message: messageFor(conn.user!.role, m) }));
       if (page.length < 500 || conn.socket.readyState !== 1) return;
       after = page[page.length - 1].seq;
     }
   }
 
-  private async loadFrames(chatId: string, after: number, upTo: number) {
+  private async loadFrames(conn: Connection, chatId: string, after: number, upTo: number) {
     const messages = await this.deps.history.range(chatId, after, upTo);
-    return messages.map((m) => ({ seq: m.seq, frame: JSON.stringify({ type: 'message', message: m }) }));
+    const role = conn.user?.role ?? 'member';
+    return messages.map((m) => ({ seq: m.seq, frame: JSON.stringify({ type: 'message', message: messageFor(role, m) }) }));
   }
 
   private onBusEvent(event: BusEvent): void {
     let buffer: Buffer | null = null; // encoded once, only if someone here receives it
+    let memberBuffer: Buffer | null = null; // the member's view, when it differs
     for (const conn of this.registry.match(event.audience)) {
+      if (event.type === 'chat.message') {
+        if (event.memberFrame !== undefined && conn.user?.role === 'member') {
+          memberBuffer ??= Buffer.from(event.memberFrame);
+          conn.deliver(event.chatId, event.seq, memberBuffer);
+        } else {
+          buffer ??= Buffer.from(event.frame);
+          conn.deliver(event.chatId, event.seq, buffer);
+        }
+        continue;
+      }
       buffer ??= Buffer.from(event.frame);
-      if (event.type === 'chat.message') conn.deliver(event.chatId, event.seq, buffer);
-      else conn.send(buffer);
+      conn.send(buffer);
     }
   }
 

@@ -79,3 +79,18 @@ export function presentMessage(row: MessageRow): MessageDto {
     ...(row.sentiment_score != null ? { sentimentScore: row.sentiment_score } : {}),
   };
 }
+
+/**
+ * What a member may see of a message: review marks (flags) and sentiment scores are notes for
+ * staff about the member, so they never reach the member's own devices.
+ */
+export function memberView(message: MessageDto): MessageDto {
+  if (message.flags === undefined && message.sentimentScore === undefined) return message;
+  const { flags: _flags, sentimentScore: _score, ...visible } = message;
+  return visible;
+}
+
+/** The message as the given role may see it. */
+export function messageFor(role: Role, message: MessageDto): MessageDto {
+  return role === 'member' ? memberView(message) : message;
+}

@@ -6,6 +6,7 @@ import { ackObject, bearer, chatObject, errorBody, messageObject } from '../http
 import { assertVisible } from './access';
 import type { ChatService } from './chat-service';
 import type { History } from './history';
+import { memberView } from './presenters';
 import type { MessagePipeline } from './pipeline';
 
 export interface ChatRouteDeps {
@@ -64,7 +65,8 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
   }, async (request) => {
     const user = callerOf(request);
     assertVisible(user, await chats.factsOf(request.params.id));
-    return history.page(request.params.id, request.query.before ?? null, request.query.limit ?? LIMITS.historyPageDefault);
+    const page = await history.page(request.params.id, request.query.before ?? null, request.query.limit ?? LIMITS.historyPageDefault);
+    return user.role === 'member' ? { ...page, messages: page.messages.map(memberView) } : page;
   });
 
   app.post<{ Params: { id: string }; Body: { id: string; text: string; attachments?: string[] } }>('/api/chats/:id/messages', {
