@@ -96,7 +96,9 @@ export class RedisBus implements Bus {
       ...(opts.delayMs ? { delay: opts.delayMs } : {}),
       attempts: this.opts.attempts ?? 5,
       backoff: { type: 'exponential', delay: this.opts.backoffMs ?? 200 },
-      removeOnComplete: 1000,
+      // Finished jobs are kept an hour at most: long enough for jobId dedupe of a late re-enqueue,
+      // short enough that payloads (a member's message text for analysis) do not linger in Redis.
+      removeOnComplete: { age: 3600, count: 1000 },
       // Failed jobs stay as the dead-letter list (bounded, so a poison job cannot fill Redis).
       removeOnFail: { age: 14 * 86_400, count: 10_000 },
     });
