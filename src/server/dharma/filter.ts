@@ -19,7 +19,6 @@ const REBUILD_DRIFT = 2000;
 export class ContentFilter {
   private matcher: TermMatcher | null = null;
   private loading: Promise<void> | null = null;
-  private input: MatcherInput | null = null;
   private readonly distress = DISTRESS_TERMS.map((t) => normalizeText(t));
 
   constructor(private readonly db: Db) {}
@@ -35,15 +34,7 @@ export class ContentFilter {
     return this.loading;
   }
 
-  /** Stops matching these term ids without a trip to the database (after curating them there). */
-  forget(ids: readonly number[]): void {
-    if (!this.input || !ids.length) return;
-    const gone = new Set(ids);
-    this.apply({ ...this.input, terms: this.input.terms.filter((t) => !gone.has(t.id)) });
-  }
-
   private apply(input: MatcherInput): void {
-    this.input = input;
     if (!this.matcher) this.matcher = new TermMatcher(input);
     else this.matcher.update(input);
     if (this.matcher.drift > REBUILD_DRIFT) this.matcher = new TermMatcher(input);
@@ -52,12 +43,6 @@ export class ContentFilter {
   /** Number of enabled terms being matched. */
   get size(): number {
     return this.matcher?.size ?? 0;
-  }
-
-  /** Ids of enabled terms that occur in these texts (curation against the sutra corpus). */
-  async termsOccurringIn(texts: readonly string[]): Promise<number[]> {
-    if (!this.matcher) await (this.loading ?? this.reload());
-    return this.matcher!.occurringIn(texts);
   }
 
   /** Applies the filter to a text. */

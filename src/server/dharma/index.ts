@@ -17,7 +17,7 @@ import { ContentFilter } from './filter';
 import { Merit } from './merit';
 import { SHIPPED_DATA_DIR } from './paths';
 import { Reviews } from './reviews';
-import { curateByCorpus, seedTerms } from './terms/store';
+import { seedTerms } from './terms/store';
 import { bumpVersion, VersionWatcher, type DharmaArea } from './versions';
 
 export interface DharmaDeps {
@@ -112,17 +112,9 @@ export class Dharma {
     const started = performance.now();
     const shipped = await this.citations.seed();
     await this.citations.reload();
-    const seeded = await seedTerms(this.deps.db, join(this.opts.dataDir ?? SHIPPED_DATA_DIR, 'terms'));
+    const seeded = await seedTerms(this.deps.db, join(this.opts.dataDir ?? SHIPPED_DATA_DIR, 'terms'), shipped.map((d) => d.content));
     await Promise.all([this.filter.reload(), this.autoReplies.seed().then(() => this.autoReplies.reload())]);
-    if (seeded.seeded) {
-      // What the sutras themselves say is not forbidden: curate with the automaton just built.
-      const ids = await this.filter.termsOccurringIn(shipped.map((d) => d.content));
-      const inCorpus = await curateByCorpus(this.deps.db, ids);
-      this.filter.forget(ids);
-      // A node that loaded between the seed and this curation reloads on its next poll.
-      if (inCorpus) await bumpVersion(this.deps.db, 'filter');
-      log.info({ terms: seeded.terms, curated: seeded.curated + inCorpus }, 'dharma: shipped term lists loaded');
-    }
+    if (seeded.seeded) log.info({ terms: seeded.terms, curated: seeded.curated }, 'dharma: shipped term lists loaded');
     await this.watcher.prime();
     if (!this.stopped) this.watcher.start(this.opts.pollMs ?? 2000);
     log.info({ ms: Math.round(performance.now() - started), terms: this.filter.size }, 'dharma: ready');

@@ -59,10 +59,7 @@ export function curationContext(allow: readonly string[]): CurationContext {
   };
 }
 
-/**
- * Why a shipped term is disabled, or null to keep it. Terms occurring in the sutra corpus are
- * curated afterwards from the loaded matcher (see curateByCorpus).
- */
+/** Why a shipped term is disabled, or null to keep it (the corpus check is in prepare.ts). */
 export function curationReason(term: CurationInput, ctx: CurationContext): string | null {
   if (ctx.allow.has(term.normalized)) return 'curated: Buddhist or everyday vocabulary (allow-list)';
   if (ctx.distress.has(term.normalized)) return 'curated: words of distress must reach a person';

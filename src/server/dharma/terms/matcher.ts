@@ -94,17 +94,6 @@ export class TermMatcher {
     this.actions = input.actions;
   }
 
-  /** Ids of the matched terms that occur anywhere in these texts, shields ignored (curation). */
-  occurringIn(texts: readonly string[]): number[] {
-    const ids = new Set<number>();
-    for (const t of texts) {
-      const n = normalize(t).text;
-      if (this.base) for (const m of this.base.iterate(n)) ids.add(this.baseEntries[m.data!].id);
-      if (this.delta) for (const m of this.delta.iterate(n)) ids.add(this.deltaEntries[m.data!].id);
-    }
-    return [...ids].filter((id) => !this.removed.has(id));
-  }
-
   /** Every listed term in the text that no allowed term covers, with its action (off excluded). */
   find(text: string, pre?: Normalized): TermHit[] {
     const n = pre ?? normalize(text);

@@ -1,7 +1,7 @@
 /**
  * The shipped lists as the server would load them on a fresh database, without a database: the
- * same preparation, curation, default actions and corpus curation. Used by unit tests and the
- * benchmarks so they measure exactly what ships.
+ * same preparation, curation and default actions. Used by unit tests and the benchmarks so they
+ * measure exactly what ships.
  */
 import { join } from 'node:path';
 import { readShippedSutras } from '../citations/catalog';
@@ -9,20 +9,21 @@ import { normalizeText } from '../normalize';
 import { SHIPPED_DATA_DIR } from '../paths';
 import { ALLOW_SEED, DISTRESS_TERMS } from './curation';
 import { TermMatcher } from './matcher';
+import { prepareShippedTerms } from './prepare';
 import { CATEGORIES } from './sources';
-import { prepareShippedTerms } from './store';
 import type { TermEntry } from './types';
 
-/** Enabled shipped terms after every curation step, and a matcher over them. */
-export function shippedMatcher(dataDir: string = SHIPPED_DATA_DIR): { matcher: TermMatcher; terms: TermEntry[] } {
-  const rows = prepareShippedTerms(join(dataDir, 'terms'));
-  const all: TermEntry[] = [];
-  rows.forEach((r, i) => r.enabled && all.push({ id: i + 1, normalized: r.normalized, category: r.category }));
+/**
+ * Enabled shipped terms after every curation step and a matcher over them. `allCategories`
+ * keeps categories whose default action is off (benchmarks measure the full lists).
+ */
+export function shippedMatcher(dataDir: string = SHIPPED_DATA_DIR, opts: { allCategories?: boolean } = {}): { matcher: TermMatcher; terms: TermEntry[] } {
+  const sutras = readShippedSutras(join(dataDir, 'sutras')).map((d) => d.content);
   const actions = new Map(CATEGORIES.map((c) => [c.id, c.action]));
+  const terms: TermEntry[] = [];
+  prepareShippedTerms(join(dataDir, 'terms'), sutras).forEach((r, i) => {
+    if (r.enabled && (opts.allCategories || actions.get(r.category) !== 'off')) terms.push({ id: i + 1, normalized: r.normalized, category: r.category });
+  });
   const shields = [...ALLOW_SEED, ...DISTRESS_TERMS].map((t) => normalizeText(t));
-  const matcher = new TermMatcher({ terms: all, shields, actions });
-  const inCorpus = new Set(matcher.occurringIn(readShippedSutras(join(dataDir, 'sutras')).map((d) => d.content)));
-  const terms = all.filter((t) => !inCorpus.has(t.id));
-  matcher.update({ terms, shields, actions });
-  return { matcher, terms };
+  return { matcher: new TermMatcher({ terms, shields, actions }), terms };
 }

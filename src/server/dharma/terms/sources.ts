@@ -1,6 +1,6 @@
 /**
  * The shipped term lists and the filter category each file belongs to, with the default action of
- * every category. Severe categories block; political and uncurated general lists only flag for a
+ * every category. Severe categories block; political lists only flag for a
  * supervisor's review (they are full of words a Buddhist shop's members use innocently).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -26,7 +26,9 @@ export const CATEGORIES: CategoryDefault[] = [
   { id: 'politics', name: '政治敏感', action: 'flag' },
   { id: 'corruption', name: '貪腐', action: 'flag' },
   { id: 'social', name: '民生與時事', action: 'flag' },
-  { id: 'general', name: '綜合詞庫（未分類）', action: 'flag' },
+  // Two big uncurated lists (Tencent, NetEase) of mixed everyday and sensitive words: off until an
+  // admin turns them on; what matters in them is mostly in the categories above as well.
+  { id: 'general', name: '綜合詞庫（未分類）', action: 'off' },
   { id: 'custom', name: '管理員新增', action: 'block' },
 ];
 

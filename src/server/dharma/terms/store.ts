@@ -7,8 +7,9 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database';
 import { AppError } from '../../http/errors';
 import { normalizeText } from '../normalize';
-import { ALLOW_SEED, curationContext, curationReason } from './curation';
-import { CATEGORIES, readShippedTerms } from './sources';
+import { ALLOW_SEED } from './curation';
+import { prepareShippedTerms, type PreparedTerm } from './prepare';
+import { CATEGORIES } from './sources';
 import type { FilterAction, TermEntry } from './types';
 
 export interface TermRow {
@@ -21,10 +22,9 @@ export interface TermRow {
   note: string | null;
 }
 
-const SEVERITY = new Map(CATEGORIES.map((c, i) => [c.id, i]));
 
 /** Loads the shipped lists into an empty database (once, whichever node starts first). */
-export async function seedTerms(db: Db, termsDir: string): Promise<{ seeded: boolean; terms: number; curated: number }> {
+export async function seedTerms(db: Db, termsDir: string, sutraTexts: readonly string[]): Promise<{ seeded: boolean; terms: number; curated: number }> {
   return db.transaction().execute(async (trx) => {
     // One node seeds; the others wait on the lock and then find the rows there.
     await sql`LOCK TABLE dharma_categories IN EXCLUSIVE MODE`.execute(trx);
@@ -37,7 +37,7 @@ export async function seedTerms(db: Db, termsDir: string): Promise<{ seeded: boo
     await sql`INSERT INTO dharma_allow_terms (term, normalized, source)
       SELECT * FROM unnest(${allow}::text[], ${allowNorm}::text[], ${allow.map(() => 'seed')}::text[]) ON CONFLICT (normalized) DO NOTHING`.execute(trx);
 
-    const rows = prepareShippedTerms(termsDir, allow);
+    const rows = prepareShippedTerms(termsDir, sutraTexts, allow);
     const curated = rows.filter((r) => r.note).length;
     const col = <K extends keyof PreparedTerm>(k: K) => rows.map((r) => r[k]);
     const cols = { term: col('term'), normalized: col('normalized'), category: col('category'), enabled: col('enabled'), source: col('source'), note: col('note') };
@@ -47,61 +47,18 @@ export async function seedTerms(db: Db, termsDir: string): Promise<{ seeded: boo
   });
 }
 
-export interface PreparedTerm {
-  term: string;
-  normalized: string;
-  category: string;
-  enabled: boolean;
-  source: string;
-  note: string | null;
-}
-
-const preparedCache = new Map<string, PreparedTerm[]>();
-
-/**
- * The shipped lists as rows: one per normalized term, in its most severe category, curated ones
- * disabled with their reason (computed once per process and list folder).
- */
-export function prepareShippedTerms(termsDir: string, allow: readonly string[] = ALLOW_SEED): PreparedTerm[] {
-  const cacheKey = `${termsDir}|${allow.length}`;
-  const cached = preparedCache.get(cacheKey);
-  if (cached) return cached;
-  const byNorm = new Map<string, { term: string; category: string; source: string }>();
-  for (const t of readShippedTerms(termsDir)) {
-    const normalized = normalizeText(t.term);
-    if (!normalized) continue;
-    const prev = byNorm.get(normalized);
-    if (!prev || SEVERITY.get(t.category)! < SEVERITY.get(prev.category)!) byNorm.set(normalized, t);
-  }
-  const ctx = curationContext(allow);
-  const rows: PreparedTerm[] = [];
-  for (const [normalized, t] of byNorm) {
-    const note = curationReason({ normalized, category: t.category, source: t.source }, ctx);
-    rows.push({ term: t.term, normalized, category: t.category, enabled: !note, source: t.source, note });
-  }
-  preparedCache.set(cacheKey, rows);
-  return rows;
-}
-
-/**
- * Disables shipped terms that occur in the sutra corpus: the corpus is the best list of what a
- * Buddhist conversation legitimately contains. Ids come from the loaded matcher's scan.
- */
-export async function curateByCorpus(db: Db, ids: number[]): Promise<number> {
-  if (!ids.length) return 0;
-  const r = await db
-    .updateTable('dharma_terms')
-    .set({ enabled: false, note: 'curated: occurs in the sutra corpus' })
-    .where('id', 'in', ids)
-    .where('source', '<>', 'admin')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}
-
 /** Everything the matcher needs: enabled terms, allowed terms, category actions. */
 export async function loadMatcherData(db: Db): Promise<{ terms: TermEntry[]; allow: string[]; actions: Map<string, FilterAction> }> {
   const [terms, allow, cats] = await Promise.all([
-    db.selectFrom('dharma_terms').select(['id', 'normalized', 'category']).where('enabled', '=', true).orderBy('id').execute(),
+    // Categories switched off are not compiled at all (switching one on reloads).
+    db
+      .selectFrom('dharma_terms as t')
+      .innerJoin('dharma_categories as c', 'c.id', 't.category')
+      .select(['t.id', 't.normalized', 't.category'])
+      .where('t.enabled', '=', true)
+      .where('c.action', '<>', 'off')
+      .orderBy('t.id')
+      .execute(),
     db.selectFrom('dharma_allow_terms').select('normalized').execute(),
     db.selectFrom('dharma_categories').select(['id', 'action']).execute(),
   ]);
