@@ -29,6 +29,8 @@ import { MessageStore } from './chat/message-store';
 import { MessagePipeline } from './chat/pipeline';
 import { ReadReceipts } from './chat/read-receipts';
 import { chatRoutes } from './chat/routes';
+import { MemberChats } from './chat/member-chats';
+import { memberRoutes } from './chat/member-routes';
 import { uploadRoutes } from './uploads/routes';
 import type { Config } from './config/config';
 import { openDatabase, type DatabaseHandle } from './db/database';
@@ -192,7 +194,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(deskRoutes, { desk, db, authenticate });
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
-    await app.register(chatRoutes, { chats, history, pipeline, authenticate });
+    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate });
+    await app.register(memberRoutes, { memberChats: new MemberChats(db, users, history), authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
     await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

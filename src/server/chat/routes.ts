@@ -8,11 +8,13 @@ import type { ChatService } from './chat-service';
 import type { History } from './history';
 import { memberView } from './presenters';
 import type { MessagePipeline } from './pipeline';
+import type { ReadReceipts } from './read-receipts';
 
 export interface ChatRouteDeps {
   chats: ChatService;
   history: History;
   pipeline: MessagePipeline;
+  reads: ReadReceipts;
   authenticate: preHandlerHookHandler;
 }
 
@@ -21,7 +23,7 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
 
 /** Registers /api/chats and its sub-resources. */
 export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Promise<void> {
-  const { chats, history, pipeline, authenticate } = deps;
+  const { chats, history, pipeline, reads, authenticate } = deps;
   const tags = ['chats'];
 
   app.post<{ Body: { topic?: string } | undefined }>('/api/chats', {
@@ -48,8 +50,18 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
 
   app.get<{ Params: { id: string } }>('/api/chats/:id', {
     preHandler: authenticate,
-    schema: { tags, security: bearer, summary: 'One chat', params: idParam, response: { 200: { type: 'object', properties: { chat: chatObject } }, ...errors } },
-  }, async (request) => ({ chat: await chats.get(callerOf(request), request.params.id) }));
+    schema: {
+      tags, security: bearer, summary: 'One chat, with how far the other readers have read (readCursors: userId → seq)',
+      params: idParam,
+      response: { 200: { type: 'object', properties: { chat: chatObject, readCursors: { type: 'object', additionalProperties: { type: 'integer' } } } }, ...errors },
+    },
+  }, async (request) => {
+    const user = callerOf(request);
+    const chat = await chats.get(user, request.params.id);
+    // The caller's own cursor is left out: clients use these to show "read" on their messages after a reload.
+    const others = (await reads.cursors(chat.id)).filter((c) => c.userId !== user.id);
+    return { chat, readCursors: Object.fromEntries(others.map((c) => [c.userId, c.seq])) };
+  });
 
   app.get<{ Params: { id: string }; Querystring: { before?: number; limit?: number } }>('/api/chats/:id/messages', {
     preHandler: authenticate,
