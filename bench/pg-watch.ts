@@ -4,6 +4,7 @@
  * This is how a durable-relay result says why it stopped where it did.
  */
 import pg from 'pg';
+import { cpuSecondsOf } from './proc';
 import { baseDatabaseUrl } from './systems';
 
 export interface PgPhaseStats {
@@ -13,6 +14,8 @@ export interface PgPhaseStats {
   /** Share of samples per "wait | statement" among the database's non-idle sessions. */
   topWaits: Array<{ wait: string; statement: string; share: number }>;
   samples: number;
+  /** CPU of the database's server processes while sampling, in cores (same machine). */
+  cpuCores: number;
 }
 
 interface Counters {
@@ -33,6 +36,10 @@ export class PgWatch {
   private sampling: Promise<void> | null = null;
   private stop = false;
   private before: Counters | null = null;
+  /** Backend pid → CPU seconds when first seen; and the last reading. */
+  private readonly backends = new Map<number, { first: number; last: number }>();
+  private sampledMs = 0;
+  private startedAt = 0;
 
   private constructor(private readonly client: pg.Client, private readonly name: string) {}
 
@@ -48,15 +55,21 @@ export class PgWatch {
   /** Samples what the database's sessions wait on until `stopSampling`. */
   startSampling(everyMs = 100): void {
     this.stop = false;
+    this.startedAt = performance.now();
     this.sampling = (async () => {
       while (!this.stop) {
         const r = await this.client.query(
-          `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait, state, regexp_replace(left(query, 60), '\\s+', ' ', 'g') AS q
-           FROM pg_stat_activity WHERE datname = $1 AND state <> 'idle' AND pid <> pg_backend_pid()`,
+          `SELECT pid, coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait, state, regexp_replace(left(query, 60), '\\s+', ' ', 'g') AS q
+           FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
           [this.name],
         );
         this.samples++;
         for (const row of r.rows) {
+          const cpu = cpuSecondsOf(row.pid);
+          const seen = this.backends.get(row.pid);
+          if (seen) seen.last = Math.max(seen.last, cpu);
+          else this.backends.set(row.pid, { first: cpu, last: cpu });
+          if (row.state === 'idle') continue;
           const wait = row.state === 'idle in transaction' ? 'in transaction, waiting for the client' : row.wait;
           const key = `${wait}|${row.q.trim()}`;
           this.waits.set(key, (this.waits.get(key) ?? 0) + 1);
@@ -69,6 +82,8 @@ export class PgWatch {
   async stopSampling(): Promise<void> {
     this.stop = true;
     await this.sampling;
+    this.sampledMs = performance.now() - this.startedAt;
+    for (const [pid, b] of this.backends) b.last = Math.max(b.last, cpuSecondsOf(pid));
   }
 
   /** Waits for the counters to be published, reads them and disconnects. */
@@ -87,6 +102,7 @@ export class PgWatch {
           .slice(0, 6)
           .map(([k, n]) => ({ wait: k.split('|')[0], statement: k.split('|')[1], share: Math.round((n / total) * 1000) / 10 })),
         samples: this.samples,
+        cpuCores: this.sampledMs ? Math.round(([...this.backends.values()].reduce((sum, b) => sum + b.last - b.first, 0) / (this.sampledMs / 1000)) * 100) / 100 : 0,
       };
     } finally {
       await this.client.end();

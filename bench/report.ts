@@ -96,7 +96,8 @@ export function findings(results: Array<ScenarioResult | FailedScenario>, target
   for (const r of relays.filter((x) => x.system.startsWith('lotusdesk'))) {
     const relayMissed = [...missed].some((k) => k.endsWith(`|${r.system}`) && (k.startsWith('durable relay') || k.startsWith('p99 delivery')));
     if (!relayMissed) continue;
-    const parts: string[] = [`${r.system}: ${r.saturation.deliveredPerSec} messages/s at saturation with the server at ${r.saturation.serverCpuCores} cores and the client at ${r.saturation.clientCpuCores}`];
+    const db = r.saturation.postgres ? `, the database at ${r.saturation.postgres.cpuCores}` : '';
+    const parts: string[] = [`${r.system}: ${r.saturation.deliveredPerSec} messages/s at saturation with the server at ${r.saturation.serverCpuCores} cores${db} and the client at ${r.saturation.clientCpuCores}`];
     const pg = r.saturation.postgres;
     if (pg) {
       parts.push(`PostgreSQL did ${pg.transactionsPerMessage} transactions and ${pg.rowWritesPerMessage} row writes per message` +
@@ -145,13 +146,13 @@ export function markdown(r: BenchReport): string {
   const relays = r.results.filter(isRelay);
   if (relays.length) {
     out.push('## Durable relay', '', 'Saturation: every member keeps a window of messages in flight; "delivered/s" counts messages acked (persisted) and received by the other party. Half load: fixed rate at half of that system\'s saturation. Latencies in ms; CPU in cores (the machine has ' + r.machine.cpus + ').', '');
-    out.push('| system | delivered/s | ratio vs ws / vs Socket.IO | half-load rate | ack p50 | ack p99 | delivery p50 | delivery p99 | lost acks | server CPU (sat.) | client CPU (sat.) | PG transactions per message |');
-    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    out.push('| system | delivered/s | ratio vs ws / vs Socket.IO | half-load rate | ack p50 | ack p99 | delivery p50 | delivery p99 | lost acks | server CPU (sat.) | database CPU (sat.) | client CPU (sat.) | PG transactions per message |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of relays) {
       const ratios = (x as ScenarioResult).ratios;
       const ratio = ratios ? `${ratios.vsWsRelay ?? '—'}× / ${ratios.vsSocketIoPg ?? '—'}×` : '—';
       const h = x.halfLoad;
-      out.push(`| ${x.system} | ${x.saturation.deliveredPerSec} | ${ratio} | ${h.targetRatePerSec}/s | ${ms(h.ack.p50)} | ${ms(h.ack.p99)} | ${ms(h.delivery.p50)} | ${ms(h.delivery.p99)} | ${x.saturation.lostAcks + h.lostAcks} | ${x.saturation.serverCpuCores} | ${x.saturation.clientCpuCores} | ${x.saturation.postgres?.transactionsPerMessage ?? '—'} |`);
+      out.push(`| ${x.system} | ${x.saturation.deliveredPerSec} | ${ratio} | ${h.targetRatePerSec}/s | ${ms(h.ack.p50)} | ${ms(h.ack.p99)} | ${ms(h.delivery.p50)} | ${ms(h.delivery.p99)} | ${x.saturation.lostAcks + h.lostAcks} | ${x.saturation.serverCpuCores} | ${x.saturation.postgres?.cpuCores ?? '—'} | ${x.saturation.clientCpuCores} | ${x.saturation.postgres?.transactionsPerMessage ?? '—'} |`);
     }
     out.push('');
     for (const x of relays) {
