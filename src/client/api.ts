@@ -29,6 +29,16 @@ export interface DemoUser {
 
 export type Presence = 'online' | 'away' | 'offline';
 
+/** One of a member's chats as GET /api/members/:id/chats lists it. */
+export interface MemberChatSummary {
+  id: string;
+  topic: string | null;
+  status: ChatStatus;
+  createdAt: string;
+  closedAt: string | null;
+  assigneeName: string | null;
+}
+
 export interface RosterEntry {
   id: string;
   name: string;
@@ -96,6 +106,21 @@ export class ApiClient {
   /** One chat. */
   async chat(id: string): Promise<ChatDto> {
     return (await this.request<{ chat: ChatDto }>('GET', `/api/chats/${encodeURIComponent(id)}`)).chat;
+  }
+  /** One chat with how far the other readers have read (userId → seq). */
+  async chatDetail(id: string): Promise<{ chat: ChatDto; readCursors: Record<string, number> }> {
+    const r = await this.request<{ chat: ChatDto; readCursors?: Record<string, number> }>('GET', `/api/chats/${encodeURIComponent(id)}`);
+    return { chat: r.chat, readCursors: r.readCursors ?? {} };
+  }
+  /** A member's chats, newest first (staff serving the member, supervisors, admins). */
+  async memberChats(memberId: string): Promise<MemberChatSummary[]> {
+    return (await this.request<{ chats: MemberChatSummary[] }>('GET', `/api/members/${encodeURIComponent(memberId)}/chats`)).chats;
+  }
+  /** A page of one of a member's closed chats, read-only (ascending seq). */
+  memberHistory(memberId: string, chatId: string, before?: number | null, limit = 50): Promise<{ messages: MessageDto[]; hasMore: boolean }> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (before) q.set('before', String(before));
+    return this.request('GET', `/api/members/${encodeURIComponent(memberId)}/chats/${encodeURIComponent(chatId)}/messages?${q}`);
   }
   /** A page of history before `before` (ascending seq). */
   history(chatId: string, before?: number | null, limit = 50): Promise<{ messages: MessageDto[]; hasMore: boolean }> {

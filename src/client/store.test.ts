@@ -90,4 +90,72 @@ describe('ChatStore', () => {
     store.conn.stop();
     store.dispose();
   });
+
+  it('a reloaded store shows my messages read up to the others\' cursor (readCursors)', async () => {
+    const member = await server.user('member');
+    const agent = await server.user('agent');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: 'reload' })).body.chat;
+    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    for (const text of ['一', '二', '三']) await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: `r-${text}`, text });
+    const agentSocket = await RawClient.connect(server.wsUrl, agent.token);
+    // The agent reads up to "二" (seq 3: the accept note is seq 1) while the member is away.
+    agentSocket.send({ type: 'read', chatId: chat.id, seq: 3 });
+    await agentSocket.waitNew((f) => f.type === 'read' && f.chatId === chat.id && f.userId === agent.id);
+
+    // A fresh store, as after a reload: no live read frame has reached it.
+    const store = await memberStore(member.token, member.id);
+    const view = await store.load(chat.id);
+    const state = (text: string) => store.stateOf(view.messages.find((m) => m.text === text)!);
+    expect([state('一'), state('二'), state('三')]).toEqual(['read', 'read', 'sent']);
+    agentSocket.close();
+    store.conn.stop();
+    store.dispose();
+  });
+
+  it('staff stores keep sentiment scores (live and from history) and distress alerts; members get neither', async () => {
+    const member = await server.user('member', '陳居士');
+    const agent = await server.user('agent');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: 'mood' })).body.chat;
+    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    const agentStore = await memberStore(agent.token, agent.id);
+    await agentStore.load(chat.id);
+    expect(agentStore.mood(chat.id)).toBeNull();
+    const memberStoreLive = await memberStore(member.token, member.id);
+    await memberStoreLive.load(chat.id);
+
+    await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'm-sad', text: '心裡好煩惱，每天都失眠，真的好痛苦' });
+    await until(() => agentStore.mood(chat.id) !== null, 'sentiment frame', 15_000);
+    const sad = agentStore.mood(chat.id)!;
+    expect(sad.latest).toBeLessThan(-0.5);
+    expect(sad.lowest).toBe(sad.latest);
+    expect(agentStore.views.get(chat.id)!.messages.find((m) => m.text.startsWith('心裡好煩惱'))!.sentimentScore).toBe(sad.latest);
+
+    await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'm-happy', text: '謝謝，感恩師父' });
+    await until(() => (agentStore.mood(chat.id)?.count ?? 0) === 2, 'second score', 15_000);
+    const after = agentStore.mood(chat.id)!;
+    expect(after.latest).toBeGreaterThan(0);
+    expect(after.lowest).toBe(sad.latest); // the lowest stays
+
+    // Distress: the assignee's store gets the alert and marks the chat; dismissing removes it.
+    await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'm-distress', text: '我真的不想活了' });
+    await until(() => agentStore.alerts.length === 1, 'alert', 15_000);
+    expect(agentStore.alerts[0]).toMatchObject({ chatId: chat.id, memberId: member.id, memberName: '陳居士' });
+    expect(agentStore.alerts[0].excerpt).toContain('不想活');
+    expect(agentStore.views.get(chat.id)!.chat.distress).toBe(true);
+    agentStore.dismissAlert(agentStore.alerts[0].messageId);
+    expect(agentStore.alerts).toEqual([]);
+
+    // A fresh staff store rebuilds the mood from history; the member's store never has scores.
+    const reloaded = await memberStore(agent.token, agent.id);
+    await reloaded.load(chat.id);
+    await until(() => (reloaded.mood(chat.id)?.count ?? 0) >= 2, 'history scores', 15_000);
+    expect(reloaded.mood(chat.id)!.lowest).toBeLessThanOrEqual(sad.latest);
+    await memberStoreLive.loadOlder(chat.id);
+    expect(memberStoreLive.mood(chat.id)).toBeNull();
+    expect(memberStoreLive.alerts).toEqual([]);
+    for (const st of [agentStore, reloaded, memberStoreLive]) {
+      st.conn.stop();
+      st.dispose();
+    }
+  });
 });

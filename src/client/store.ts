@@ -23,6 +23,27 @@ export interface ChatView {
   typing: { userId: string; until: number } | null;
   /** The last read cursor this client put on the wire. */
   readSent?: number;
+  /** Sentiment scores of the member's messages by message id (staff only; from frames and history). */
+  scores: Map<string, number>;
+}
+
+/** The member's mood in a chat: the newest scored message and the lowest score seen. */
+export interface Mood {
+  latest: number;
+  lowest: number;
+  /** How many scored messages it rests on. */
+  count: number;
+}
+
+/** A distress alert as the UI shows it until dismissed (the `alert` frame of PROTOCOL.md). */
+export interface DistressAlert {
+  chatId: string;
+  messageId: string;
+  memberId: string;
+  memberName: string;
+  excerpt: string;
+  phrases: string[];
+  at: string;
 }
 
 /** An outgoing message as the UI shows it until the stored copy arrives. */
@@ -49,6 +70,8 @@ const TYPING_MS = 5000;
 export class ChatStore {
   version = 0;
   readonly views = new Map<string, ChatView>();
+  /** Distress alerts not yet dismissed, newest first. */
+  alerts: DistressAlert[] = [];
   meId: string | null;
   private readonly listeners = new Set<() => void>();
   private readonly acked = new Map<string, { out: OutgoingMessage; seq: number }>();
@@ -114,7 +137,7 @@ export class ChatStore {
       this.bump();
       return v;
     }
-    const view: ChatView = { chat, messages: [], loaded: false, hasMore: false, loadingOlder: false, readByOthers: 0, myRead: 0, typing: null };
+    const view: ChatView = { chat, messages: [], loaded: false, hasMore: false, loadingOlder: false, readByOthers: 0, myRead: 0, typing: null, scores: new Map() };
     this.views.set(chat.id, view);
     this.bump();
     return view;
@@ -124,8 +147,10 @@ export class ChatStore {
   async load(chatId: string): Promise<ChatView> {
     const existing = this.views.get(chatId);
     if (existing?.loaded) return existing;
-    const view = existing ?? this.upsert(await this.api.chat(chatId));
-    const page = await this.api.history(chatId, null);
+    // The chat comes with the others' read cursors, so "read" marks survive a reload.
+    const [detail, page] = await Promise.all([this.api.chatDetail(chatId), this.api.history(chatId, null)]);
+    const view = this.upsert(detail.chat);
+    view.readByOthers = Math.max(view.readByOthers, 0, ...Object.values(detail.readCursors));
     this.merge(view, page.messages);
     view.hasMore = page.hasMore;
     view.loaded = true;
@@ -198,6 +223,29 @@ export class ChatStore {
     if (changed) this.bump();
   }
 
+  /** The member's mood in a chat from the scored messages this client knows, or null. */
+  mood(chatId: string): Mood | null {
+    const view = this.views.get(chatId);
+    if (!view || view.scores.size === 0) return null;
+    // Newest by seq among loaded messages; a score for a message not loaded yet arrived last.
+    const loaded = new Map(view.messages.map((m) => [m.id, m.seq]));
+    let latest: { seq: number; score: number } | null = null;
+    let lowest = Infinity;
+    for (const [id, score] of view.scores) {
+      const seq = loaded.get(id) ?? Number.MAX_SAFE_INTEGER;
+      if (!latest || seq >= latest.seq) latest = { seq, score };
+      lowest = Math.min(lowest, score);
+    }
+    return { latest: latest!.score, lowest, count: view.scores.size };
+  }
+
+  /** Removes a distress alert from the list shown. */
+  dismissAlert(messageId: string): void {
+    const before = this.alerts.length;
+    this.alerts = this.alerts.filter((a) => a.messageId !== messageId);
+    if (this.alerts.length !== before) this.bump();
+  }
+
   /** Whether someone else is typing in the chat now. */
   typingIn(chatId: string): boolean {
     const t = this.views.get(chatId)?.typing;
@@ -246,6 +294,10 @@ export class ChatStore {
       this.upsert(f.chat as ChatDto);
       return;
     }
+    if (f.type === 'alert' && f.kind === 'distress') {
+      this.onAlert(f);
+      return;
+    }
     const chatId = f.chatId as string | undefined;
     const view = chatId ? this.views.get(chatId) : undefined;
     if (!view) return;
@@ -254,6 +306,12 @@ export class ChatStore {
       if (f.userId === this.meId) view.myRead = Math.max(view.myRead, seq);
       else view.readByOthers = Math.max(view.readByOthers, seq);
       this.bump();
+    } else if (f.type === 'sentiment' && typeof f.messageId === 'string' && typeof f.score === 'number') {
+      const messageId = f.messageId;
+      const score = f.score;
+      view.scores.set(messageId, score);
+      view.messages = view.messages.map((m) => (m.id === messageId ? { ...m, sentimentScore: score } : m));
+      this.bump();
     } else if (f.type === 'typing' && f.userId !== this.meId) {
       view.typing = { userId: String(f.userId), until: Date.now() + TYPING_MS };
       setTimeout(() => this.bump(), TYPING_MS + 50);
@@ -261,9 +319,27 @@ export class ChatStore {
     }
   }
 
+  private onAlert(f: { [k: string]: unknown }): void {
+    const alert: DistressAlert = {
+      chatId: String(f.chatId),
+      messageId: String(f.messageId),
+      memberId: String(f.memberId),
+      memberName: String(f.memberName ?? ''),
+      excerpt: String(f.excerpt ?? ''),
+      phrases: Array.isArray(f.phrases) ? f.phrases.map(String) : [],
+      at: String(f.at ?? new Date().toISOString()),
+    };
+    if (this.alerts.some((a) => a.messageId === alert.messageId)) return;
+    this.alerts = [alert, ...this.alerts].slice(0, 20);
+    const view = this.views.get(alert.chatId);
+    if (view) view.chat = { ...view.chat, distress: true };
+    this.bump();
+  }
+
   private merge(view: ChatView, incoming: MessageDto[]): void {
     if (!incoming.length) return;
     this.conn.markSeen(incoming);
+    for (const m of incoming) if (typeof m.sentimentScore === 'number') view.scores.set(m.id, m.sentimentScore);
     const byId = new Set(view.messages.map((m) => m.id));
     const fresh = incoming.filter((m) => !byId.has(m.id));
     if (!fresh.length) return;
