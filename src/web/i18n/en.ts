@@ -2,6 +2,7 @@
 import type { MessageKey } from './zh-TW';
 import { deskAdminEn } from './desk-admin.en';
 import { dharmaEn } from './dharma.en';
+import { insightUiEn } from './insight-ui.en';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'LotusDesk',
@@ -149,4 +150,5 @@ export const en: Record<MessageKey, string> = {
   'error.retryAfter': 'Try again in {seconds} s.',
   ...deskAdminEn,
   ...dharmaEn,
+  ...insightUiEn,
 };

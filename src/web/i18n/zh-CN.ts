@@ -2,6 +2,7 @@
 import type { MessageKey } from './zh-TW';
 import { deskAdminZhCN } from './desk-admin.zh-CN';
 import { dharmaZhCN } from './dharma.zh-CN';
+import { insightUiZhCN } from './insight-ui.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': '莲心客服',
@@ -149,4 +150,5 @@ export const zhCN: Record<MessageKey, string> = {
   'error.retryAfter': '请于 {seconds} 秒后再试。',
   ...deskAdminZhCN,
   ...dharmaZhCN,
+  ...insightUiZhCN,
 };

@@ -1,6 +1,7 @@
 /** Traditional Chinese (Taiwan): the default catalogue; its keys are the catalogue's type. */
 import { deskAdminZhTW } from './desk-admin.zh-TW';
 import { dharmaZhTW } from './dharma.zh-TW';
+import { insightUiZhTW } from './insight-ui.zh-TW';
 
 export const zhTW = {
   'app.name': '蓮心客服',
@@ -148,6 +149,7 @@ export const zhTW = {
   'error.retryAfter': '請於 {seconds} 秒後再試。',
   ...deskAdminZhTW,
   ...dharmaZhTW,
+  ...insightUiZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;

@@ -3,7 +3,9 @@
  * and agents never download the charting code.
  */
 import { lazy, Suspense } from 'react';
+import { DistressAlerts } from '../components/insight/DistressAlerts';
 import { useI18n } from '../i18n';
+import { navigate } from '../router';
 
 const Dashboard = lazy(() => import('../components/desk-admin/Dashboard'));
 
@@ -11,8 +13,11 @@ const Dashboard = lazy(() => import('../components/desk-admin/Dashboard'));
 export function DashboardPage() {
   const { t } = useI18n();
   return (
-    <Suspense fallback={<p className="loading" role="status">{t('app.loading')}</p>}>
-      <Dashboard />
-    </Suspense>
+    <>
+      <DistressAlerts readOnly onOpen={(a) => navigate(`/supervisor?chat=${encodeURIComponent(a.chatId)}`)} />
+      <Suspense fallback={<p className="loading" role="status">{t('app.loading')}</p>}>
+        <Dashboard />
+      </Suspense>
+    </>
   );
 }

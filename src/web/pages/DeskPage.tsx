@@ -1,9 +1,12 @@
 /** The agent workstation: the live queue, my chats as tabs, the chat, the member, transfer, close. */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { ApiError } from '../../client/api';
+import type { DistressAlert } from '../../client/store';
 import type { ChatDto } from '../../shared/protocol';
 import { ChatWindow } from '../components/ChatWindow';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { DistressAlerts } from '../components/insight/DistressAlerts';
+import { MoodBadge } from '../components/insight/Mood';
 import { MemberPanel } from '../components/MemberPanel';
 import { PresenceToggle } from '../components/PresenceToggle';
 import { QueueList } from '../components/QueueList';
@@ -79,6 +82,19 @@ export function DeskPage() {
     }
   };
 
+  // A distress alert: the chat opens as a tab (read-only unless I hold it); masters on shift may be
+  // alerted about a chat someone else holds, which they cannot open: the refusal says so.
+  const openAlert = async (alert: DistressAlert) => {
+    setError(null);
+    try {
+      if (!store.views.has(alert.chatId)) store.upsert(await api.chat(alert.chatId));
+      setKept((k) => new Set([...k, alert.chatId]));
+      setActive(alert.chatId);
+    } catch (err) {
+      setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
+    }
+  };
+
   const dismiss = (id: string) => {
     setKept((k) => new Set([...k].filter((x) => x !== id)));
     if (active === id) setActive(tabs.find((c) => c.id !== id)?.id ?? null);
@@ -105,10 +121,12 @@ export function DeskPage() {
         <QueueList chats={queue} onAccept={(c) => void accept(c)} busy={busy} />
       </aside>
       <section className="desk-main" aria-label={t('desk.myChats')}>
+        <DistressAlerts onOpen={(a) => void openAlert(a)} />
         {error && <p className="alert" role="alert">{error}</p>}
         <div role="tablist" aria-label={t('desk.myChats')} className="tabs" data-testid="tabs">
           {tabs.map((c, i) => {
             const unread = c.id === active ? 0 : store.unread(c.id);
+            const mood = store.mood(c.id);
             return (
               <button
                 key={c.id}
@@ -124,6 +142,8 @@ export function DeskPage() {
                 data-testid="tab"
               >
                 {c.memberName ?? t('role.member')}
+                {mood && <MoodBadge score={mood.latest} testId="tab-mood" />}
+                {c.distress && <span className="tag-distress">{t('desk.distress')}</span>}
                 {unread > 0 && (
                   <span className="badge" aria-label={t('chat.unread', { n: unread })} data-testid="tab-unread">
                     {unread}

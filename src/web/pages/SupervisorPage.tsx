@@ -4,6 +4,7 @@ import { ApiError, type RosterEntry } from '../../client/api';
 import type { ChatStatus } from '../../shared/protocol';
 import { ChatWindow } from '../components/ChatWindow';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { DistressAlerts } from '../components/insight/DistressAlerts';
 import { minutesSince } from '../components/format';
 import { useNow } from '../components/hooks';
 import { useI18n } from '../i18n';
@@ -18,7 +19,8 @@ export function SupervisorPage() {
   const { t, errorText } = useI18n();
   const now = useNow(15_000);
   const [filter, setFilter] = useState<ChatStatus | 'all'>('all');
-  const [selected, setSelected] = useState<string | null>(null);
+  // The dashboard's alert button links here with ?chat=<id>.
+  const [selected, setSelected] = useState<string | null>(() => new URLSearchParams(location.search).get('chat'));
   const [roster, setRoster] = useState<RosterEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
 
@@ -43,6 +45,7 @@ export function SupervisorPage() {
     <div className="supervisor">
       <ConnectionBanner />
       <section className="sup-list" aria-label={t('sup.chats')}>
+        <DistressAlerts readOnly onOpen={(a) => setSelected(a.chatId)} />
         <h2>{t('sup.chats')}</h2>
         {error && <p className="alert" role="alert">{error}</p>}
         <div role="group" aria-label={t('sup.filter')} className="filters">
@@ -65,8 +68,11 @@ export function SupervisorPage() {
           </thead>
           <tbody>
             {chats.map((c) => (
-              <tr key={c.id} className={c.id === selected ? 'selected' : ''} data-testid="sup-row" data-status={c.status}>
-                <td>{c.memberName ?? '—'}</td>
+              <tr key={c.id} className={c.id === selected ? 'selected' : ''} data-testid="sup-row" data-status={c.status} data-chat-id={c.id}>
+                <td>
+                  {c.memberName ?? '—'}
+                  {c.distress && <span className="tag-distress">{t('desk.distress')}</span>}
+                </td>
                 <td>{c.topic ?? t('chat.untitled')}</td>
                 <td>
                   <span className={`pill pill-${c.status}`}>{t(`status.${c.status}`)}</span>
