@@ -251,8 +251,11 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await p.getByRole('status').filter({ hasText: '已將「廣告與詐騙」設為：標記待審' }).waitFor();
     const flagged = await send('又是蓮花假貨');
     expect(flagged.status).toBe(201);
-    const stored = (await texts(chat.id, member.token)).find((m) => m.text === '又是蓮花假貨') as { flags?: Array<{ kind: string }> };
+    // Review marks are for staff: the admin sees the mark, the member's own view has none.
+    const stored = (await texts(chat.id, admin.token)).find((m) => m.text === '又是蓮花假貨') as { flags?: Array<{ kind: string }> };
     expect(stored.flags?.some((f) => f.kind === 'content')).toBe(true);
+    const ownView = (await texts(chat.id, member.token)).find((m) => m.text === '又是蓮花假貨') as { flags?: unknown };
+    expect(ownView.flags).toBeUndefined();
     await p.getByLabel('「廣告與詐騙」的處理方式').selectOption('block');
     await p.getByRole('status').filter({ hasText: '封鎖' }).waitFor();
     await shot(p, 'dharma-admin-curated');
