@@ -9,6 +9,8 @@ import { connectionArgs, pgTool, runTool } from './tools';
 
 async function countTables(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A server going away mid-query rejects the query; the socket's own error must not crash us.
+  client.on('error', () => {});
   await client.connect();
   try {
     const r = await client.query<{ n: number }>(
