@@ -22,8 +22,8 @@ export function benchConfig(quick: boolean, maxConnections: number): BenchConfig
       : { pairs: 100, window: 8, warmupMs: 2000, durationMs: 10_000, workers: 2 },
     idle: { requested, steps: requested.map((n) => Math.min(n, maxConnections)), workers: quick ? 1 : 3, settleMs: quick ? 1000 : 8000, samples: quick ? 2 : 5 },
     crossNode: quick
-      ? { pairs: 10, ratePerSec: 200, warmupMs: 500, durationMs: 2500 }
-      : { pairs: 50, ratePerSec: 1000, warmupMs: 2000, durationMs: 10_000 },
+      ? { pairs: 10, ratePerSec: 100, warmupMs: 500, durationMs: 2500 }
+      : { pairs: 50, ratePerSec: 300, warmupMs: 2000, durationMs: 10_000 },
     history: { bigMessages: 100_000, smallMessages: 100, requests: quick ? 50 : 300 },
   };
 }

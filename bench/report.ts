@@ -145,7 +145,7 @@ export function markdown(r: BenchReport): string {
 
   const relays = r.results.filter(isRelay);
   if (relays.length) {
-    out.push('## Durable relay', '', 'Saturation: every member keeps a window of messages in flight; "delivered/s" counts messages acked (persisted) and received by the other party. Half load: fixed rate at half of that system\'s saturation. Latencies in ms; CPU in cores (the machine has ' + r.machine.cpus + ').', '');
+    out.push('## Durable relay', '', 'Saturation: every member keeps a window of messages in flight; "delivered/s" counts messages acked (persisted) and received by the other party. Half load: fixed rate at half of that system\'s saturation, started once the servers were quiet again (work deferred during saturation, such as queued analysis jobs, done). Latencies in ms; CPU in cores (the machine has ' + r.machine.cpus + ').', '');
     out.push('| system | delivered/s | ratio vs ws / vs Socket.IO | half-load rate | ack p50 | ack p99 | delivery p50 | delivery p99 | lost acks | server CPU (sat.) | database CPU (sat.) | client CPU (sat.) | PG transactions per message |');
     out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of relays) {

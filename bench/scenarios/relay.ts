@@ -35,7 +35,12 @@ export interface RelayResult {
      */
     postgres?: PgPhaseStats & { transactionsPerMessage: number; rowWritesPerMessage: number };
   };
-  halfLoad: MergedPhase & { targetRatePerSec: number; serverCpuCores: number };
+  halfLoad: MergedPhase & {
+    targetRatePerSec: number;
+    serverCpuCores: number;
+    /** How long the servers needed to go quiet after saturation (deferred work) before this phase. */
+    quietAfterMs: number;
+  };
   profiles?: ProfileDigest[];
 }
 
@@ -52,11 +57,14 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
     await watch?.stopSampling();
     const profiles = await Promise.all(profiling.map((i, k) => digest(i, system.servers[k].label, cfg.profileDir!)));
     const rate = Math.max(1, Math.round(saturation.deliveredPerSec / 2));
+    // Work a system deferred during saturation (queued jobs) would otherwise land on the half-load
+    // phase; wait for the servers to go quiet so that phase measures its own load.
+    const quietAfterMs = await quiet(system);
     const half = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate));
     const result: RelayResult = {
       scenario: 'durable-relay', system: system.name, pairs: cfg.pairs, window: cfg.window,
       saturation,
-      halfLoad: { ...half, targetRatePerSec: rate },
+      halfLoad: { ...half, targetRatePerSec: rate, quietAfterMs },
       ...(profiles.length ? { profiles } : {}),
     };
     if (watch) {
@@ -79,6 +87,20 @@ async function digest(inspector: Inspector, server: string, dir: string): Promis
   writeFileSync(file, JSON.stringify(profile));
   const s = summarizeProfileData(profile, file, 12);
   return { server, file, busyMs: s.totalMs - s.idleMs, byArea: s.byArea, topFunctions: s.topFunctions };
+}
+
+/** Waits until the server processes use under 0.15 cores for two seconds running (at most a minute). */
+async function quiet(system: RunningSystem): Promise<number> {
+  const pids = system.servers.map((s) => s.child.pid!);
+  const t0 = performance.now();
+  let calm = 0;
+  while (calm < 2 && performance.now() - t0 < 60_000) {
+    const before = pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0) - before;
+    calm = used < 0.15 ? calm + 1 : 0;
+  }
+  return Math.round(performance.now() - t0);
 }
 
 /** Runs a phase and adds the server processes' CPU use over it, in cores. */
