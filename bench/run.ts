@@ -3,8 +3,8 @@
  * scenario side by side on this machine and writes bench/results/latest.{json,md}.
  *
  * Options: --quick · --only=relay,idle,crossnode,history · --systems=ws-relay,lotusdesk-postgres,…
- * · --profile (V8 CPU profiles of the LotusDesk server processes over the relay's saturation phase,
- * into <out>/profiles/) · --out=<dir>.
+ * · --profile / --no-profile (V8 CPU profiles of the LotusDesk server processes over the relay's
+ * saturation phase, into <out>/profiles/; on by default in a full run) · --out=<dir>.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,9 @@ const quick = flag('quick');
 const only = new Set((option('only') ?? 'relay,idle,crossnode,history').split(','));
 const systems = option('systems')?.split(',') ?? null;
 const outDir = option('out') ?? join(ROOT, 'bench', 'results');
-const profileDir = flag('profile') ? join(outDir, 'profiles') : undefined;
+// A full run profiles LotusDesk's servers over saturation (so missed targets come with their
+// profile); a quick run only when asked.
+const profileDir = flag('profile') || (!quick && !flag('no-profile')) ? join(outDir, 'profiles') : undefined;
 // Each server process holds one descriptor per connection; keep some for the database, logs, etc.
 const fdLimit = openFilesLimit();
 const config = benchConfig(quick, Math.max(1000, fdLimit - 1000));
