@@ -1,7 +1,7 @@
 /**
  * Read positions after a reload (`readCursors` on GET /api/chats/:id) and a member's earlier chats
  * for the staff serving them (GET /api/members/:id/chats and the read-only history of one), with
- * the access rule checked both ways.
+ * the access rule checked both ways; and the distress mark reaching every agent's queue.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,5 +140,19 @@ describe('GET /api/members/:id/chats', () => {
       expect((await api(server, 'GET', `/api/members/${randomUUID()}/chats`, o.token)).status).toBe(404);
       expect((await api(server, 'GET', `/api/members/x'--/chats`, o.token)).status).toBe(404);
     }
+  });
+});
+
+describe('distress in the queue', () => {
+  it('every agent hears that a waiting chat is in distress (chat frame with distress: true)', async () => {
+    const agent = await server.user('agent');
+    const ws = await RawClient.connect(server.wsUrl, agent.token);
+    sockets.push(ws);
+    const member = await server.user('member', '張居士');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '求助' })).body.chat;
+    await ws.next((f) => f.type === 'chat' && (f.chat as { id: string }).id === chat.id);
+    await say(member.token, chat.id, '活不下去了，好想自殺');
+    const marked = await ws.next((f) => f.type === 'chat' && (f.chat as { id: string; distress?: boolean }).id === chat.id && (f.chat as { distress?: boolean }).distress === true, 10_000);
+    expect(marked.chat).toMatchObject({ id: chat.id, status: 'pending', distress: true, queuePosition: 1 });
   });
 });

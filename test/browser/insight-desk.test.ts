@@ -146,6 +146,27 @@ describe.skipIf(!hasChromium)('insight on the staff pages in Chromium', { timeou
     await shot(a, 'insight-desk-queue-distress');
   });
 
+  it('a master on shift is alerted about a chat a colleague holds, and is told why it does not open', async () => {
+    const member = await server.user('member', '吳居士');
+    const agent = await server.user('agent', '客服小雲');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '家裡的事' })).body.chat;
+    expect((await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token)).status).toBe(200);
+    const master = await server.user('master', '慧光法師');
+    await server.desk.database.db
+      .insertInto('customer_service_schedule')
+      .values({ user_id: master.id, shift_start: new Date(Date.now() - 3600_000), shift_end: new Date(Date.now() + 3600_000) })
+      .execute();
+    const p = await page('/desk', master.token);
+    await p.getByTestId('tabs').waitFor();
+    await say(member.token, chat.id, '我想自殺');
+    const alert = p.locator(`[role=alert][data-testid=distress-alert][data-chat-id="${chat.id}"]`);
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('吳居士');
+    await alert.getByTestId('distress-open').click();
+    await p.locator('p.alert[role=alert]', { hasText: '其他同仁服務' }).waitFor();
+    expect(await p.locator(`[data-testid=tab]`, { hasText: '吳居士' }).count()).toBe(0);
+  });
+
   it('read marks come back as read after the member reloads', async () => {
     const member = await server.user('member', '周居士');
     const agent = await server.user('agent', '客服小慧');

@@ -145,6 +145,9 @@ export class Desk {
   /** Distress seam: the chat goes to the top of the queue. */
   async markDistress(chatId: string): Promise<void> {
     await this.deps.db.updateTable('chats').set({ distress: true, base_urgency: 1 }).where('id', '=', chatId).execute();
+    // Agents and masters learn of the mark (and the new order) from the chat frame; positions
+    // alone only reach the waiting members.
+    await this.deps.chats.republish(chatId);
     await this.deps.chats.announceQueuePositions();
     this.dashboardChanged();
   }

@@ -19,6 +19,7 @@ export const insightUiEn: Record<keyof typeof insightUiZhTW, string> = {
   'iu.alert.openReadOnly': 'View the chat (read-only)',
   'iu.alert.dismiss': 'Dismiss',
   'iu.alert.dismissOf': 'Dismiss the alert about {name}',
+  'iu.alert.heldByOther': 'A colleague is serving this chat, so you cannot open it. To take over, ask a supervisor or ask them to transfer it to you.',
   'iu.prev.view': 'View',
   'iu.prev.viewOf': 'View the earlier chat: {topic}',
   'iu.prev.servedBy': 'served by {name}',

@@ -19,6 +19,7 @@ export const insightUiZhCN: Record<keyof typeof insightUiZhTW, string> = {
   'iu.alert.openReadOnly': '查看对话（只读）',
   'iu.alert.dismiss': '知道了',
   'iu.alert.dismissOf': '关闭 {name} 的警示',
+  'iu.alert.heldByOther': '这段对话正由其他同事服务，您无法打开；如需接手，请联系主管或请对方转接给您。',
   'iu.prev.view': '查看',
   'iu.prev.viewOf': '查看过往对话：{topic}',
   'iu.prev.servedBy': '服务人员：{name}',

@@ -17,6 +17,7 @@ export const insightUiZhTW = {
   'iu.alert.openReadOnly': '檢視對話（唯讀）',
   'iu.alert.dismiss': '知道了',
   'iu.alert.dismissOf': '關閉 {name} 的警示',
+  'iu.alert.heldByOther': '這段對話正由其他同仁服務，您無法開啟；如需接手，請聯絡督導或請對方轉接給您。',
   'iu.prev.view': '檢視',
   'iu.prev.viewOf': '檢視過往對話：{topic}',
   'iu.prev.servedBy': '服務人員：{name}',

@@ -91,7 +91,8 @@ export function DeskPage() {
       setKept((k) => new Set([...k, alert.chatId]));
       setActive(alert.chatId);
     } catch (err) {
-      setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
+      if (err instanceof ApiError && err.code === 'not_found') setError(t('iu.alert.heldByOther'));
+      else setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
     }
   };
 
