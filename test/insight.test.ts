@@ -87,9 +87,14 @@ function suite(name: string, env: () => Record<string, string>) {
       const socket = await connect(member.token);
       const messageId = await say(member.token, chatId, '我真的很難過，每天晚上都一個人哭');
       const reply = await socket.next((f) => f.type === 'message' && f.message.chatId === chatId && f.message.kind === 'auto_reply', 15_000);
-      expect(reply.message.flags?.[0]?.detail).toMatchObject({ kind: 'compassion' });
-      expect(reply.message.flags[0].detail.score).toBe(await scoreOf(messageId));
-      expect(reply.message.flags[0].detail.score).toBeLessThan(-0.5);
+      // Why the reply was sent is a staff note: the member's frame lacks it, a supervisor reads it.
+      expect(reply.message.flags).toBeUndefined();
+      const staff = (await server.user('supervisor')).token;
+      const history = await api(server, 'GET', `/api/chats/${chatId}/messages`, staff);
+      const noted = history.body.messages.find((m: any) => m.id === reply.message.id);
+      expect(noted.flags?.[0]?.detail).toMatchObject({ kind: 'compassion' });
+      expect(noted.flags[0].detail.score).toBe(await scoreOf(messageId));
+      expect(noted.flags[0].detail.score).toBeLessThan(-0.5);
       // A cheerful message gets none.
       const glad = await say(member.token, chatId, '謝謝，心裡好多了，感恩');
       await until(async () => (await scoreOf(glad)) !== null);

@@ -37,6 +37,10 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // A pool error (e.g. the server restarting) must not crash the process; queries fail and retry.
     pool.on('error', () => {});
+    // A client checked out when the server goes away (mid-transaction, between statements) emits
+    // 'error' on itself, not on the pool: without a listener that would crash the process. Its
+    // current or next query fails instead, and the pool discards it on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
