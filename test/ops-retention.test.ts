@@ -3,6 +3,9 @@
  * than that (with their messages) and keeps everything else; unset, it keeps everything. Bad
  * values stop the server at start.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config/config';
 import { RetentionService } from '../src/server/ops/retention';
@@ -77,6 +80,48 @@ describe('retention', () => {
       expect(r.messages).toBeGreaterThanOrEqual(messages);
       expect(await db.selectFrom('messages').select('id').where('chat_id', 'in', ids).execute()).toEqual([]);
       expect(await db.selectFrom('chats').select('id').where('id', 'in', ids).execute()).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('deletes the attachment files of purged chats from disk, and keeps those of kept chats', async () => {
+    const server = await startServer({ env: { LOTUSDESK_RETENTION_DAYS: '30' } });
+    try {
+      const uploadImage = async (token: string) => {
+        const form = new FormData();
+        const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
+        form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), '念珠.png');
+        const res = await fetch(`${server.url}/api/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { attachment: { id: string } }).attachment.id;
+      };
+      const chatWithImage = async () => {
+        const m = await server.user('member');
+        const chat = (await api(server, 'POST', '/api/chats', m.token, { topic: '念珠' })).body.chat;
+        const id = await uploadImage(m.token);
+        expect((await api(server, 'POST', `/api/chats/${chat.id}/messages`, m.token, { id: 'img', text: '照片', attachments: [id] })).status).toBe(201);
+        expect((await api(server, 'POST', `/api/chats/${chat.id}/close`, m.token)).status).toBe(200);
+        return { chatId: chat.id as string, attachmentId: id };
+      };
+      const db = server.desk.database.db;
+      const filesOf = async (attachmentId: string) => {
+        const row = await db.selectFrom('attachments').select(['storage_key', 'thumbnail_key']).where('id', '=', attachmentId).executeTakeFirstOrThrow();
+        return [row.storage_key, row.thumbnail_key].filter((k): k is string => !!k).map((k) => join(server.desk.config.uploads.dir, k));
+      };
+      const old = await chatWithImage();
+      const kept = await chatWithImage();
+      const oldFiles = await filesOf(old.attachmentId);
+      const keptFiles = await filesOf(kept.attachmentId);
+      expect(oldFiles).toHaveLength(2); // the image and its thumbnail
+      for (const f of [...oldFiles, ...keptFiles]) expect(existsSync(f), f).toBe(true);
+      await ageClosed(server, old.chatId, 31);
+
+      const r = await server.desk.ops.retention.purge();
+      expect(r.chats).toBe(1);
+      for (const f of oldFiles) expect(existsSync(f), f).toBe(false);
+      for (const f of keptFiles) expect(existsSync(f), f).toBe(true);
+      expect(await db.selectFrom('attachments').select('id').where('id', '=', old.attachmentId).executeTakeFirst()).toBeUndefined();
     } finally {
       await server.stop();
     }

@@ -10,6 +10,7 @@ import { BackupService } from './backup/backup-service';
 import type { ClusterCron } from './cron';
 import type { Metrics } from './metrics';
 import { RetentionService } from './retention';
+import { UploadStorage } from '../uploads/storage';
 
 /** Retention is checked hourly: cheap when nothing is due, and purges stay small. */
 const RETENTION_EVERY_MS = 3_600_000;
@@ -32,7 +33,8 @@ export interface Ops {
 export function startOps(deps: OpsDeps): Ops {
   const { bus, cron, database, config, metrics, log } = deps;
   const backups = new BackupService(config.ops.backupDir, config.ops.backupKeep);
-  const retention = new RetentionService(database.db, config.ops.retentionDays);
+  const uploads = new UploadStorage(config.uploads.dir);
+  const retention = new RetentionService(database.db, config.ops.retentionDays, (keys) => uploads.remove(...keys.map((k) => uploads.pathOf(k))));
 
   bus.work('ops.backup', async () => {
     try {

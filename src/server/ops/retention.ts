@@ -1,7 +1,8 @@
 /**
  * Retention: closed chats older than the configured number of days are purged with their
- * messages, read cursors and attachment rows (the foreign keys cascade). Off by default: a shop
- * must decide how long it keeps conversations.
+ * messages, read cursors and attachment rows (the foreign keys cascade), and then the attachment
+ * files themselves, which no foreign key reaches. Off by default: a shop must decide how long it
+ * keeps conversations.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
@@ -14,10 +15,14 @@ export interface PurgeResult {
   messages: number;
 }
 
+/** Deletes stored files by storage key (the upload store); called only after the rows are gone. */
+export type FileRemover = (storageKeys: string[]) => Promise<void>;
+
 export class RetentionService {
   constructor(
     private readonly db: Db,
     private readonly days: number,
+    private readonly removeFiles: FileRemover = async () => {},
   ) {}
 
   /** True when a retention period is configured. */
@@ -45,15 +50,20 @@ export class RetentionService {
             .forUpdate()
             .execute()
         ).map((r) => r.id);
-        if (ids.length === 0) return { chats: 0, messages: 0 };
+        if (ids.length === 0) return { chats: 0, messages: 0, files: [] as string[] };
         const counted = await tx
           .selectFrom('messages')
           .select(sql<number>`count(*)::int`.as('n'))
           .where('chat_id', 'in', ids)
           .executeTakeFirstOrThrow();
+        const attachments = await tx.selectFrom('attachments').select(['storage_key', 'thumbnail_key']).where('chat_id', 'in', ids).execute();
         await tx.deleteFrom('chats').where('id', 'in', ids).execute();
-        return { chats: ids.length, messages: counted.n };
+        const files = attachments.flatMap((a) => (a.thumbnail_key ? [a.storage_key, a.thumbnail_key] : [a.storage_key]));
+        return { chats: ids.length, messages: counted.n, files };
       });
+      // After commit: a file is never missing for a row that still exists. A crash in between
+      // leaves orphan files, never a dangling row.
+      if (batch.files.length) await this.removeFiles(batch.files);
       total.chats += batch.chats;
       total.messages += batch.messages;
       if (batch.chats < BATCH) return total;
