@@ -154,5 +154,7 @@ describe('distress in the queue', () => {
     await say(member.token, chat.id, '活不下去了，好想自殺');
     const marked = await ws.next((f) => f.type === 'chat' && (f.chat as { id: string; distress?: boolean }).id === chat.id && (f.chat as { distress?: boolean }).distress === true, 10_000);
     expect(marked.chat).toMatchObject({ id: chat.id, status: 'pending', distress: true, queuePosition: 1 });
+    // Let the caring reply land before the server stops (no reaction cut off mid-way).
+    await until(async () => (await api(server, 'GET', `/api/chats/${chat.id}/messages`, member.token)).body.messages.some((m: { kind: string }) => m.kind === 'auto_reply'));
   });
 });
