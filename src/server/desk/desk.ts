@@ -3,7 +3,6 @@
  * presence, shifts, automatic assignment, re-queue of dropped agents, inactivity close,
  * first-response stamps and the live dashboard for supervisors.
  */
-import { sql } from 'kysely';
 import type { Bus } from '../bus/bus';
 import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
@@ -67,7 +66,13 @@ export class Desk {
           .catch((err) => this.stopped || this.deps.log.error({ err }, 'routing failed'))
           .then(() => this.requestAssignment(change));
       }
-      if (change === 'requeued' || change === 'closed') void this.requestAssignment(change);
+      if (change === 'requeued') {
+        // Moods and words recorded while the chat was open count again in the queue.
+        void this.recomputeUrgency(chat.id)
+          .catch((err) => this.stopped || this.deps.log.error({ err }, 'urgency recompute failed'))
+          .then(() => this.requestAssignment(change));
+      }
+      if (change === 'closed') void this.requestAssignment(change);
       this.dashboardChanged();
     });
     pipeline.addReaction({ name: 'desk.activity', afterStored: (m) => this.onMessage(m.chatId, m.senderRole, m.text) });
@@ -134,12 +139,16 @@ export class Desk {
 
   /** Sentiment seam: the analysis worker reports a message's score; low moods raise urgency. */
   async recordSentiment(chatId: string, score: number): Promise<void> {
-    await this.deps.db
+    // Only a new low changes the chat: most messages write nothing here. Urgency orders the queue
+    // alone, so it is recomputed while the chat waits (and again when it is re-queued).
+    const lowered = await this.deps.db
       .updateTable('chats')
-      .set({ min_sentiment: sql`LEAST(COALESCE(min_sentiment, ${score}), ${score})` })
+      .set({ min_sentiment: score })
       .where('id', '=', chatId)
-      .execute();
-    await this.recomputeUrgency(chatId);
+      .where((eb) => eb.or([eb('min_sentiment', 'is', null), eb('min_sentiment', '>', score)]))
+      .returning('status')
+      .executeTakeFirst();
+    if (lowered?.status === 'pending') await this.recomputeUrgency(chatId);
   }
 
   /** Distress seam: the chat goes to the top of the queue. */

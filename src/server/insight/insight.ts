@@ -3,6 +3,7 @@
  * and its enqueue reaction, distress detection, and the help-line settings.
  */
 import type { Bus } from '../bus/bus';
+import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
@@ -17,6 +18,7 @@ export interface InsightDeps {
   db: Db;
   bus: Bus;
   desk: Desk;
+  chats: ChatService;
   pipeline: MessagePipeline;
   clock: Clock;
   timezone: string;
@@ -35,7 +37,13 @@ export class Insight {
     // Warm the segmenter now rather than on the first member's message.
     this.engine.score('預熱');
     this.helplines = new HelplineStore(deps.db);
-    this.worker = new AnalysisWorker({ db: deps.db, bus: deps.bus, engine: this.engine, recordSentiment: (chatId, score) => deps.desk.recordSentiment(chatId, score) });
+    this.worker = new AnalysisWorker({
+      db: deps.db,
+      bus: deps.bus,
+      engine: this.engine,
+      recordSentiment: (chatId, score) => deps.desk.recordSentiment(chatId, score),
+      factsOf: (chatId) => deps.chats.factsOf(chatId),
+    });
     this.distress = new DistressResponder({ db: deps.db, bus: deps.bus, desk: deps.desk, helplines: this.helplines, clock: deps.clock, timezone: deps.timezone });
     deps.pipeline.addReaction(this.distress);
     deps.pipeline.addReaction(this.worker.enqueueReaction());

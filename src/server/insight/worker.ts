@@ -11,8 +11,10 @@
 import type { JobMap } from '../../shared/bus-events';
 import type { MessageDto, Role } from '../../shared/protocol';
 import type { Bus } from '../bus/bus';
+import type { ChatFacts } from '../chat/message-store';
 import type { Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
+import { ScoreWriter } from './score-writer';
 import type { SentimentEngine } from './sentiment/engine';
 
 /** A scored member message, as listeners receive it. */
@@ -40,14 +42,19 @@ export interface WorkerDeps {
   engine: SentimentEngine;
   /** The desk's priority seam (Desk.recordSentiment). */
   recordSentiment(chatId: string, score: number): Promise<void>;
+  /** Who serves the chat and its status (the nodes' cached chat facts). */
+  factsOf(chatId: string): Promise<ChatFacts | null>;
 }
 
 export type AnalyzeOutcome = 'scored' | 'already-scored' | 'missing';
 
 export class AnalysisWorker {
   private readonly listeners = new Set<ScoredListener>();
+  private readonly scores: ScoreWriter;
 
-  constructor(private readonly deps: WorkerDeps) {}
+  constructor(private readonly deps: WorkerDeps) {
+    this.scores = new ScoreWriter(deps.db);
+  }
 
   /** The pipeline reaction that turns new member text messages into jobs. */
   enqueueReaction(): Reaction {
@@ -77,20 +84,14 @@ export class AnalysisWorker {
   async analyze(job: JobMap['message.analyze']): Promise<AnalyzeOutcome> {
     const { db, bus, engine } = this.deps;
     const score = engine.score(job.text);
-    const claimed = await db
-      .updateTable('messages')
-      .set({ sentiment_score: score })
-      .where('id', '=', job.messageId)
-      .where('sentiment_score', 'is', null)
-      .returning('chat_id')
-      .executeTakeFirst();
+    const claimed = await this.scores.claim(job.messageId, score);
     if (!claimed) {
       const exists = await db.selectFrom('messages').select('id').where('id', '=', job.messageId).executeTakeFirst();
       return exists ? 'already-scored' : 'missing';
     }
     try {
       await this.deps.recordSentiment(job.chatId, score);
-      const chat = await db.selectFrom('chats').select(['customer_service_id', 'status']).where('id', '=', job.chatId).executeTakeFirst();
+      const chat = await this.deps.factsOf(job.chatId);
       const frame: SentimentFrame = { type: 'sentiment', chatId: job.chatId, messageId: job.messageId, score };
       bus.publish({
         type: 'chat.signal',
@@ -98,7 +99,7 @@ export class AnalysisWorker {
         // The member does not see a mood gauge of themselves; those serving or watching do, and
         // while the chat waits in the queue, everyone who may pick it up.
         audience: {
-          userIds: chat?.customer_service_id ? [chat.customer_service_id] : [],
+          userIds: chat?.assigneeId ? [chat.assigneeId] : [],
           roles: chat?.status === 'pending' ? ['supervisor', 'admin', 'agent', 'master'] : ['supervisor', 'admin'],
         },
         frame: JSON.stringify(frame),

@@ -1,0 +1,54 @@
+/**
+ * Batched sentiment score writes keep every message's claim individual: each message is scored
+ * once, duplicates (also inside one batch) report no claim, and a busy worker writes few statements.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScoreWriter } from '../src/server/insight/score-writer';
+import { api, startServer, type TestServer } from './helpers/server';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  // No worker role: the server's own analysis jobs must not score these messages first.
+  server = await startServer({ env: { SERVICES: 'web,ws' } });
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function storedMessages(n: number): Promise<string[]> {
+  const member = await server.user('member');
+  const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '訂單' })).body.chat;
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: `s${i}`, text: `第 ${i} 則` })).body.messageId);
+  return ids;
+}
+
+describe('ScoreWriter', () => {
+  it('claims each message once, in few statements, and reports duplicates as not claimed', async () => {
+    const db = server.desk.database.db;
+    const ids = await storedMessages(40);
+    let statements = 0;
+    // A plugin sees every statement the writer sends.
+    const counting = db.withPlugin({
+      transformQuery: (args) => (statements++, args.node),
+      transformResult: async (args) => args.result,
+    });
+    const writer = new ScoreWriter(counting);
+    const first = await Promise.all(ids.map((id, i) => writer.claim(id, -0.5 + i / 100)));
+    expect(first.every(Boolean)).toBe(true);
+    expect(statements).toBeLessThanOrEqual(3); // one write, then whatever queued during it
+    const rows = await db.selectFrom('messages').select(['id', 'sentiment_score']).where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, r.sentiment_score]));
+    ids.forEach((id, i) => expect(byId.get(id)).toBeCloseTo(-0.5 + i / 100, 5));
+
+    // Again: nothing claimed, nothing overwritten.
+    expect((await Promise.all(ids.map((id) => writer.claim(id, 0.9)))).some(Boolean)).toBe(false);
+    expect((await db.selectFrom('messages').select('sentiment_score').where('id', '=', ids[0]).executeTakeFirstOrThrow()).sentiment_score).toBeCloseTo(-0.5, 5);
+
+    // The same new message twice in one batch: exactly one claim.
+    const [fresh] = await storedMessages(1);
+    const twice = await Promise.all([writer.claim(ids[1], 0), writer.claim(fresh, 0.3), writer.claim(fresh, 0.3)]);
+    expect(twice.filter(Boolean)).toHaveLength(1);
+  });
+});
