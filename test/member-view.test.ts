@@ -65,4 +65,43 @@ describe('what a member sees of staff notes', () => {
 
     for (const ws of [memberWs, agentWs, supervisorWs, memberAgain, agentAgain]) ws.close();
   });
+
+  it('the desk\'s distress mark, urgency and transfer notes stay with staff', async () => {
+    const member = await server.user('member');
+    const agent = await server.user('agent');
+    const supervisor = await server.user('supervisor');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '心情' })).body.chat;
+    const memberWs = await RawClient.connect(server.wsUrl, member.token);
+    const supervisorWs = await RawClient.connect(server.wsUrl, supervisor.token);
+    expect((await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'd1', text: '我真的不想活了' })).status).toBe(201);
+
+    // Staff learn of it; the chat frames the member receives never carry it.
+    const marked = await supervisorWs.next((f) => f.type === 'chat' && f.chat.id === chat.id && f.chat.distress === true, 10_000);
+    expect(marked.chat.urgency).toBe(1);
+    const asStaff = (await api(server, 'GET', `/api/chats/${chat.id}`, supervisor.token)).body.chat;
+    expect(asStaff.distress).toBe(true);
+    const asMember = (await api(server, 'GET', `/api/chats/${chat.id}`, member.token)).body.chat;
+    expect(asMember).not.toHaveProperty('distress');
+    expect(asMember).not.toHaveProperty('urgency');
+    expect(asMember.queuePosition).toBeGreaterThanOrEqual(1); // what the member needs is still there
+    const listed = (await api(server, 'GET', '/api/chats', member.token)).body.chats.find((c: any) => c.id === chat.id);
+    expect(listed).not.toHaveProperty('distress');
+
+    expect((await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token)).status).toBe(200);
+    const note = '會員情緒低落，請溫和回應';
+    expect((await api(server, 'POST', `/api/chats/${chat.id}/transfer`, agent.token, { to: 'queue', note })).status).toBe(200);
+    const noted = await supervisorWs.next((f) => f.type === 'chat' && f.chat.id === chat.id && f.chat.note === note);
+    expect(noted.chat.status).toBe('pending');
+    await new Promise((r) => setTimeout(r, 300));
+    const memberChatFrames = memberWs.frames.filter((f: any) => f.type === 'chat' && f.chat.id === chat.id);
+    expect(memberChatFrames.length).toBeGreaterThan(0);
+    for (const f of memberChatFrames) {
+      expect(f.chat).not.toHaveProperty('distress');
+      expect(f.chat).not.toHaveProperty('urgency');
+      expect(f.chat).not.toHaveProperty('note');
+    }
+    expect((await api(server, 'GET', `/api/chats/${chat.id}`, member.token)).body.chat).not.toHaveProperty('note');
+    memberWs.close();
+    supervisorWs.close();
+  });
 });

@@ -98,8 +98,11 @@ describe('ChatStore', () => {
     await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
     for (const text of ['一', '二', '三']) await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: `r-${text}`, text });
     const agentSocket = await RawClient.connect(server.wsUrl, agent.token);
-    // The agent reads up to "二" (seq 3: the accept note is seq 1) while the member is away.
-    agentSocket.send({ type: 'read', chatId: chat.id, seq: 3 });
+    // The agent reads up to "二" while the member is away (its seq from history: the accept note
+    // is posted alongside and may land before or after the member's first messages).
+    const history = (await api(server, 'GET', `/api/chats/${chat.id}/messages`, agent.token)).body.messages as Array<{ text: string; seq: number }>;
+    const upTo = history.find((m) => m.text === '二')!.seq;
+    agentSocket.send({ type: 'read', chatId: chat.id, seq: upTo });
     await agentSocket.waitNew((f) => f.type === 'read' && f.chatId === chat.id && f.userId === agent.id);
 
     // A fresh store, as after a reload: no live read frame has reached it.

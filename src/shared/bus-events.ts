@@ -19,8 +19,11 @@ export type BusEvent =
    * member's view (without staff-only marks), present only when it differs.
    */
   | { type: 'chat.message'; chatId: string; seq: number; audience: Audience; frame: string; memberFrame?: string }
-  /** A chat changed (created, assigned, transferred, closed, queue position). */
-  | { type: 'chat.updated'; chat: ChatDto; audience: Audience; frame: string }
+  /**
+   * A chat changed (created, assigned, transferred, closed, queue position). `memberFrame` is the
+   * member's view (without the desk's internal fields), present only when it differs.
+   */
+  | { type: 'chat.updated'; chat: ChatDto; audience: Audience; frame: string; memberFrame?: string }
   /** A frame that is not ordered by seq (read receipts, typing, alerts). */
   | { type: 'chat.signal'; chatId: string; audience: Audience; frame: string }
   /** Presence or dashboard updates for supervisors. */

@@ -5,7 +5,7 @@
 import type { ChatDto, MessageDto } from '../../shared/protocol';
 import type { Bus } from '../bus/bus';
 import { chatAudience, chatChangeAudience } from './audience';
-import { memberView } from './presenters';
+import { memberChatView, memberView } from './presenters';
 import type { ChatFacts } from './message-store';
 
 export class ChatEvents {
@@ -27,12 +27,19 @@ export class ChatEvents {
   /** A chat status change that has committed. */
   chat(chat: ChatDto, opts: { previousAssigneeId?: string | null; queueChanged: boolean }): void {
     const facts: ChatFacts = { memberId: chat.memberId, assigneeId: chat.assigneeId, status: chat.status };
-    this.bus.publish({ type: 'chat.updated', chat, audience: chatChangeAudience(facts, opts), frame: JSON.stringify({ type: 'chat', chat }) });
+    const forMember = memberChatView(chat);
+    this.bus.publish({
+      type: 'chat.updated',
+      chat,
+      audience: chatChangeAudience(facts, opts),
+      frame: JSON.stringify({ type: 'chat', chat }),
+      ...(forMember !== chat ? { memberFrame: JSON.stringify({ type: 'chat', chat: forMember }) } : {}),
+    });
   }
 
   /** A chat frame for the member alone (queue position moves). */
   chatToMember(chat: ChatDto): void {
-    this.bus.publish({ type: 'chat.updated', chat, audience: { userIds: [chat.memberId], roles: [] }, frame: JSON.stringify({ type: 'chat', chat }) });
+    this.bus.publish({ type: 'chat.updated', chat, audience: { userIds: [chat.memberId], roles: [] }, frame: JSON.stringify({ type: 'chat', chat: memberChatView(chat) }) });
   }
 
   /** A read receipt. */

@@ -267,19 +267,13 @@ export class Gateway {
   private onBusEvent(event: BusEvent): void {
     let buffer: Buffer | null = null; // encoded once, only if someone here receives it
     let memberBuffer: Buffer | null = null; // the member's view, when it differs
+    const memberFrame = event.type === 'chat.message' || event.type === 'chat.updated' ? event.memberFrame : undefined;
     for (const conn of this.registry.match(event.audience)) {
-      if (event.type === 'chat.message') {
-        if (event.memberFrame !== undefined && conn.user?.role === 'member') {
-          memberBuffer ??= Buffer.from(event.memberFrame);
-          conn.deliver(event.chatId, event.seq, memberBuffer);
-        } else {
-          buffer ??= Buffer.from(event.frame);
-          conn.deliver(event.chatId, event.seq, buffer);
-        }
-        continue;
-      }
-      buffer ??= Buffer.from(event.frame);
-      conn.send(buffer);
+      let frame: Buffer;
+      if (memberFrame !== undefined && conn.user?.role === 'member') frame = memberBuffer ??= Buffer.from(memberFrame);
+      else frame = buffer ??= Buffer.from(event.frame);
+      if (event.type === 'chat.message') conn.deliver(event.chatId, event.seq, frame);
+      else conn.send(frame);
     }
   }
 

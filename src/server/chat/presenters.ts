@@ -94,3 +94,18 @@ export function memberView(message: MessageDto): MessageDto {
 export function messageFor(role: Role, message: MessageDto): MessageDto {
   return role === 'member' ? memberView(message) : message;
 }
+
+/**
+ * What a member may see of their chat: the desk's internal assessment (distress mark, urgency)
+ * and the notes staff pass each other on transfer stay with staff.
+ */
+export function memberChatView(chat: ChatDto): ChatDto {
+  if (chat.distress === undefined && chat.urgency === undefined && chat.note === undefined) return chat;
+  const { distress: _distress, urgency: _urgency, note: _note, ...visible } = chat;
+  return visible;
+}
+
+/** The chat as the given role may see it. */
+export function chatFor(role: Role, chat: ChatDto): ChatDto {
+  return role === 'member' ? memberChatView(chat) : chat;
+}

@@ -6,7 +6,7 @@ import { ackObject, bearer, chatObject, errorBody, messageObject } from '../http
 import { assertVisible } from './access';
 import type { ChatService } from './chat-service';
 import type { History } from './history';
-import { memberView } from './presenters';
+import { chatFor, memberView } from './presenters';
 import type { MessagePipeline } from './pipeline';
 import type { ReadReceipts } from './read-receipts';
 
@@ -35,8 +35,9 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
     },
   }, async (request, reply) => {
     const topic = request.body?.topic?.trim() || null;
-    const { chat, created } = await chats.create(callerOf(request), topic);
-    return reply.status(created ? 201 : 200).send({ chat });
+    const caller = callerOf(request);
+    const { chat, created } = await chats.create(caller, topic);
+    return reply.status(created ? 201 : 200).send({ chat: chatFor(caller.role, chat) });
   });
 
   app.get<{ Querystring: { status?: 'pending' | 'open' | 'closed' } }>('/api/chats', {
@@ -46,7 +47,10 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
       querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'open', 'closed'] } } },
       response: { 200: { type: 'object', properties: { chats: { type: 'array', items: chatObject } } }, ...errors },
     },
-  }, async (request) => ({ chats: await chats.list(callerOf(request), request.query.status) }));
+  }, async (request) => {
+    const caller = callerOf(request);
+    return { chats: (await chats.list(caller, request.query.status)).map((c) => chatFor(caller.role, c)) };
+  });
 
   app.get<{ Params: { id: string } }>('/api/chats/:id', {
     preHandler: authenticate,
@@ -60,7 +64,7 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
     const chat = await chats.get(user, request.params.id);
     // The caller's own cursor is left out: clients use these to show "read" on their messages after a reload.
     const others = (await reads.cursors(chat.id)).filter((c) => c.userId !== user.id);
-    return { chat, readCursors: Object.fromEntries(others.map((c) => [c.userId, c.seq])) };
+    return { chat: chatFor(user.role, chat), readCursors: Object.fromEntries(others.map((c) => [c.userId, c.seq])) };
   });
 
   app.get<{ Params: { id: string }; Querystring: { before?: number; limit?: number } }>('/api/chats/:id/messages', {
@@ -127,6 +131,9 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
   app.post<{ Params: { id: string } }>('/api/chats/:id/close', {
     preHandler: authenticate,
     schema: { tags, security: bearer, summary: 'Close a chat', params: idParam, response: { 200: { type: 'object', properties: { chat: chatObject } }, ...errors } },
-  }, async (request) => ({ chat: await chats.close(callerOf(request), request.params.id) }));
+  }, async (request) => {
+    const caller = callerOf(request);
+    return { chat: chatFor(caller.role, await chats.close(caller, request.params.id)) };
+  });
 
 }
