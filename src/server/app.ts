@@ -195,9 +195,10 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate });
-    await app.register(memberRoutes, { memberChats: new MemberChats(db, users, history), authenticate });
+    const memberChats = new MemberChats(db, users, history);
+    await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
-    await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate });
+    await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId) });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(webRoutes);
   }

@@ -67,6 +67,20 @@ export class MemberChats {
     return rows.map((r) => ({ id: r.id, topic: r.topic, status: r.status, createdAt: iso(r.created_at)!, closedAt: iso(r.closed_at), assigneeName: r.assignee_name ?? null }));
   }
 
+  /**
+   * True when `user` may read this closed chat through the member-history rule (staff serving
+   * the member now); used for the attachments of earlier chats shown in the side panel.
+   */
+  async mayReadClosed(user: User, chatId: string): Promise<boolean> {
+    if (!isUuid(chatId)) return false;
+    const chat = await this.db.selectFrom('chats').select(['member_id', 'status']).where('id', '=', chatId).executeTakeFirst();
+    if (!chat || chat.status !== 'closed') return false;
+    return this.assertMayLook(user, chat.member_id).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** A page of one of the member's chats: closed ones through this rule, live ones only if visible anyway. */
   async page(user: User, memberId: string, chatId: string, before: number | null, limit: number): Promise<{ messages: MessageDto[]; hasMore: boolean }> {
     await this.assertMayLook(user, memberId);

@@ -13,7 +13,7 @@ import { AppError } from '../http/errors';
 import { bearer, errorBody } from '../http/schemas';
 import { pickLocale } from '../i18n/errors';
 import type { TokenService } from '../identity/tokens';
-import type { UserDirectory } from '../identity/users';
+import type { User, UserDirectory } from '../identity/users';
 import { uploadMessage } from './messages';
 import { contentDisposition } from './names';
 import { ALLOWED_MIME_TYPES } from './sniff';
@@ -26,6 +26,8 @@ export interface UploadRouteDeps {
   chats: ChatService;
   tokens: TokenService;
   users: UserDirectory;
+  /** Extra read access to a chat's files (the member-history rule); none when absent. */
+  alsoReadable?: (user: User, chatId: string) => Promise<boolean>;
   /** The app's bearer-header authentication (http/auth.ts makeAuthenticate). */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
@@ -59,7 +61,7 @@ const errors = { 400: errorBody, 401: errorBody, 404: errorBody };
 export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps): Promise<void> {
   const storage = new UploadStorage(deps.uploads.dir);
   await storage.init();
-  const service = new UploadService(deps.db, deps.chats, storage, { maxBytes: deps.uploads.maxBytes, ...DEFAULT_UNSENT });
+  const service = new UploadService(deps.db, deps.chats, storage, { maxBytes: deps.uploads.maxBytes, ...DEFAULT_UNSENT }, deps.alsoReadable);
   // Every web node sweeps; the DELETE … RETURNING hands each row to exactly one of them.
   const sweep = () => void service.sweepUnsent().catch((err) => app.log.warn({ err }, 'sweeping unsent uploads failed'));
   const sweeper = setInterval(sweep, 3600_000);

@@ -9,7 +9,7 @@ import type { AttachmentDto } from '../../shared/protocol';
 import type { Db } from '../db/database';
 import { AppError } from '../http/errors';
 import type { User } from '../identity/users';
-import { assertVisible } from '../chat/access';
+import { canSee } from '../chat/access';
 import type { ChatService } from '../chat/chat-service';
 import { processImage, THUMBNAIL_MIME, UnreadableImage } from './images';
 import { sanitizeName } from './names';
@@ -65,6 +65,8 @@ export class UploadService {
     private readonly chats: ChatService,
     private readonly storage: UploadStorage,
     readonly policy: UploadPolicy,
+    /** Other grounds to read a chat's files (earlier chats of a member one is serving). */
+    private readonly alsoReadable: (user: User, chatId: string) => Promise<boolean> = async () => false,
   ) {}
 
   /**
@@ -161,7 +163,8 @@ export class UploadService {
     if (row.owner_id !== user.id) {
       // Not yet sent: only its owner knows it exists.
       if (!row.chat_id) throw new AppError('not_found');
-      assertVisible(user, await this.chats.factsOf(row.chat_id));
+      const facts = await this.chats.factsOf(row.chat_id);
+      if (!(facts && canSee(user, facts)) && !(await this.alsoReadable(user, row.chat_id))) throw new AppError('not_found');
     }
     const key = variant === 'thumbnail' ? row.thumbnail_key : row.storage_key;
     if (!key) throw new AppError('not_found');
