@@ -7,6 +7,7 @@
  * typing or has answered within the last minute.
  */
 import { sql } from 'kysely';
+import type { CompassionEntry, Rule, RuleInput } from '../../shared/dharma';
 import type { MessageDto, MessageFlag } from '../../shared/protocol';
 import type { BusEvent } from '../../shared/bus-events';
 import type { ChatService } from '../chat/chat-service';
@@ -178,13 +179,13 @@ export class AutoReplies {
   // ---- admin CRUD (thin; routes bump the version and reload) ----
 
   /** Every rule. */
-  async listRules() {
+  async listRules(): Promise<Rule[]> {
     const rows = await this.deps.db.selectFrom('dharma_auto_rules').selectAll().orderBy('position').orderBy('created_at').execute();
     return rows.map((r) => ({ id: r.id, keywords: r.keywords, reply: r.reply, enabled: r.enabled, position: r.position }));
   }
 
   /** Adds a rule after verifying its quotes. */
-  async addRule(input: { keywords: string[]; reply: string; enabled?: boolean; position?: number }) {
+  async addRule(input: RuleInput): Promise<Rule> {
     validateKeywords(input.keywords);
     await this.assertQuotes(input.reply);
     const r = await this.deps.db
@@ -196,7 +197,7 @@ export class AutoReplies {
   }
 
   /** Changes a rule (quotes verified again). */
-  async updateRule(id: string, input: { keywords?: string[]; reply?: string; enabled?: boolean; position?: number }) {
+  async updateRule(id: string, input: Partial<RuleInput>): Promise<Rule> {
     if (input.keywords) validateKeywords(input.keywords);
     if (input.reply !== undefined) await this.assertQuotes(input.reply);
     const r = await this.deps.db
@@ -216,13 +217,13 @@ export class AutoReplies {
   }
 
   /** The compassion pool. */
-  async listPool() {
+  async listPool(): Promise<CompassionEntry[]> {
     const rows = await this.deps.db.selectFrom('dharma_compassion').selectAll().orderBy('created_at').execute();
     return rows.map((r) => ({ id: r.id, text: r.text, enabled: r.enabled }));
   }
 
   /** Adds a compassion reply after verifying its quotes. */
-  async addToPool(text: string) {
+  async addToPool(text: string): Promise<CompassionEntry> {
     await this.assertQuotes(text);
     const r = await this.deps.db.insertInto('dharma_compassion').values({ text }).returningAll().executeTakeFirstOrThrow();
     return { id: r.id, text: r.text, enabled: r.enabled };

@@ -5,6 +5,7 @@
  * member's total grows, and the member reads it as a system message in the chat.
  */
 import { sql } from 'kysely';
+import type { MeritSummary } from '../../shared/dharma';
 import type { Bus } from '../bus/bus';
 import type { ChatEvents } from '../chat/chat-events';
 import type { ChatService } from '../chat/chat-service';
@@ -96,7 +97,7 @@ export class Merit {
   }
 
   /** The member's total and recent ledger entries. */
-  async of(userId: string, limit = 20) {
+  async of(userId: string, limit = 20): Promise<MeritSummary> {
     const { db } = this.deps;
     const [total, entries] = await Promise.all([
       db.selectFrom('merit_totals').select('total').where('user_id', '=', userId).executeTakeFirst(),

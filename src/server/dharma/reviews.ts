@@ -2,6 +2,7 @@
  * The review list for supervisors: messages the filter flagged and members' misquotes. Written by a
  * reaction after the message committed (checks must not write), one row per message and kind.
  */
+import type { Review } from '../../shared/dharma';
 import type { MessageDto } from '../../shared/protocol';
 import type { Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
@@ -29,7 +30,7 @@ export class Reviews {
   }
 
   /** Open (or resolved) review items, newest first, with the message text. */
-  async list(status: 'open' | 'resolved', limit: number) {
+  async list(status: 'open' | 'resolved', limit: number): Promise<Review[]> {
     let q = this.db
       .selectFrom('dharma_reviews as r')
       .innerJoin('messages as m', 'm.id', 'r.message_id')

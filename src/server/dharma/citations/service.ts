@@ -5,6 +5,7 @@
  * and marked for the agent; a sutra the corpus does not hold is never refused.
  */
 import { sql } from 'kysely';
+import type { NewSutra, Sutra } from '../../../shared/dharma';
 import type { MessageFlag } from '../../../shared/protocol';
 import type { CheckVerdict, ContentCheck } from '../../chat/pipeline-types';
 import type { Db } from '../../db/database';
@@ -13,14 +14,7 @@ import type { SutraDoc } from './catalog';
 import { readShippedSutras } from './catalog';
 import { CitationVerifier, isFailing, type CitationResult } from './verify';
 
-export interface NewSutra {
-  id: string;
-  taisho?: string | null;
-  title: string;
-  aliases?: string[];
-  coverage?: 'full' | 'partial';
-  content: string;
-}
+export type { NewSutra } from '../../../shared/dharma';
 
 const STRICT_ROLES = new Set(['agent', 'master']);
 
@@ -67,7 +61,7 @@ export class CitationService {
   }
 
   /** The texts of the corpus (without their content). */
-  async list() {
+  async list(): Promise<Sutra[]> {
     const rows = await this.db
       .selectFrom('dharma_sutras')
       .select(['id', 'taisho', 'title', 'aliases', 'coverage', 'source', 'created_at', sql<number>`char_length(content)`.as('length')])

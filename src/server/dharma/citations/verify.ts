@@ -3,26 +3,14 @@
  * quoted words are in it exactly, nearly (a few characters off) or not at all, and the authentic
  * passage closest to what was quoted. A name the corpus does not hold is never a misquote.
  */
+import type { CitationResult, CitationStatus } from '../../../shared/dharma';
 import { normalizeText } from '../normalize';
 import { NOT_IN_CORPUS, PART_OF, type SutraDoc } from './catalog';
 import { citationCodePoints, CorpusIndex, type Hit } from './corpus-index';
 import { CitationDetector, type DetectedCitation } from './detect';
 
-export type CitationStatus = 'exact' | 'near' | 'misquote' | 'misattributed' | 'unknown_sutra' | 'not_in_corpus' | 'too_short';
-
-export interface CitationResult {
-  /** The sutra name as written. */
-  claimed: string;
-  quote: string;
-  status: CitationStatus;
-  sutra: { id: string; title: string; taisho: string | null } | null;
-  /** Edit distance of the closest authentic passage (0 for exact). */
-  distance?: number;
-  /** The authentic passage closest to the quote (corpus script and punctuation). */
-  passage?: string;
-  /** Where the words really are, when they belong to another sutra. */
-  foundIn?: { id: string; title: string; taisho: string | null };
-}
+// The wire shapes live in src/shared; re-exported for the modules that import them from here.
+export type { CitationResult, CitationStatus } from '../../../shared/dharma';
 
 /** Quotes shorter than this (normalized) are too short to judge. */
 export const MIN_QUOTE = 4;

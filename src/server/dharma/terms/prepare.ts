@@ -11,18 +11,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Term } from '../../../shared/dharma';
 import { normalizeText } from '../normalize';
 import { ALLOW_SEED, curationContext, curationReason, DISTRESS_TERMS } from './curation';
 import { CATEGORIES, readShippedTerms } from './sources';
 
-export interface PreparedTerm {
-  term: string;
-  normalized: string;
-  category: string;
-  enabled: boolean;
-  source: string;
-  note: string | null;
-}
+/** A term ready to insert: the wire's Term before the database gives it an id. */
+export type PreparedTerm = Omit<Term, 'id'>;
 
 /** Bump when the preparation or curation rules change (invalidates cache files). */
 const PREPARE_VERSION = 3;

@@ -4,6 +4,7 @@
  * lists on first start.
  */
 import { sql } from 'kysely';
+import type { AllowedTerm, Category, Term } from '../../../shared/dharma';
 import type { Db } from '../../db/database';
 import { AppError } from '../../http/errors';
 import { normalizeText } from '../normalize';
@@ -12,15 +13,8 @@ import { prepareShippedTerms, type PreparedTerm } from './prepare';
 import { CATEGORIES } from './sources';
 import type { FilterAction, TermEntry } from './types';
 
-export interface TermRow {
-  id: number;
-  term: string;
-  normalized: string;
-  category: string;
-  enabled: boolean;
-  source: string;
-  note: string | null;
-}
+/** A stored term as the API presents it. */
+export type TermRow = Term;
 
 
 /** Loads the shipped lists into an empty database (once, whichever node starts first). */
@@ -70,7 +64,7 @@ export async function loadMatcherData(db: Db): Promise<{ terms: TermEntry[]; all
 }
 
 /** Categories with their actions and term counts. */
-export async function listCategories(db: Db) {
+export async function listCategories(db: Db): Promise<Category[]> {
   const rows = await db
     .selectFrom('dharma_categories as c')
     .leftJoin('dharma_terms as t', (j) => j.onRef('t.category', '=', 'c.id').on('t.enabled', '=', true))
@@ -88,7 +82,7 @@ export async function setCategoryAction(db: Db, id: string, action: FilterAction
 }
 
 /** Terms, filtered by category, search text and state, paged. */
-export async function listTerms(db: Db, q: { category?: string; search?: string; enabled?: boolean; limit: number; offset: number }) {
+export async function listTerms(db: Db, q: { category?: string; search?: string; enabled?: boolean; limit: number; offset: number }): Promise<{ terms: Term[]; hasMore: boolean }> {
   let query = db.selectFrom('dharma_terms').select(['id', 'term', 'normalized', 'category', 'enabled', 'source', 'note']);
   if (q.category) query = query.where('category', '=', q.category);
   if (q.enabled !== undefined) query = query.where('enabled', '=', q.enabled);
@@ -122,13 +116,13 @@ export async function removeTerm(db: Db, id: number, by: string): Promise<void> 
 }
 
 /** The allow-list. */
-export async function listAllowed(db: Db) {
+export async function listAllowed(db: Db): Promise<AllowedTerm[]> {
   const rows = await db.selectFrom('dharma_allow_terms').select(['id', 'term', 'normalized', 'source']).orderBy('id').execute();
   return rows.map((r) => ({ id: Number(r.id), term: r.term, normalized: r.normalized, source: r.source }));
 }
 
 /** Adds an allowed term. */
-export async function addAllowed(db: Db, term: string) {
+export async function addAllowed(db: Db, term: string): Promise<AllowedTerm> {
   const normalized = normalizeText(term);
   if (!normalized) throw new AppError('invalid', { field: 'term', reason: 'no letters or digits' });
   const row = await db

@@ -1,8 +1,9 @@
 /** Shared types of the content filter. */
 
-/** What a category does to a message that contains one of its terms. */
-export type FilterAction = 'block' | 'flag' | 'mask' | 'off';
-export const FILTER_ACTIONS: readonly FilterAction[] = ['block', 'flag', 'mask', 'off'];
+import type { FilterHit } from '../../../shared/dharma';
+
+// The wire shapes live in src/shared; re-exported so the filter's modules keep one import.
+export { FILTER_ACTIONS, type FilterAction, type FilterResult } from '../../../shared/dharma';
 
 /** One enabled forbidden term as the matcher sees it. */
 export interface TermEntry {
@@ -11,21 +12,5 @@ export interface TermEntry {
   category: string;
 }
 
-/** A term found in a message: where (original UTF-16 span), what and which category. */
-export interface TermHit {
-  term: string;
-  category: string;
-  action: FilterAction;
-  start: number;
-  end: number;
-}
-
-/** The filter's decision for one text. */
-export interface FilterResult {
-  /** The most severe outcome: block beats mask beats flag. */
-  blocked: TermHit | null;
-  masked: TermHit[];
-  flagged: TermHit[];
-  /** The text with masked spans replaced by ＊. */
-  text: string;
-}
+/** A term found in a message (the wire's FilterHit). */
+export type TermHit = FilterHit;

@@ -4,100 +4,15 @@
  * shapes the admin page and the chat views read.
  */
 import type { ApiClient } from '../../../client/api';
+import type {
+  AllowedTerm, Category, CheckResult, CompassionEntry, FilterAction, MeritSummary, NewSutra, Review, Rule, RuleInput, Sutra, Term,
+} from '../../../shared/dharma';
 
-export type FilterAction = 'block' | 'flag' | 'mask' | 'off';
-export const FILTER_ACTIONS: readonly FilterAction[] = ['block', 'flag', 'mask', 'off'];
-
-export interface Category {
-  id: string;
-  name: string;
-  action: FilterAction;
-  terms: number;
-}
-export interface Term {
-  id: number;
-  term: string;
-  normalized: string;
-  category: string;
-  enabled: boolean;
-  source: string;
-  note: string | null;
-}
-export interface AllowedTerm {
-  id: number;
-  term: string;
-  normalized: string;
-  source: string;
-}
-export type CitationStatus = 'exact' | 'near' | 'misquote' | 'misattributed' | 'unknown_sutra' | 'not_in_corpus' | 'too_short';
-export interface CitationResult {
-  claimed: string;
-  quote: string;
-  status: CitationStatus;
-  sutra: { id: string; title: string; taisho: string | null } | null;
-  distance?: number;
-  passage?: string;
-  foundIn?: { id: string; title: string; taisho: string | null };
-}
-export interface FilterHit {
-  term: string;
-  category: string;
-  action: FilterAction;
-  start: number;
-  end: number;
-}
-export interface CheckResult {
-  filter: { blocked: FilterHit | null; masked: FilterHit[]; flagged: FilterHit[]; text: string };
-  citations: CitationResult[];
-}
-export interface Review {
-  id: string;
-  messageId: string;
-  chatId: string;
-  seq: number;
-  kind: 'content' | 'unverified_citation' | string;
-  detail: Record<string, unknown>;
-  text: string;
-  senderRole: string;
-  senderName: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-}
-export interface Sutra {
-  id: string;
-  taisho: string | null;
-  title: string;
-  aliases: string[];
-  coverage: 'full' | 'partial';
-  source: string;
-  length: number;
-  createdAt: string;
-}
-export interface NewSutra {
-  id: string;
-  taisho?: string | null;
-  title: string;
-  aliases?: string[];
-  coverage?: 'full' | 'partial';
-  content: string;
-}
-export interface Rule {
-  id: string;
-  keywords: string[];
-  reply: string;
-  enabled: boolean;
-  position: number;
-}
-export interface CompassionEntry {
-  id: string;
-  text: string;
-  enabled: boolean;
-}
-export interface MeritSummary {
-  total: number;
-  entries: Array<{ chatId: string; points: number; minutes: number; positiveTerms: number; verifiedQuotes: number; createdAt: string }>;
-}
+// The wire shapes are declared once in src/shared; re-exported so the panels keep importing from here.
+export { FILTER_ACTIONS } from '../../../shared/dharma';
+export type {
+  AllowedTerm, Category, CheckResult, CitationResult, CitationStatus, CompassionEntry, FilterAction, FilterHit, MeritSummary, NewSutra, Review, Rule, Sutra, Term,
+} from '../../../shared/dharma';
 
 const enc = encodeURIComponent;
 
@@ -168,11 +83,11 @@ export async function fetchRules(api: ApiClient): Promise<Rule[]> {
   return (await api.request<{ rules: Rule[] }>('GET', '/api/dharma/rules')).rules;
 }
 /** Adds a rule (a misquote in the reply is refused with unverified_citation). */
-export async function addRule(api: ApiClient, rule: { keywords: string[]; reply: string; enabled: boolean }): Promise<Rule> {
+export async function addRule(api: ApiClient, rule: RuleInput): Promise<Rule> {
   return (await api.request<{ rule: Rule }>('POST', '/api/dharma/rules', rule)).rule;
 }
 /** Changes a rule. */
-export async function updateRule(api: ApiClient, id: string, change: Partial<Pick<Rule, 'keywords' | 'reply' | 'enabled' | 'position'>>): Promise<Rule> {
+export async function updateRule(api: ApiClient, id: string, change: Partial<RuleInput>): Promise<Rule> {
   return (await api.request<{ rule: Rule }>('PATCH', `/api/dharma/rules/${enc(id)}`, change)).rule;
 }
 /** Deletes a rule. */
