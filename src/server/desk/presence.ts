@@ -7,13 +7,15 @@
  * sweep only takes someone offline when no node has seen them within the grace period.
  */
 import { sql } from 'kysely';
+import type { PresenceStatus, RosterAgent } from '../../shared/desk';
+import type { Role } from '../../shared/protocol';
 import type { Db } from '../db/database';
 import { AppError } from '../http/errors';
 import type { User } from '../identity/users';
 import type { Clock } from './clock';
 import type { ScheduleService } from './schedule';
 
-export type PresenceStatus = 'online' | 'away' | 'offline';
+export type { PresenceStatus } from '../../shared/desk';
 
 export interface PresenceChange {
   userId: string;
@@ -120,8 +122,9 @@ export class PresenceService {
   }
 
   /** Everyone who serves, with presence and load (for the dashboard). */
-  async roster(): Promise<Array<{ id: string; name: string; role: string; status: PresenceStatus; load: number; capacity: number; skills: string[] }>> {
-    const rows = await sql<{ id: string; name: string; role: string; presence: PresenceStatus; load: number; max_concurrent: number; skills: string[] }>`
+  async roster(): Promise<Array<RosterAgent & { skills: string[] }>> {
+    // Only agents and masters are selected, so the role is a Role.
+    const rows = await sql<{ id: string; name: string; role: Role; presence: PresenceStatus; load: number; max_concurrent: number; skills: string[] }>`
       SELECT u.id, u.name, u.role, u.presence, u.max_concurrent, u.skills,
         (SELECT count(*)::int FROM chats c WHERE c.customer_service_id = u.id AND c.status = 'open') AS load
       FROM users u WHERE u.role IN ('agent', 'master') ORDER BY u.role, u.name`.execute(this.db);

@@ -1,5 +1,6 @@
 /** HTTP routes of the service desk: presence, queues, shifts, holidays, agents, statistics, dashboard. */
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import { ASSIGNMENT_MODES, type AssignmentMode } from '../../shared/desk';
 import type { Db } from '../db/database';
 import { callerOf } from '../http/auth';
 import { AppError } from '../http/errors';
@@ -44,11 +45,11 @@ export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: D
     return { queues: rows.map((q) => ({ id: q.id, name: q.name, keywords: q.keywords, skill: q.skill, servingRole: q.serving_role, assignmentMode: q.assignment_mode })) };
   });
 
-  app.patch<{ Params: { id: string }; Body: { assignmentMode?: 'off' | 'least_busy' | 'round_robin'; keywords?: string[]; skill?: string | null } }>('/api/queues/:id', {
+  app.patch<{ Params: { id: string }; Body: { assignmentMode?: AssignmentMode; keywords?: string[]; skill?: string | null } }>('/api/queues/:id', {
     preHandler: authenticate,
     schema: {
       tags, security: bearer, summary: 'Change a queue (supervisors)',
-      body: { type: 'object', properties: { assignmentMode: { type: 'string', enum: ['off', 'least_busy', 'round_robin'] }, keywords: { type: 'array', items: { type: 'string', minLength: 1 } }, skill: { type: ['string', 'null'] } } },
+      body: { type: 'object', properties: { assignmentMode: { type: 'string', enum: ASSIGNMENT_MODES }, keywords: { type: 'array', items: { type: 'string', minLength: 1 } }, skill: { type: ['string', 'null'] } } },
     },
   }, async (request) => {
     requireOverseer(callerOf(request));

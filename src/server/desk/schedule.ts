@@ -3,23 +3,9 @@
  * moment and the shop's local day is not a closed holiday.
  */
 import { sql } from 'kysely';
+import type { Holiday, Shift } from '../../shared/desk';
 import type { Db } from '../db/database';
 import { AppError } from '../http/errors';
-
-export interface ShiftDto {
-  id: string;
-  userId: string;
-  userName?: string;
-  shiftStart: string;
-  shiftEnd: string;
-  currentStatus: 'online' | 'away' | 'offline';
-}
-
-export interface HolidayDto {
-  day: string;
-  name: string;
-  closed: boolean;
-}
 
 /** SQL condition: user `u` is on a shift at `now` and the local day is not a closed holiday. */
 export function onDutySql(now: Date, timezone: string) {
@@ -37,7 +23,7 @@ export class ScheduleService {
   ) {}
 
   /** Shifts overlapping [from, to), with the agent's name. */
-  async list(from: Date, to: Date, userId?: string): Promise<ShiftDto[]> {
+  async list(from: Date, to: Date, userId?: string): Promise<Shift[]> {
     let q = this.db
       .selectFrom('customer_service_schedule as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
@@ -57,7 +43,7 @@ export class ScheduleService {
   }
 
   /** Adds a shift for an agent or master; overlapping shifts of the same person are refused. */
-  async add(userId: string, start: Date, end: Date): Promise<ShiftDto> {
+  async add(userId: string, start: Date, end: Date): Promise<Shift> {
     if (!(end > start)) throw new AppError('invalid', { field: 'shiftEnd', reason: 'must be after shiftStart' });
     if (end.getTime() - start.getTime() > 24 * 3600_000) throw new AppError('invalid', { field: 'shiftEnd', reason: 'a shift lasts at most 24 hours' });
     const user = await this.db.selectFrom('users').select(['role']).where('id', '=', userId).executeTakeFirst();
@@ -85,7 +71,7 @@ export class ScheduleService {
   }
 
   /** Holidays from a day on. */
-  async holidays(from?: string): Promise<HolidayDto[]> {
+  async holidays(from?: string): Promise<Holiday[]> {
     let q = this.db.selectFrom('desk_holidays').select(['day', 'name', 'closed']);
     if (from) q = q.where('day', '>=', from);
     const rows = await q.orderBy('day').execute();
@@ -93,7 +79,7 @@ export class ScheduleService {
   }
 
   /** Adds or replaces a holiday (closed: nobody is auto-assigned that local day). */
-  async setHoliday(day: string, name: string, closed: boolean): Promise<HolidayDto> {
+  async setHoliday(day: string, name: string, closed: boolean): Promise<Holiday> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) throw new AppError('invalid', { field: 'day', reason: 'YYYY-MM-DD' });
     await this.db
       .insertInto('desk_holidays')

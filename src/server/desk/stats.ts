@@ -2,36 +2,13 @@
  * Efficiency statistics (客服效率統計) and the supervisors' live dashboard snapshot (監控儀表板).
  */
 import { sql } from 'kysely';
+import type { AgentDayStats, AssignmentMode, DashboardSnapshot } from '../../shared/desk';
 import type { Db } from '../db/database';
 import type { Clock } from './clock';
 import type { PresenceService } from './presence';
 
-export interface AgentDayStats {
-  day: string;
-  agentId: string;
-  agentName: string;
-  handled: number;
-  closed: number;
-  avgFirstResponseSeconds: number | null;
-  avgHandleSeconds: number | null;
-}
-
-export interface DashboardSnapshot {
-  at: string;
-  /** The desk's IANA time zone: the hours and "today" below are local to it. */
-  timezone: string;
-  queues: Array<{ id: string; name: string; length: number; longestWaitSeconds: number; assignmentMode: string }>;
-  agents: Array<{ id: string; name: string; role: string; status: string; load: number; capacity: number }>;
-  chatsPerHour: Array<{ hour: string; opened: number; closed: number }>;
-  today: {
-    handled: number;
-    closed: number;
-    avgFirstResponseSeconds: number | null;
-    avgHandleSeconds: number | null;
-    /** The same figures per agent, so the dashboard can chart who answers slowly today. */
-    agents: Array<Omit<AgentDayStats, 'day'>>;
-  };
-}
+// The wire shapes live in src/shared; re-exported for the modules that import them from here.
+export type { AgentDayStats, DashboardSnapshot } from '../../shared/desk';
 
 export class DeskStats {
   constructor(
@@ -69,7 +46,7 @@ export class DeskStats {
   async snapshot(): Promise<DashboardSnapshot> {
     const now = this.clock.now();
     const at = now.toISOString();
-    const queues = await sql<{ id: string; name: string; assignment_mode: string; length: number; longest: number | null }>`
+    const queues = await sql<{ id: string; name: string; assignment_mode: AssignmentMode; length: number; longest: number | null }>`
       SELECT q.id, q.name, q.assignment_mode,
         count(c.id)::int AS length,
         max(EXTRACT(EPOCH FROM (${at}::timestamptz - c.created_at)))::float8 AS longest

@@ -2,48 +2,13 @@
  * The supervisors' desk endpoints (dashboard, queues, capacity, shifts, holidays, statistics) on
  * top of the shared ApiClient, with the wire shapes the pages read.
  */
-import { ApiError, type ApiClient, type Presence } from '../../../client/api';
-import type { ErrorBody, Role } from '../../../shared/protocol';
+import { ApiError, type ApiClient } from '../../../client/api';
+import type { ErrorBody } from '../../../shared/protocol';
+import type { AgentDayStats, AssignmentMode, DashboardSnapshot, Holiday, Shift } from '../../../shared/desk';
 
-export type AssignmentMode = 'off' | 'least_busy' | 'round_robin';
-export const ASSIGNMENT_MODES: readonly AssignmentMode[] = ['off', 'least_busy', 'round_robin'];
-
-export interface AgentFigures {
-  agentId: string;
-  agentName: string;
-  handled: number;
-  closed: number;
-  avgFirstResponseSeconds: number | null;
-  avgHandleSeconds: number | null;
-}
-
-export interface AgentDayStats extends AgentFigures {
-  day: string;
-}
-
-export interface DashboardSnapshot {
-  at: string;
-  timezone: string;
-  queues: Array<{ id: string; name: string; length: number; longestWaitSeconds: number; assignmentMode: AssignmentMode }>;
-  agents: Array<{ id: string; name: string; role: Role; status: Presence; load: number; capacity: number }>;
-  chatsPerHour: Array<{ hour: string; opened: number; closed: number }>;
-  today: { handled: number; closed: number; avgFirstResponseSeconds: number | null; avgHandleSeconds: number | null; agents: AgentFigures[] };
-}
-
-export interface Shift {
-  id: string;
-  userId: string;
-  userName?: string;
-  shiftStart: string;
-  shiftEnd: string;
-  currentStatus: Presence;
-}
-
-export interface Holiday {
-  day: string;
-  name: string;
-  closed: boolean;
-}
+// The wire shapes are declared once in src/shared; re-exported so the pages keep importing from here.
+export { ASSIGNMENT_MODES } from '../../../shared/desk';
+export type { AgentDayStats, AgentFigures, AssignmentMode, DashboardSnapshot, Holiday, Shift } from '../../../shared/desk';
 
 const enc = encodeURIComponent;
 
