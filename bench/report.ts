@@ -128,11 +128,17 @@ export function writeReport(dir: string, report: BenchReport): void {
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
 
+/** A warning when the machine's load average exceeded its cores: figures are then pessimistic. */
+function busy(r: BenchReport): string {
+  const { start, end } = r.machine.loadAverage;
+  return Math.max(start, end) > r.machine.cpus ? ` (above ${r.machine.cpus}: other work was competing for the CPUs, so every figure is pessimistic)` : '';
+}
+
 /** The report as markdown tables. */
 export function markdown(r: BenchReport): string {
   const out: string[] = [];
   out.push(`# LotusDesk benchmarks${r.quick ? ' (quick run)' : ''}`, '');
-  out.push(`Run ${r.startedAt} → ${r.finishedAt} on ${r.machine.cpus} CPU cores, ${r.machine.memoryGb} GB, Node ${r.machine.node}, open-files limit ${r.machine.openFilesLimit}; 1-minute load average ${r.machine.loadAverage.start} at the start and ${r.machine.loadAverage.end} at the end (above ${r.machine.cpus}, other work was competing for the CPUs and every figure is pessimistic). ` +
+  out.push(`Run ${r.startedAt} → ${r.finishedAt} on ${r.machine.cpus} CPU cores, ${r.machine.memoryGb} GB, Node ${r.machine.node}, open-files limit ${r.machine.openFilesLimit}; 1-minute load average ${r.machine.loadAverage.start} at the start and ${r.machine.loadAverage.end} at the end${busy(r)}. ` +
     'Every system ran on this machine, in this run, driven by the same load generator (bench/load). Produced by `npm run bench`.', '');
   out.push('## Targets', '', '| target | system | value | limit | verdict |', '| --- | --- | --- | --- | --- |');
   for (const t of r.targets) out.push(`| ${t.target} | ${t.system} | ${t.value} | ${t.limit} | ${t.pass ? 'met' : '**not met**'} |`);
