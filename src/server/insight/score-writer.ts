@@ -30,12 +30,15 @@ export class ScoreWriter {
   claim(messageId: string, score: number): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ messageId, score, resolve, reject });
-      if (!this.writing) void this.flush();
+      if (!this.writing) {
+        this.writing = true;
+        // Start on the next microtask, so claims made in the same turn share the first statement.
+        queueMicrotask(() => void this.flush());
+      }
     });
   }
 
   private async flush(): Promise<void> {
-    this.writing = true;
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, MAX_BATCH);
@@ -60,11 +63,16 @@ export class ScoreWriter {
     // One score per message even if a job was queued twice in the same batch.
     const byId = new Map(batch.map((p) => [p.messageId, p.score]));
     const values = sql.join([...byId].map(([id, score]) => sql`(${id}::uuid, ${score}::real)`));
-    const result = await sql<{ id: string }>`
-      UPDATE messages AS m SET sentiment_score = v.score
-      FROM (VALUES ${values}) AS v(id, score)
-      WHERE m.id = v.id AND m.sentiment_score IS NULL
-      RETURNING m.id`.execute(this.db);
+    const result = await this.db.transaction().execute(async (tx) => {
+      // A score is an annotation the worker can compute again, not a member's words: it need not
+      // wait for its own WAL flush, which leaves the disk to the commits members wait on (acks).
+      await sql`SET LOCAL synchronous_commit TO OFF`.execute(tx);
+      return sql<{ id: string }>`
+        UPDATE messages AS m SET sentiment_score = v.score
+        FROM (VALUES ${values}) AS v(id, score)
+        WHERE m.id = v.id AND m.sentiment_score IS NULL
+        RETURNING m.id`.execute(tx);
+    });
     return new Set(result.rows.map((r) => r.id));
   }
 }
