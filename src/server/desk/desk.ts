@@ -205,7 +205,11 @@ export class Desk {
 
   private async onMessage(chatId: string, senderRole: string, text: string): Promise<void> {
     if (senderRole === 'member') {
-      const chat = await this.deps.db.selectFrom('chats').select(['status', 'queue', 'last_seq']).where('id', '=', chatId).executeTakeFirst();
+      // Routing and urgency matter only while the chat waits; the cached facts (kept current by
+      // the bus) spare the database a read for every message of a chat already being served.
+      const facts = await this.deps.chats.factsOf(chatId);
+      if (facts && facts.status !== 'pending') return;
+      const chat = await this.deps.db.selectFrom('chats').select(['status', 'queue']).where('id', '=', chatId).executeTakeFirst();
       if (chat?.status !== 'pending') return;
       // The first words often say more than the topic: re-route a general chat once.
       if (chat.queue === 'general') {
