@@ -48,6 +48,15 @@ describe(`WebSocket protocol (${backend})`, () => {
     const delivered = await a.next((f) => f.type === 'message' && f.message.seq === 2);
     expect(delivered.message).toMatchObject({ chatId, senderId: member.id, senderRole: 'member', kind: 'text', text: '請問我的念珠何時出貨？', attachments: [] });
     await m.next((f) => f.type === 'message' && f.message.seq === 2); // the sender's own connection too
+    // The sender hears the ack before its own echo, so a client can match the echo to what it sent.
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => m.sendMessage(chatId, `第 ${i} 則`, `b-${i}`)));
+    await m.count((f) => f.type === 'message' && burst.some((b) => b.messageId === f.message.id), 20);
+    for (const b of burst) {
+      const ackAt = m.frames.findIndex((f) => f.type === 'ack' && f.id === b.id);
+      const echoAt = m.frames.findIndex((f) => f.type === 'message' && f.message.id === b.messageId);
+      expect(ackAt, b.id).toBeGreaterThanOrEqual(0);
+      expect(ackAt, b.id).toBeLessThan(echoAt);
+    }
 
     a.send({ type: 'typing', chatId });
     expect(await m.waitNew((f) => f.type === 'typing')).toEqual({ type: 'typing', chatId, userId: agent.id });

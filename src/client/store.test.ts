@@ -91,6 +91,32 @@ describe('ChatStore', () => {
     store.dispose();
   });
 
+  it('keeps a message that arrives live while the first page of its chat is loading', async () => {
+    const member = await server.user('member');
+    const agent = await server.user('agent');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: 'race' })).body.chat;
+    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    const store = await memberStore(agent.token, agent.id);
+    // The history answer is taken before the member writes, and handed over only after the
+    // message has reached the agent live: the page predates it, as on a busy server.
+    const realHistory = store.api.history.bind(store.api);
+    let delivered!: () => void;
+    const live = new Promise<void>((r) => (delivered = r));
+    store.conn.on('message', (m) => {
+      if (m.chatId === chat.id && m.text === '剛剛寄出的問題') delivered();
+    });
+    store.api.history = async (chatId, before) => {
+      const page = await realHistory(chatId, before);
+      await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'race-1', text: '剛剛寄出的問題' });
+      await live;
+      return page;
+    };
+    const view = await store.load(chat.id);
+    expect(view.messages.map((m) => m.text)).toContain('剛剛寄出的問題');
+    store.conn.stop();
+    store.dispose();
+  });
+
   it('a reloaded store shows my messages read up to the others\' cursor (readCursors)', async () => {
     const member = await server.user('member');
     const agent = await server.user('agent');

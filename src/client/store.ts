@@ -75,6 +75,8 @@ export class ChatStore {
   meId: string | null;
   private readonly listeners = new Set<() => void>();
   private readonly acked = new Map<string, { out: OutgoingMessage; seq: number }>();
+  /** Messages that arrive while a chat's first page is loading: the page may predate them. */
+  private readonly arrivingWhileLoading = new Map<string, MessageDto[]>();
   private readonly refusalListeners = new Set<(r: Refusal) => void>();
   private readonly unsubscribe: Array<() => void> = [];
 
@@ -148,10 +150,17 @@ export class ChatStore {
     const existing = this.views.get(chatId);
     if (existing?.loaded) return existing;
     // The chat comes with the others' read cursors, so "read" marks survive a reload.
-    const [detail, page] = await Promise.all([this.api.chatDetail(chatId), this.api.history(chatId, null)]);
+    const arriving: MessageDto[] = this.arrivingWhileLoading.get(chatId) ?? [];
+    this.arrivingWhileLoading.set(chatId, arriving);
+    let detail, page;
+    try {
+      [detail, page] = await Promise.all([this.api.chatDetail(chatId), this.api.history(chatId, null)]);
+    } finally {
+      this.arrivingWhileLoading.delete(chatId);
+    }
     const view = this.upsert(detail.chat);
     view.readByOthers = Math.max(view.readByOthers, 0, ...Object.values(detail.readCursors));
-    this.merge(view, page.messages);
+    this.merge(view, [...page.messages, ...arriving]);
     view.hasMore = page.hasMore;
     view.loaded = true;
     // Even an empty chat gets a resume cursor, so a reconnect replays whatever came meanwhile.
@@ -264,6 +273,7 @@ export class ChatStore {
   }
 
   private onMessage(m: MessageDto): void {
+    this.arrivingWhileLoading.get(m.chatId)?.push(m);
     const view = this.views.get(m.chatId);
     if (!view) {
       // A chat we did not know yet (e.g. assigned to us): fetch it so lists show it.

@@ -74,8 +74,10 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     expect(await input.inputValue()).toBe(MISQUOTE);
     await a.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer-input');
     expect(await input.getAttribute('aria-describedby')).toContain(await notice.getAttribute('id'));
-    // The nearest words of T0412 are far from the saying: shown to read, not offered as a fix.
+    // The nearest words of T0412 are far from the saying: labelled as mere wording, not offered as a fix.
     expect(await a.getByTestId('use-authentic').count()).toBe(0);
+    expect(await notice.textContent()).toContain('字面上最接近');
+    expect(await notice.textContent()).not.toContain('經典原文（最接近的段落）');
     expect((await texts(chatId, agent.token)).some((m) => m.text.includes('誓不成佛'))).toBe(false); // refused: nothing stored
     await shot(a, 'dharma-agent-misquote-refused');
 
@@ -85,6 +87,7 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await a.getByTestId('use-authentic').waitFor();
     expect(await a.getByTestId('authentic-passage').textContent()).toBe('照見五蘊皆空，度一切苦厄');
     expect(await notice.textContent()).toContain('T0251');
+    expect(await notice.textContent()).toContain('經典原文（最接近的段落）');
     await shot(a, 'dharma-agent-near-misquote');
     await a.getByTestId('use-authentic').click();
     expect(await input.inputValue()).toBe('《心經》云：「照見五蘊皆空，度一切苦厄」，願您身心安頓。');

@@ -203,16 +203,18 @@ export class Gateway {
     const prepared = conn.sendChain.then(() =>
       this.deps.pipeline.prepare(conn.user!, { chatId: frame.chatId, clientId: frame.id, text: frame.text, attachmentIds: frame.attachments ?? [] }),
     );
-    const committed = prepared.then((item) => this.deps.pipeline.commit(item));
+    const committed = prepared.then((item) =>
+      this.deps.pipeline.commit(item, ({ message: m }) => {
+        conn.send(JSON.stringify({ type: 'ack', id: frame.id, chatId: m.chatId, messageId: m.id, seq: m.seq, createdAt: m.createdAt }));
+        this.deps.metrics?.ackLatency(performance.now() - started);
+      }),
+    );
     // The chain waits for the message to be queued, not committed.
     conn.sendChain = prepared.then(
       () => undefined,
       () => undefined,
     );
-    const result = await committed;
-    const m = result.message;
-    conn.send(JSON.stringify({ type: 'ack', id: frame.id, chatId: m.chatId, messageId: m.id, seq: m.seq, createdAt: m.createdAt }));
-    this.deps.metrics?.ackLatency(performance.now() - started);
+    await committed;
   }
 
   private async onHello(conn: Connection, frame: HelloFrame): Promise<void> {

@@ -88,9 +88,12 @@ export class MessagePipeline {
     };
   }
 
-  /** Stores a prepared message (group commit), then publishes it and runs reactions. */
-  async commit(item: AppendItem): Promise<AppendResult> {
+  /** Stores a prepared message (group commit), tells `onStored`, then publishes it and runs reactions. */
+  async commit(item: AppendItem, onStored?: (result: AppendResult) => void): Promise<AppendResult> {
     const result = await this.store.append(item);
+    // The sender hears its ack before the message fans out, so a client always knows its own
+    // message (by the ack's id) when the echo arrives, and never shows it twice.
+    onStored?.(result);
     if (!result.duplicate) {
       this.events.message(result.message, result.chat);
       this.react(result.message);

@@ -88,6 +88,7 @@ export const dharmaEn: Record<keyof typeof dharmaZhTW, string> = {
   'dh.cite.yourQuote': 'What you quoted',
   'dh.cite.authentic': 'Authentic passage (closest)',
   'dh.cite.noPassage': 'No close passage in this sutra.',
+  'dh.cite.literalOnly': 'No similar verse in this sutra; below is only the nearest wording, not the source of the quote',
   'dh.cite.foundIn': 'Actually from',
   'dh.cite.claimed': '“{name}”',
   'dh.cite.useAuthentic': 'Use the authentic words',

@@ -88,6 +88,7 @@ export const dharmaZhCN: Record<keyof typeof dharmaZhTW, string> = {
   'dh.cite.yourQuote': '您引用的文字',
   'dh.cite.authentic': '经典原文（最接近的段落）',
   'dh.cite.noPassage': '经中找不到相近的段落。',
+  'dh.cite.literalOnly': '经中没有相近的经句；以下只是字面上最接近之处，并非此句的原文',
   'dh.cite.foundIn': '实际出处',
   'dh.cite.claimed': '「{name}」',
   'dh.cite.useAuthentic': '改用经典原文',

@@ -86,6 +86,7 @@ export const dharmaZhTW = {
   'dh.cite.yourQuote': '您引用的文字',
   'dh.cite.authentic': '經典原文（最接近的段落）',
   'dh.cite.noPassage': '經中找不到相近的段落。',
+  'dh.cite.literalOnly': '經中沒有相近的經句；以下只是字面上最接近之處，並非此句的原文',
   'dh.cite.foundIn': '實際出處',
   'dh.cite.claimed': '「{name}」',
   'dh.cite.useAuthentic': '改用經典原文',

@@ -52,6 +52,9 @@ export function CitationRefusal({ details, onUse, context = 'send', id }: { deta
   const passage = str(d.closestPassage) ?? str(d.passage);
   const quote = str(d.quote);
   const head = d.status === 'misattributed' ? 'dh.cite.misattributedIn' : 'dh.cite.notIn';
+  // A passage many characters away is only the nearest string, not the words the quote meant:
+  // say so, so nobody takes it for the authentic version of the quote.
+  const close = !!quote && closeEnough(quote, d.distance);
   return (
     <div className="dh-refusal" id={id} data-testid="citation-refusal">
       <p className="dh-refusal-head">
@@ -68,9 +71,9 @@ export function CitationRefusal({ details, onUse, context = 'send', id }: { deta
           </div>
         )}
         <div className="dh-authentic">
-          <dt>{t('dh.cite.authentic')}</dt>
+          <dt>{t(passage && !close && d.status !== 'misattributed' ? 'dh.cite.literalOnly' : 'dh.cite.authentic')}</dt>
           <dd>
-            {passage ? <blockquote data-testid="authentic-passage">{passage}</blockquote> : <span className="muted">{t('dh.cite.noPassage')}</span>}
+            {passage ? <blockquote data-testid="authentic-passage" className={close ? undefined : 'muted'}>{passage}</blockquote> : <span className="muted">{t('dh.cite.noPassage')}</span>}
             <p className="dh-source">
               <SutraName title={str(d.sutra) ?? ''} taisho={d.taisho} />
             </p>
@@ -85,7 +88,7 @@ export function CitationRefusal({ details, onUse, context = 'send', id }: { deta
           </div>
         )}
       </dl>
-      {onUse && quote && passage && d.status !== 'misattributed' && closeEnough(quote, d.distance) && (
+      {onUse && quote && passage && d.status !== 'misattributed' && close && (
         <button type="button" className="btn-secondary dh-use" onClick={() => onUse(quote, passage)} data-testid="use-authentic">
           {t('dh.cite.useAuthentic')}
         </button>
