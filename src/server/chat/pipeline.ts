@@ -12,6 +12,7 @@ import type { ChatEvents } from './chat-events';
 import type { ChatService } from './chat-service';
 import type { AppendItem, AppendResult, MessageStore } from './message-store';
 import type { ContentCheck, Reaction, ReactionContext } from './pipeline-types';
+import { presentAttachment } from './presenters';
 
 export interface SendInput {
   chatId: string;
@@ -146,17 +147,7 @@ export class MessagePipeline {
       throw new AppError('invalid', { field: 'attachments', unknown: unique.filter((id) => !found.has(id)) });
     }
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return unique.map((id) => {
-      const r = byId.get(id)!;
-      return {
-        id: r.id,
-        name: r.name,
-        mime: r.mime,
-        size: r.size,
-        url: `/api/uploads/${r.id}`,
-        thumbnailUrl: r.thumbnail_key ? `/api/uploads/${r.id}/thumbnail` : null,
-      };
-    });
+    return unique.map((id) => presentAttachment(byId.get(id)!));
   }
 }
 

@@ -109,3 +109,24 @@ export function memberChatView(chat: ChatDto): ChatDto {
 export function chatFor(role: Role, chat: ChatDto): ChatDto {
   return role === 'member' ? memberChatView(chat) : chat;
 }
+
+/** An attachment row as the presenter needs it. */
+export interface AttachmentRowLike {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  thumbnail_key: string | null;
+}
+
+/** The contract's attachment object, with the download URLs of src/server/uploads/routes.ts. */
+export function presentAttachment(row: AttachmentRowLike): AttachmentDto {
+  return {
+    id: row.id,
+    name: row.name,
+    mime: row.mime,
+    size: row.size,
+    url: `/api/uploads/${row.id}`,
+    thumbnailUrl: row.thumbnail_key ? `/api/uploads/${row.id}/thumbnail` : null,
+  };
+}

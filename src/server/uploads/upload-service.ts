@@ -11,6 +11,7 @@ import { AppError } from '../http/errors';
 import type { User } from '../identity/users';
 import { canSee } from '../chat/access';
 import type { ChatService } from '../chat/chat-service';
+import { presentAttachment } from '../chat/presenters';
 import { processImage, THUMBNAIL_MIME, UnreadableImage } from './images';
 import { sanitizeName } from './names';
 import { sniff } from './sniff';
@@ -24,26 +25,6 @@ export interface StoredFile {
   size: number;
   /** Images are shown in the page; everything else is a download. */
   inline: boolean;
-}
-
-interface AttachmentRow {
-  id: string;
-  name: string;
-  mime: string;
-  size: number;
-  thumbnail_key: string | null;
-}
-
-/** The contract's attachment object; the URLs are the ones chat/pipeline.ts also hands out. */
-export function presentAttachment(row: AttachmentRow): AttachmentDto {
-  return {
-    id: row.id,
-    name: row.name,
-    mime: row.mime,
-    size: row.size,
-    url: `/api/uploads/${row.id}`,
-    thumbnailUrl: row.thumbnail_key ? `/api/uploads/${row.id}/thumbnail` : null,
-  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
