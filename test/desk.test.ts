@@ -7,6 +7,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/server/desk/clock';
 import { api, backend, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
+import { until as poll } from './helpers/wait';
+const until = (check: () => Promise<boolean>, timeoutMs = 20_000) => poll(check, timeoutMs);
 
 let server: TestServer;
 let clock: ManualClock;
@@ -45,14 +47,6 @@ async function openChats(n: number, topic?: string): Promise<string[]> {
   return ids;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met');
-}
 
 describe(`service desk (${backend})`, () => {
   it('10 agents accepting and auto-assigning 100 pending chats at once: each chat once, no capacity exceeded', async () => {

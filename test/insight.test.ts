@@ -8,18 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, backend, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
+import { until as poll } from './helpers/wait';
+const until = <T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000) => poll(check, timeoutMs);
 
 const HOUR = 3600_000;
 
-async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function suite(name: string, env: () => Record<string, string>) {
   describe(name, () => {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
+import { until } from './helpers/wait';
 
 let server: TestServer;
 const sockets: RawClient[] = [];
@@ -18,15 +19,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const say = async (token: string, chatId: string, text: string) => {
   const r = await api(server, 'POST', `/api/chats/${chatId}/messages`, token, { id: randomUUID(), text });

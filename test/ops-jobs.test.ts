@@ -10,17 +10,12 @@ import type { Bus, BusJobOptions } from '../src/server/bus/bus';
 import { MemoryBus } from '../src/server/bus/memory-bus';
 import { RedisBus } from '../src/server/bus/redis-bus';
 import { ClusterCron } from '../src/server/ops/cron';
+import { until as poll } from './helpers/wait';
+const until = (check: () => boolean | Promise<boolean>, ms = 10_000) => poll(check, ms, 20);
 
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl) console.warn('!! Redis job and cron tests SKIPPED: they need TEST_REDIS_URL');
 
-const until = async (check: () => boolean | Promise<boolean>, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 const quiet = { warn() {} };
 
 const open: Array<{ close(): Promise<void> | void }> = [];

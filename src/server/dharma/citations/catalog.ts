@@ -4,16 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DharmaSutrasTable } from '../../db/schema';
 
-export interface SutraDoc {
-  id: string;
-  taisho: string | null;
-  title: string;
-  aliases: string[];
-  coverage: 'full' | 'partial';
-  content: string;
-  source: string;
-}
+/** A text of the corpus: a row of `dharma_sutras` without its timestamp. */
+export type SutraDoc = Omit<DharmaSutrasTable, 'created_at'>;
 
 interface ShippedSutra {
   id: string;
