@@ -115,37 +115,36 @@ export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome
   });
 
   if (toInsert.length) {
-    const rows = await trx
-      .insertInto('messages')
-      .values(
-        toInsert.map(({ item, seq }) => ({
-          chat_id: item.chatId,
-          seq,
-          sender_id: item.senderId,
-          sender_role: item.senderRole,
-          kind: item.kind,
-          content: item.text,
-          client_id: item.clientId,
-          attachments: JSON.stringify(item.attachments),
-          flags: JSON.stringify(item.flags),
-        })),
-      )
-      .returning(['id', 'created_at'])
-      .execute();
+    // One statement with one array per column: its size does not grow with the batch, and neither
+    // Kysely nor PostgreSQL has thousands of parameters to handle for a large group commit.
+    const column = <T>(pick: (row: (typeof toInsert)[number]) => T) => toInsert.map(pick);
+    const inserted = await sql<{ id: string; chat_id: string; seq: number; created_at: Date }>`
+      INSERT INTO messages (chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
+      SELECT chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments::jsonb, flags::jsonb
+      FROM unnest(
+        ${column((r) => r.item.chatId)}::uuid[], ${column((r) => r.seq)}::int[], ${column((r) => r.item.senderId)}::uuid[],
+        ${column((r) => r.item.senderRole)}::text[], ${column((r) => r.item.kind)}::text[], ${column((r) => r.item.text)}::text[],
+        ${column((r) => r.item.clientId)}::text[], ${column((r) => JSON.stringify(r.item.attachments))}::text[],
+        ${column((r) => JSON.stringify(r.item.flags))}::text[]
+      ) AS v(chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
+      RETURNING id, chat_id, seq, created_at`.execute(trx);
+    // RETURNING promises no order: rows are matched back by (chat, seq).
+    const stored = new Map(inserted.rows.map((r) => [`${r.chat_id}|${r.seq}`, r]));
     const ids = [...nextSeq.keys()];
     await sql`
       UPDATE chats AS c SET last_seq = v.last_seq, updated_at = now()
       FROM unnest(${ids}::uuid[], ${ids.map((id) => nextSeq.get(id)!)}::int[]) AS v(id, last_seq)
       WHERE c.id = v.id`.execute(trx);
-    toInsert.forEach(({ index, item, seq }, i) => {
+    for (const { index, item, seq } of toInsert) {
       const chat = chats.get(item.chatId)!;
+      const row = stored.get(`${item.chatId}|${seq}`)!;
       outcomes[index] = {
         ok: true,
         result: {
           duplicate: false,
           chat: { memberId: chat.member_id, assigneeId: chat.customer_service_id, status: chat.status },
           message: {
-            id: rows[i].id,
+            id: row.id,
             chatId: item.chatId,
             seq,
             senderId: item.senderId,
@@ -154,12 +153,12 @@ export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome
             kind: item.kind,
             text: item.text,
             attachments: item.attachments,
-            createdAt: new Date(rows[i].created_at).toISOString(),
+            createdAt: new Date(row.created_at).toISOString(),
             ...(item.flags.length ? { flags: item.flags } : {}),
           },
         },
       };
-    });
+    }
   }
   // Duplicates inside one batch share the first occurrence's outcome, marked as duplicates.
   items.forEach((item, index) => {

@@ -3,10 +3,12 @@
  * presence, shifts, automatic assignment, re-queue of dropped agents, inactivity close,
  * first-response stamps and the live dashboard for supervisors.
  */
+import { sql } from 'kysely';
 import type { Bus } from '../bus/bus';
 import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
 import type { Db } from '../db/database';
+import { SerialBatcher } from '../db/serial-batcher';
 import { AssignmentService } from './assignment';
 import type { Clock } from './clock';
 import { PresenceService, type PresenceChange } from './presence';
@@ -45,6 +47,7 @@ export class Desk {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private dashboardTimer: NodeJS.Timeout | null = null;
+  private readonly moods = new SerialBatcher<{ chatId: string; score: number }, void>((moods) => this.recordLows(moods));
 
   constructor(
     private readonly deps: DeskDeps,
@@ -139,16 +142,24 @@ export class Desk {
 
   /** Sentiment seam: the analysis worker reports a message's score; low moods raise urgency. */
   async recordSentiment(chatId: string, score: number): Promise<void> {
-    // Only a new low changes the chat: most messages write nothing here. Urgency orders the queue
-    // alone, so it is recomputed while the chat waits (and again when it is re-queued).
-    const lowered = await this.deps.db
-      .updateTable('chats')
-      .set({ min_sentiment: score })
-      .where('id', '=', chatId)
-      .where((eb) => eb.or([eb('min_sentiment', 'is', null), eb('min_sentiment', '>', score)]))
-      .returning('status')
-      .executeTakeFirst();
-    if (lowered?.status === 'pending') await this.recomputeUrgency(chatId);
+    await this.moods.add({ chatId, score });
+  }
+
+  /**
+   * Writes the moods of a batch in one statement. Only a new low changes a chat, so most write
+   * nothing. Urgency orders the queue alone, so it is recomputed (once per chat) while the chat
+   * waits, and again when it is re-queued.
+   */
+  private async recordLows(moods: Array<{ chatId: string; score: number }>): Promise<void[]> {
+    const lowest = new Map<string, number>();
+    for (const { chatId, score } of moods) lowest.set(chatId, Math.min(score, lowest.get(chatId) ?? Infinity));
+    const lowered = await sql<{ id: string; status: string }>`
+      UPDATE chats AS c SET min_sentiment = v.low
+      FROM unnest(${[...lowest.keys()]}::uuid[], ${[...lowest.values()]}::real[]) AS v(id, low)
+      WHERE c.id = v.id AND (c.min_sentiment IS NULL OR c.min_sentiment > v.low)
+      RETURNING c.id, c.status`.execute(this.deps.db);
+    for (const chat of lowered.rows) if (chat.status === 'pending') await this.recomputeUrgency(chat.id);
+    return moods.map(() => undefined);
   }
 
   /** Distress seam: the chat goes to the top of the queue. */

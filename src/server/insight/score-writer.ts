@@ -9,70 +9,45 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { SerialBatcher } from '../db/serial-batcher';
 
-interface Pending {
+interface Score {
   messageId: string;
   score: number;
-  resolve(claimed: boolean): void;
-  reject(err: unknown): void;
 }
 
-/** The largest batch per statement: keeps the statement and its locks small. */
-const MAX_BATCH = 500;
-
 export class ScoreWriter {
-  private queue: Pending[] = [];
-  private writing = false;
+  private readonly batcher: SerialBatcher<Score, boolean>;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.batcher = new SerialBatcher((scores) => this.write(scores));
+  }
 
   /** Stores `score` on the message unless it already has one; true when this call stored it. */
   claim(messageId: string, score: number): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ messageId, score, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        // Start on the next microtask, so claims made in the same turn share the first statement.
-        queueMicrotask(() => void this.flush());
-      }
-    });
+    return this.batcher.add({ messageId, score });
   }
 
-  private async flush(): Promise<void> {
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          const claimed = await this.write(batch);
-          // A message queued twice in one batch: only its first job reports the claim.
-          const reported = new Set<string>();
-          for (const p of batch) {
-            p.resolve(claimed.has(p.messageId) && !reported.has(p.messageId));
-            reported.add(p.messageId);
-          }
-        } catch (err) {
-          for (const p of batch) p.reject(err);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async write(batch: Pending[]): Promise<Set<string>> {
+  private async write(batch: Score[]): Promise<boolean[]> {
     // One score per message even if a job was queued twice in the same batch.
     const byId = new Map(batch.map((p) => [p.messageId, p.score]));
-    const values = sql.join([...byId].map(([id, score]) => sql`(${id}::uuid, ${score}::real)`));
     const result = await this.db.transaction().execute(async (tx) => {
       // A score is an annotation the worker can compute again, not a member's words: it need not
       // wait for its own WAL flush, which leaves the disk to the commits members wait on (acks).
       await sql`SET LOCAL synchronous_commit TO OFF`.execute(tx);
       return sql<{ id: string }>`
         UPDATE messages AS m SET sentiment_score = v.score
-        FROM (VALUES ${values}) AS v(id, score)
+        FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::real[]) AS v(id, score)
         WHERE m.id = v.id AND m.sentiment_score IS NULL
         RETURNING m.id`.execute(tx);
     });
-    return new Set(result.rows.map((r) => r.id));
+    const claimed = new Set(result.rows.map((r) => r.id));
+    // A message queued twice in one batch: only its first job reports the claim.
+    const reported = new Set<string>();
+    return batch.map((p) => {
+      const first = claimed.has(p.messageId) && !reported.has(p.messageId);
+      reported.add(p.messageId);
+      return first;
+    });
   }
 }
