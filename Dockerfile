@@ -48,4 +48,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains: readiness goes down, in-flight sends finish, sockets close with 4503.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/server/main.ts"]
+# The arguments of scripts/server-args.mjs (npm start and the benchmarks use the same).
+CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "src/server/main.ts"]

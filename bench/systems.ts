@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { SystemSpec } from './load/commands';
+import { SERVER_ENTRY, SERVER_NODE_ARGS } from '../scripts/server-args.mjs';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The shop's signing secret for the benchmark's LotusDesk nodes (tokens are signed by the workers). */
@@ -165,7 +166,8 @@ export async function startLotus(flavour: LotusFlavour, opts: StartOptions = {})
     env.REDIS_URL = redisUrl();
     env.LOTUSDESK_REDIS_PREFIX = `bench-${randomUUID().slice(0, 8)}`;
   }
-  const args = ['--import', 'tsx', 'src/server/main.ts'];
+  // Started exactly as `npm start` starts it.
+  const args = [...SERVER_NODE_ARGS, SERVER_ENTRY];
   const name = `lotusdesk-${flavour}`;
   const first = await spawnServer(args, env, opts, name);
   const servers = [first];

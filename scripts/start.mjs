@@ -4,6 +4,7 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVER_ENTRY, SERVER_NODE_ARGS } from './server-args.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const webSrc = join(root, 'src/web');
@@ -28,6 +29,6 @@ if (hasWeb) {
   }
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server/main.ts')], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, [...SERVER_NODE_ARGS, join(root, SERVER_ENTRY)], { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -6,6 +6,7 @@
  * only what exists, and its health check command really tells a live server from a dead one.
  * (`yaml` comes with fastify's swagger and vite; `docker compose config` runs too when available.)
  */
+import { SERVER_ENTRY, SERVER_NODE_ARGS } from '../scripts/server-args.mjs';
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -137,8 +138,9 @@ describe('Dockerfile', () => {
     expect(runtime.some((l) => /^HEALTHCHECK /.test(l))).toBe(true);
     expect(healthScript()).toContain('/healthz');
     const argv = JSON.parse(runtime[cmd]!.slice(4)) as string[];
-    expect(argv).toEqual(['node', '--import', 'tsx', 'src/server/main.ts']);
-    expect(existsSync(argv[3]!)).toBe(true);
+    // The same arguments as `npm start` and the benchmarks.
+    expect(argv).toEqual(['node', ...SERVER_NODE_ARGS, SERVER_ENTRY]);
+    expect(existsSync(argv.at(-1)!)).toBe(true);
     const services = /SERVICES=([\w,]+)/.exec(dockerfile)?.[1];
     expect(loadConfig({ SERVICES: services, NODE_ENV: 'development' }).services).toEqual(['web', 'ws', 'worker', 'cron']);
   });

@@ -52,3 +52,41 @@ describe('ScoreWriter', () => {
     expect(twice.filter(Boolean)).toHaveLength(1);
   });
 });
+
+describe('Desk.recordSentiment', () => {
+  it('writes the moods of a batch in one statement; only a new low changes the chat', async () => {
+    // Two members: a member's second request for a chat returns the one already open.
+    const chats = await Promise.all(
+      [1, 2].map(async () => (await api(server, 'POST', '/api/chats', (await server.user('member')).token, { topic: '訂單' })).body.chat.id as string),
+    );
+    const db = server.desk.database.db;
+    const lowOf = async (id: string) => (await db.selectFrom('chats').select('min_sentiment').where('id', '=', id).executeTakeFirstOrThrow()).min_sentiment;
+
+    // The desk's database handle, swapped for one that counts the statements it sends.
+    const desk = server.desk.desk;
+    const inside = desk as unknown as { deps: { db: typeof db } };
+    const original = inside.deps.db;
+    let updates = 0;
+    inside.deps.db = original.withPlugin({
+      transformQuery: (args) => (JSON.stringify(args.node).includes('SET min_sentiment') && updates++, args.node),
+      transformResult: async (args) => args.result,
+    });
+    try {
+      await Promise.all([
+        desk.recordSentiment(chats[0], -0.2),
+        desk.recordSentiment(chats[0], -0.7),
+        desk.recordSentiment(chats[1], 0.4),
+        desk.recordSentiment(chats[0], 0.1),
+      ]);
+      expect(updates).toBe(1);
+      expect(await lowOf(chats[0])).toBeCloseTo(-0.7, 5);
+      expect(await lowOf(chats[1])).toBeCloseTo(0.4, 5);
+      // Not lower than what is stored: nothing changes.
+      await Promise.all([desk.recordSentiment(chats[0], -0.5), desk.recordSentiment(chats[1], -0.1)]);
+      expect(await lowOf(chats[0])).toBeCloseTo(-0.7, 5);
+      expect(await lowOf(chats[1])).toBeCloseTo(-0.1, 5);
+    } finally {
+      inside.deps.db = original;
+    }
+  });
+});

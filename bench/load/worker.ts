@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import type { Command, PhaseResult, Reply, SystemSpec } from './commands';
 import { connect, type Endpoint } from './endpoints';
 import { Histogram } from './histogram';
+import { memberText } from './texts';
 
 interface Pair {
   index: number;
@@ -166,7 +167,7 @@ function sendOne(p: Pair): void {
   inFlight.set(id, { at, pair: p, acked: false, delivered: false });
   p.outstanding++;
   phase.sent++;
-  p.member!.send(id, p.chatId, '請問念珠何時出貨？南無阿彌陀佛');
+  p.member!.send(id, p.chatId, memberText(p.index * 7919 + p.n));
 }
 
 function settle(id: string, f: InFlight): void {

@@ -59,6 +59,12 @@ export class AutoReplies {
   /** chatId → userId → when that user last sent a typing notice. */
   private readonly typing = new Map<string, Map<string, number>>();
   private readonly inFlight = new Set<string>();
+  /**
+   * chatId → when this node last posted an automatic reply there. Within the cooldown the answer
+   * is known without asking the database, which every matching message did before (a chat about
+   * 煩惱 matches again and again). Other nodes' replies are still found by the query.
+   */
+  private readonly repliedAt = new Map<string, number>();
   private poolTurn = 0;
 
   constructor(
@@ -140,7 +146,9 @@ export class AutoReplies {
     this.inFlight.add(chatId);
     try {
       if (!(await this.mayReply(chatId))) return null;
-      return await post({ chatId, kind: 'auto_reply', text, flags: [{ kind: 'auto_reply', detail: why }] });
+      const posted = await post({ chatId, kind: 'auto_reply', text, flags: [{ kind: 'auto_reply', detail: why }] });
+      this.rememberReply(chatId);
+      return posted;
     } finally {
       this.inFlight.delete(chatId);
     }
@@ -149,6 +157,8 @@ export class AutoReplies {
   /** Human first and no flooding: no agent typing, no agent answer within a minute, cooldown passed. */
   private async mayReply(chatId: string): Promise<boolean> {
     const now = this.deps.clock.now().getTime();
+    const repliedAt = this.repliedAt.get(chatId);
+    if (repliedAt !== undefined && now - repliedAt < this.opts.cooldownMs) return false;
     const facts = await this.deps.chats.factsOf(chatId);
     if (!facts || facts.status === 'closed') return false;
     for (const [userId, at] of this.typing.get(chatId) ?? []) {
@@ -167,6 +177,14 @@ export class AutoReplies {
       if ((m.sender_role === 'agent' || m.sender_role === 'master') && age < this.opts.humanQuietMs) return false;
     }
     return true;
+  }
+
+  private rememberReply(chatId: string): void {
+    const now = this.deps.clock.now().getTime();
+    if (this.repliedAt.size >= 10_000) {
+      for (const [id, at] of this.repliedAt) if (now - at >= this.opts.cooldownMs) this.repliedAt.delete(id);
+    }
+    this.repliedAt.set(chatId, now);
   }
 
   /** Refuses a text whose sutra quotes are not in the sutras they name. */

@@ -3,6 +3,7 @@
  * script, unless the same clause negates them (我不會自殺的，放心). Pure and fast (a few
  * microseconds): it runs on every member message right after it is stored.
  */
+import { memoRecent } from './recent-memo';
 import { engineScript, normalizeText } from './sentiment/normalize';
 
 /** Phrases that signal risk to life or severe distress (Traditional source). */
@@ -37,8 +38,10 @@ export interface DistressFinding {
   negated: string[];
 }
 
-/** Looks for distress in a text (either script). */
-export function detectDistress(text: string): DistressFinding {
+/** Looks for distress in a text (either script). The finding is shared: do not change it. */
+export const detectDistress = memoRecent((text: string): Readonly<DistressFinding> => findDistress(text));
+
+function findDistress(text: string): DistressFinding {
   let t = normalizeText(text).replace(/\s+/g, '');
   for (const e of EXCEPTIONS) t = t.split(e).join('　'.repeat(e.length));
   const phrases: string[] = [];

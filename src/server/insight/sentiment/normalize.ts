@@ -4,14 +4,13 @@
  * the model and the segmenter then see the vocabulary they know.
  */
 import * as OpenCC from 'opencc-js';
+import { memoRecent } from '../recent-memo';
 
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 /** NFKC (full-width letters and digits), Simplified script, lower case, collapsed whitespace. */
-export function normalizeText(text: string): string {
-  return toSimplified(text.normalize('NFKC')).toLowerCase().replace(/\s+/g, ' ').trim();
-}
+export const normalizeText = memoRecent((text: string): string => toSimplified(text.normalize('NFKC')).toLowerCase().replace(/\s+/g, ' ').trim());
 
 /** Converts a word list written in Traditional (the project's source script) to the engine's script. */
 export function engineScript(words: readonly string[]): string[] {
