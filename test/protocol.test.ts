@@ -110,6 +110,24 @@ describe(`WebSocket protocol (${backend})`, () => {
     c.close();
   });
 
+  it('a resend inside a group commit of new messages: the original ack, and no gap in the new seqs', async () => {
+    const { member, chatId } = await openChat();
+    const c = await RawClient.connect(server.wsUrl, member.token);
+    const first = await c.sendMessage(chatId, '原訊息', 'kept-id');
+    // Sent in one go, so they share a batch: five new messages with the resend in the middle.
+    const acks = await Promise.all([
+      ...[0, 1].map((i) => c.sendMessage(chatId, `新 ${i}`, `new-${i}`)),
+      c.sendMessage(chatId, '重送', 'kept-id'),
+      ...[2, 3, 4].map((i) => c.sendMessage(chatId, `新 ${i}`, `new-${i}`)),
+    ]);
+    expect(acks[2]).toMatchObject({ messageId: first.messageId, seq: first.seq });
+    const fresh = acks.filter((_, i) => i !== 2).map((a) => a.seq);
+    expect(fresh).toEqual([1, 2, 3, 4, 5].map((k) => first.seq + k));
+    const stored = await server.desk.database.db.selectFrom('messages').select('seq').where('chat_id', '=', chatId).orderBy('seq').execute();
+    expect(stored.map((r) => r.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+    c.close();
+  });
+
   it('disconnect mid-stream then resume gives exactly the missed messages, then live traffic', async () => {
     const { member, agent, chatId } = await openChat();
     const m = await RawClient.connect(server.wsUrl, member.token);

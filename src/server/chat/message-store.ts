@@ -50,10 +50,27 @@ interface Pending {
 const MAX_BATCH = 500;
 
 /**
+ * Thrown inside a batch written with `resends: 'detect'` when a message turned out to be a resend
+ * (its client id is already stored): the transaction rolls back and the batch is written again
+ * with `resends: 'look-up'`, which answers it with the original.
+ */
+class ResendFound extends Error {}
+
+export interface WriteBatchOptions {
+  /**
+   * How resent client ids are found. 'look-up' reads the stored client ids of the batch before
+   * numbering (one more statement); 'detect' lets the unique index find them and throws
+   * ResendFound if there is one. Resends are rare (a reconnect replaying its outbox), so the
+   * group commit detects and saves a round trip for every batch.
+   */
+  resends: 'look-up' | 'detect';
+}
+
+/**
  * Writes a batch inside an open transaction: locks the chats (sorted, so concurrent batches
  * never deadlock), returns originals for resent client ids, numbers the rest and inserts them.
  */
-export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome[]> {
+export async function writeBatch(trx: Trx, items: AppendItem[], opts: WriteBatchOptions = { resends: 'look-up' }): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(items.length);
   const chatIds = [...new Set(items.map((i) => i.chatId))].sort();
   const locked = await sql<{ id: string; last_seq: number; status: ChatFacts['status']; member_id: string; customer_service_id: string | null }>`
@@ -66,7 +83,7 @@ export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome
   const keyOf = (chatId: string, senderId: string | null, clientId: string) => `${chatId}|${senderId}|${clientId}`;
   const withClientId = items.filter((i) => i.clientId !== null && i.senderId !== null);
   const originals = new Map<string, AppendResult['message']>();
-  if (withClientId.length) {
+  if (withClientId.length && opts.resends === 'look-up') {
     const found = await sql<{
       id: string; chat_id: string; seq: number; sender_id: string; sender_role: string; kind: 'text'; content: string;
       client_id: string; attachments: unknown; flags: unknown; created_at: Date; sender_name: string | null;
@@ -115,26 +132,32 @@ export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome
   });
 
   if (toInsert.length) {
-    // One statement with one array per column: its size does not grow with the batch, and neither
-    // Kysely nor PostgreSQL has thousands of parameters to handle for a large group commit.
+    // One statement inserts the messages and moves the chats' last seq: one array per column, so
+    // its size does not grow with the batch, and one round trip instead of two.
     const column = <T>(pick: (row: (typeof toInsert)[number]) => T) => toInsert.map(pick);
+    const ids = [...nextSeq.keys()];
     const inserted = await sql<{ id: string; chat_id: string; seq: number; created_at: Date }>`
-      INSERT INTO messages (chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
-      SELECT chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments::jsonb, flags::jsonb
-      FROM unnest(
-        ${column((r) => r.item.chatId)}::uuid[], ${column((r) => r.seq)}::int[], ${column((r) => r.item.senderId)}::uuid[],
-        ${column((r) => r.item.senderRole)}::text[], ${column((r) => r.item.kind)}::text[], ${column((r) => r.item.text)}::text[],
-        ${column((r) => r.item.clientId)}::text[], ${column((r) => JSON.stringify(r.item.attachments))}::text[],
-        ${column((r) => JSON.stringify(r.item.flags))}::text[]
-      ) AS v(chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
-      RETURNING id, chat_id, seq, created_at`.execute(trx);
+      WITH inserted AS (
+        INSERT INTO messages (chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
+        SELECT chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments::jsonb, flags::jsonb
+        FROM unnest(
+          ${column((r) => r.item.chatId)}::uuid[], ${column((r) => r.seq)}::int[], ${column((r) => r.item.senderId)}::uuid[],
+          ${column((r) => r.item.senderRole)}::text[], ${column((r) => r.item.kind)}::text[], ${column((r) => r.item.text)}::text[],
+          ${column((r) => r.item.clientId)}::text[], ${column((r) => JSON.stringify(r.item.attachments))}::text[],
+          ${column((r) => JSON.stringify(r.item.flags))}::text[]
+        ) AS v(chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
+        ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
+        RETURNING id, chat_id, seq, created_at
+      ), moved AS (
+        UPDATE chats AS c SET last_seq = v.last_seq, updated_at = now()
+        FROM unnest(${ids}::uuid[], ${ids.map((id) => nextSeq.get(id)!)}::int[]) AS v(id, last_seq)
+        WHERE c.id = v.id
+      )
+      SELECT * FROM inserted`.execute(trx);
+    // A resend the look-up did not see (or was not asked to look for): its seq would be a gap.
+    if (inserted.rows.length !== toInsert.length) throw new ResendFound();
     // RETURNING promises no order: rows are matched back by (chat, seq).
     const stored = new Map(inserted.rows.map((r) => [`${r.chat_id}|${r.seq}`, r]));
-    const ids = [...nextSeq.keys()];
-    await sql`
-      UPDATE chats AS c SET last_seq = v.last_seq, updated_at = now()
-      FROM unnest(${ids}::uuid[], ${ids.map((id) => nextSeq.get(id)!)}::int[]) AS v(id, last_seq)
-      WHERE c.id = v.id`.execute(trx);
     for (const { index, item, seq } of toInsert) {
       const chat = chats.get(item.chatId)!;
       const row = stored.get(`${item.chatId}|${seq}`)!;
@@ -222,8 +245,15 @@ export class MessageStore {
 
   private async commit(batch: Pending[]): Promise<void> {
     let outcomes: Outcome[];
+    const items = batch.map((p) => p.item);
     try {
-      outcomes = await this.db.transaction().execute((trx) => writeBatch(trx, batch.map((p) => p.item)));
+      outcomes = await this.db
+        .transaction()
+        .execute((trx) => writeBatch(trx, items, { resends: 'detect' }))
+        .catch((err) => {
+          if (!(err instanceof ResendFound)) throw err;
+          return this.db.transaction().execute((trx) => writeBatch(trx, items, { resends: 'look-up' }));
+        });
     } catch (err) {
       if (batch.length === 1) {
         batch[0].reject(toStoreError(err));
