@@ -10,6 +10,17 @@ import type { Bus, BusJobOptions, DeadLetter, JobHandler } from './bus';
 const DEAD_LETTERS_KEPT = 1000;
 /** Jobs kept per name while no worker is registered (a web-only process must not grow forever). */
 const PARKED_MAX = 10_000;
+/** How long one turn of the event loop may spend starting jobs. */
+const SLICE_MS = 2;
+/** Jobs running at once (each may wait on the database). */
+const MAX_ACTIVE = 256;
+
+interface ReadyJob {
+  name: JobName;
+  id: string;
+  payload: unknown;
+  attempt: number;
+}
 
 export class MemoryBus implements Bus {
   readonly kind = 'memory' as const;
@@ -25,6 +36,10 @@ export class MemoryBus implements Bus {
   private readonly attempts: number;
   private readonly backoffMs: number;
   private closed = false;
+  /** Jobs due now, oldest first, started by `runSlice`. */
+  private readonly ready: ReadyJob[] = [];
+  private runnerScheduled = false;
+  private active = 0;
 
   constructor(
     private readonly onError: (err: unknown, context: string) => void = () => {},
@@ -107,42 +122,87 @@ export class MemoryBus implements Bus {
     return c;
   }
 
+  /** Makes a job due now, or after `delayMs` (a retry's backoff). */
   private schedule(name: JobName, id: string, payload: unknown, attempt: number, delayMs: number): void {
-    const state = delayMs > 0 ? 'delayed' : 'waiting';
-    this.count(name)[state]++;
-    const timer = setTimeout(async () => {
+    const job: ReadyJob = { name, id, payload, attempt };
+    if (delayMs <= 0) {
+      this.count(name).waiting++;
+      this.makeReady(job);
+      return;
+    }
+    this.count(name).delayed++;
+    const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const c = this.count(name);
-      c[state]--;
+      this.count(name).delayed--;
       if (this.closed) return;
-      const handler = this.workers.get(name);
-      if (!handler) {
-        // No worker (yet, or not this role): the job waits, as it would in a Redis queue.
-        const list = this.parked.get(name) ?? [];
-        if (list.length >= PARKED_MAX) return this.onError(new Error('too many jobs waiting for a worker'), `job ${name} dropped`);
-        list.push({ id, payload, attempt });
-        this.parked.set(name, list);
-        c.waiting++;
-        return;
-      }
-      c.active++;
-      try {
-        await handler(payload as JobMap[JobName], attempt);
-      } catch (err) {
-        const final = attempt >= this.attempts;
-        this.opts.onJobFailure?.(name, final);
-        if (final) {
-          this.dead.push({ name, id, payload, error: String((err as Error)?.message ?? err), attempts: attempt, failedAt: Date.now() });
-          if (this.dead.length > DEAD_LETTERS_KEPT) this.dead.shift();
-          this.onError(err, `job ${name} failed ${attempt} times`);
-        } else {
-          this.schedule(name, id, payload, attempt + 1, Math.min(30_000, this.backoffMs * 2 ** (attempt - 1)));
-        }
-      } finally {
-        c.active--;
-      }
+      this.count(name).waiting++;
+      this.makeReady(job);
     }, delayMs);
     timer.unref?.();
     this.timers.add(timer);
+  }
+
+  private makeReady(job: ReadyJob): void {
+    this.ready.push(job);
+    if (this.runnerScheduled) return;
+    this.runnerScheduled = true;
+    setImmediate(() => this.runSlice());
+  }
+
+  /**
+   * Starts due jobs for at most SLICE_MS, then lets the event loop read sockets before the next
+   * slice. Jobs are background work: a burst of them (a group commit of 500 messages queues 500
+   * analyses) must not hold up the acks and deliveries of the chats meanwhile.
+   */
+  private runSlice(): void {
+    this.runnerScheduled = false;
+    if (this.closed) return;
+    const until = performance.now() + SLICE_MS;
+    while (this.ready.length && this.active < MAX_ACTIVE && performance.now() < until) {
+      void this.run(this.ready.shift()!);
+    }
+    if (this.ready.length && this.active < MAX_ACTIVE) {
+      this.runnerScheduled = true;
+      setImmediate(() => this.runSlice());
+    }
+  }
+
+  private async run(job: ReadyJob): Promise<void> {
+    const { name, id, payload, attempt } = job;
+    const c = this.count(name);
+    c.waiting--;
+    const handler = this.workers.get(name);
+    if (!handler) {
+      // No worker (yet, or not this role): the job waits, as it would in a Redis queue.
+      const list = this.parked.get(name) ?? [];
+      if (list.length >= PARKED_MAX) return this.onError(new Error('too many jobs waiting for a worker'), `job ${name} dropped`);
+      list.push({ id, payload, attempt });
+      this.parked.set(name, list);
+      c.waiting++;
+      return;
+    }
+    c.active++;
+    this.active++;
+    try {
+      await handler(payload as JobMap[JobName], attempt);
+    } catch (err) {
+      const final = attempt >= this.attempts;
+      this.opts.onJobFailure?.(name, final);
+      if (final) {
+        this.dead.push({ name, id, payload, error: String((err as Error)?.message ?? err), attempts: attempt, failedAt: Date.now() });
+        if (this.dead.length > DEAD_LETTERS_KEPT) this.dead.shift();
+        this.onError(err, `job ${name} failed ${attempt} times`);
+      } else if (!this.closed) {
+        this.schedule(name, id, payload, attempt + 1, Math.min(30_000, this.backoffMs * 2 ** (attempt - 1)));
+      }
+    } finally {
+      c.active--;
+      this.active--;
+      // A slot freed: jobs held back by MAX_ACTIVE may start.
+      if (this.ready.length && !this.runnerScheduled && !this.closed) {
+        this.runnerScheduled = true;
+        setImmediate(() => this.runSlice());
+      }
+    }
   }
 }
