@@ -196,7 +196,7 @@ export async function writeBatch(trx: Trx, items: AppendItem[], opts: WriteBatch
 export class MessageStore {
   private queue: Pending[] = [];
   private inFlight = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private scheduled = false;
   private drained: Array<() => void> = [];
   /** Batches committed and messages written, for metrics and tests. */
   readonly stats = { batches: 0, messages: 0, largestBatch: 0 };
@@ -221,13 +221,17 @@ export class MessageStore {
   }
 
   private schedule(): void {
-    if (this.timer || this.inFlight >= this.opts.maxInFlight) return;
-    // With nothing in flight, flush on the next turn (collects what arrived in this tick); while a
-    // commit is running, later messages wait for it and ride the next batch together.
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    if (this.scheduled || this.inFlight >= this.opts.maxInFlight) return;
+    this.scheduled = true;
+    const flush = () => {
+      this.scheduled = false;
       void this.flush();
-    }, this.inFlight === 0 ? 0 : this.opts.windowMs);
+    };
+    // With nothing in flight, flush right after this turn's I/O (collects every frame read in it;
+    // a timer would add a millisecond to every batch). While a commit is running, later messages
+    // wait for the window and ride the next batch together.
+    if (this.inFlight === 0) setImmediate(flush);
+    else setTimeout(flush, this.opts.windowMs);
   }
 
   private async flush(): Promise<void> {
