@@ -158,9 +158,12 @@ export class MemoryBus implements Bus {
     this.runnerScheduled = false;
     if (this.closed) return;
     const until = performance.now() + SLICE_MS;
-    while (this.ready.length && this.active < MAX_ACTIVE && performance.now() < until) {
-      void this.run(this.ready.shift()!);
+    let taken = 0;
+    while (taken < this.ready.length && this.active < MAX_ACTIVE && performance.now() < until) {
+      void this.run(this.ready[taken++]);
     }
+    // One splice per slice: shift() per job moves the whole backlog each time.
+    this.ready.splice(0, taken);
     if (this.ready.length && this.active < MAX_ACTIVE) {
       this.runnerScheduled = true;
       setImmediate(() => this.runSlice());

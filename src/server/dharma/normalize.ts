@@ -9,6 +9,7 @@
  * found in the normalized text can be masked in the original.
  */
 import * as OpenCC from 'opencc-js';
+import { memoRecent } from '../lib/recent-memo';
 
 export interface NormalizeOptions {
   /** Drop everything that is not a letter or a digit (default true). */
@@ -73,18 +74,33 @@ function foldCodePoint(cp: number): string {
 }
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-const keepCache = new Map<string, boolean>();
-function isKept(c: string): boolean {
-  let k = keepCache.get(c);
-  if (k === undefined) {
-    k = LETTER_OR_DIGIT.test(c);
-    keepCache.set(c, k);
+/** Code point → its folded form with separators dropped (the filter's default; cached). */
+const keptCache = new Map<number, string>();
+function foldKept(cp: number): string {
+  let out = keptCache.get(cp);
+  if (out === undefined) {
+    out = '';
+    for (const c of foldCodePoint(cp)) if (LETTER_OR_DIGIT.test(c)) out += c;
+    keptCache.set(cp, out);
   }
-  return k;
+  return out;
 }
 
-/** Normalizes text and keeps, for every output unit, the span of the original it came from. */
-export function normalize(original: string, opts: NormalizeOptions = {}): Normalized {
+/**
+ * The last texts normalized with the default options: the content filter and the keyword
+ * replies both normalize every member message.
+ */
+const normalizeDefault = memoRecent((text: string) => normalizeWith(text, {}));
+
+/**
+ * Normalizes text and keeps, for every output unit, the span of the original it came from.
+ * The result is shared (recent texts are remembered): do not change it.
+ */
+export function normalize(original: string, opts?: NormalizeOptions): Normalized {
+  return opts === undefined ? normalizeDefault(original) : normalizeWith(original, opts);
+}
+
+function normalizeWith(original: string, opts: NormalizeOptions): Normalized {
   const drop = opts.dropSeparators ?? true;
   const collapse = opts.collapseRepeats ?? true;
   const variants = opts.variants ?? false;
@@ -95,8 +111,7 @@ export function normalize(original: string, opts: NormalizeOptions = {}): Normal
   for (let i = 0; i < original.length; ) {
     const cp = original.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    for (let c of foldCodePoint(cp)) {
-      if (drop && !isKept(c)) continue;
+    for (let c of drop ? foldKept(cp) : foldCodePoint(cp)) {
       if (variants) c = VARIANT_CHARS[c] ?? c;
       if (collapse && c === last) {
         // A repeated character joins the span of the previous one (masking covers both).
@@ -118,7 +133,7 @@ export function normalize(original: string, opts: NormalizeOptions = {}): Normal
 }
 
 /** Only the normalized text (for terms, keywords and anything that needs no position map). */
-export function normalizeText(text: string, opts: NormalizeOptions = {}): string {
+export function normalizeText(text: string, opts?: NormalizeOptions): string {
   return normalize(text, opts).text;
 }
 

@@ -3,7 +3,7 @@
  * script, unless the same clause negates them (我不會自殺的，放心). Pure and fast (a few
  * microseconds): it runs on every member message right after it is stored.
  */
-import { memoRecent } from './recent-memo';
+import { memoRecent } from '../lib/recent-memo';
 import { engineScript, normalizeText } from './sentiment/normalize';
 
 /** Phrases that signal risk to life or severe distress (Traditional source). */
@@ -43,7 +43,7 @@ export const detectDistress = memoRecent((text: string): Readonly<DistressFindin
 
 function findDistress(text: string): DistressFinding {
   let t = normalizeText(text).replace(/\s+/g, '');
-  for (const e of EXCEPTIONS) t = t.split(e).join('　'.repeat(e.length));
+  for (const e of EXCEPTIONS) if (t.includes(e)) t = t.split(e).join('　'.repeat(e.length));
   const phrases: string[] = [];
   const negated: string[] = [];
   const covered = new Uint8Array(t.length);

@@ -19,6 +19,8 @@ const VERB = '(?:中|里|上)?(?:也|亦)?(?:有云|有言|云|曰|说道|说|�
 // Without quotation marks only a classical citing verb (云, 曰) or a colon marks a quotation:
 // 「心經說的是空性」 is talk about a sutra, 「心經說：…」 and 「金剛經有云…」 quote one.
 const UNQUOTED_LEAD = `(?:(?:中|里|上)?(?:也|亦)?(?:有云|云|曰)\\s*:?|${VERB}\\s*:)`;
+const QUOTE_MARK = /[「『“"]/;
+const UNQUOTED_MARK = /[云曰:]/;
 const QUOTE = '(?:「([^」]{1,400})」|『([^』]{1,400})』|“([^”]{1,400})”|"([^"]{1,400})")';
 
 export class CitationDetector {
@@ -56,9 +58,14 @@ export class CitationDetector {
       taken.push([qStart, qStart + quoteText.length]);
       found.push({ name: back(nStart, nStart + name.length), quote: back(qStart, qStart + quoteText.length), bracketed: bracketedName !== undefined, at: qStart });
     };
-    for (const m of f.matchAll(this.forward)) take(m, [1, 2], [3, 4, 5, 6]);
-    for (const m of f.matchAll(this.backward)) take(m, [5, 6], [1, 2, 3, 4]);
-    for (const m of f.matchAll(this.unquoted)) take(m, [1, 2], [3]);
+    // Most messages quote nothing: the patterns need a quotation mark, or 云/曰/a colon to lead an
+    // unquoted quotation, so a text with none of them skips the three scans.
+    const quoted = QUOTE_MARK.test(f);
+    if (quoted) {
+      for (const m of f.matchAll(this.forward)) take(m, [1, 2], [3, 4, 5, 6]);
+      for (const m of f.matchAll(this.backward)) take(m, [5, 6], [1, 2, 3, 4]);
+    }
+    if (UNQUOTED_MARK.test(f)) for (const m of f.matchAll(this.unquoted)) take(m, [1, 2], [3]);
     return found.sort((a, b) => a.at - b.at).map(({ at: _at, ...c }) => c);
   }
 }

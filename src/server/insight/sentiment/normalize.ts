@@ -4,7 +4,7 @@
  * the model and the segmenter then see the vocabulary they know.
  */
 import * as OpenCC from 'opencc-js';
-import { memoRecent } from '../recent-memo';
+import { memoRecent } from '../../lib/recent-memo';
 
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
