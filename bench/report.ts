@@ -168,6 +168,13 @@ export function markdown(r: BenchReport): string {
       out.push(`- ${x.system}: ${p.transactions} PostgreSQL transactions and ${p.rowsInserted + p.rowsUpdated} row writes for ${x.saturation.acked + x.halfLoad.acked} messages (both phases); at saturation its busy sessions were: ${waits || 'none sampled'}.`);
     }
     out.push('');
+    for (const x of relays) {
+      for (const h of x.halfLoad.serverHealth ?? []) {
+        const gc = Object.entries(h.gcPauseMsPerSec).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
+        out.push(`- ${h.server} at half load, from its own /metrics: event loop late by ${h.eventLoopP50Ms} ms (p50), ${h.eventLoopP99Ms} ms (p99), ${h.eventLoopMaxMs} ms (max); GC pauses per second: ${gc || 'none'} ms.`);
+      }
+    }
+    out.push('');
   }
   const idles = r.results.filter(isIdle);
   if (idles.length) {

@@ -10,6 +10,7 @@ import { Inspector } from '../inspector';
 import { PgWatch, type PgPhaseStats } from '../pg-watch';
 import { summarizeProfileData, type ProfileDigest } from '../profile';
 import { cpuSecondsOf } from '../proc';
+import { startHealth, type ServerHealth } from '../server-health';
 import type { RunningSystem } from '../systems';
 
 export interface RelayConfig {
@@ -40,6 +41,8 @@ export interface RelayResult {
     serverCpuCores: number;
     /** How long the servers needed to go quiet after saturation (deferred work) before this phase. */
     quietAfterMs: number;
+    /** LotusDesk only: event-loop delay and GC pauses over this phase, from the servers' /metrics. */
+    serverHealth?: ServerHealth[];
   };
   profiles?: ProfileDigest[];
 }
@@ -60,11 +63,13 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
     // Work a system deferred during saturation (queued jobs) would otherwise land on the half-load
     // phase; wait for the servers to go quiet so that phase measures its own load.
     const quietAfterMs = await quiet(system);
+    const health = await startHealth(system);
     const half = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate));
+    const serverHealth = await health();
     const result: RelayResult = {
       scenario: 'durable-relay', system: system.name, pairs: cfg.pairs, window: cfg.window,
       saturation,
-      halfLoad: { ...half, targetRatePerSec: rate, quietAfterMs },
+      halfLoad: { ...half, targetRatePerSec: rate, quietAfterMs, ...(serverHealth.length ? { serverHealth } : {}) },
       ...(profiles.length ? { profiles } : {}),
     };
     if (watch) {

@@ -1,0 +1,58 @@
+/**
+ * What a LotusDesk server says about itself over a phase, from its own /metrics (prom-client's
+ * default metrics): how late its event loop ran timers (every socket read and database reply
+ * waits as long) and how long garbage collection paused it. Read around the half-load phase, it
+ * says where a latency percentile came from.
+ */
+import type { RunningSystem } from './systems';
+
+export interface ServerHealth {
+  server: string;
+  /** Event-loop delay over the phase (the histogram resets on every scrape), ms. */
+  eventLoopP50Ms: number;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  /** Garbage-collection pause time per second of the phase, ms, by kind (minor, major, …). */
+  gcPauseMsPerSec: Record<string, number>;
+}
+
+interface Scrape {
+  at: number;
+  text: string;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function value(text: string, name: string): number {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+function gcSums(text: string): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const m of text.matchAll(/^lotusdesk_nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} ([0-9.eE+-]+)$/gm)) sums.set(m[1], Number(m[2]));
+  return sums;
+}
+
+async function scrape(port: number): Promise<Scrape> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+  return { at: performance.now(), text };
+}
+
+/** Starts a phase: scrapes every server once (which also resets their event-loop histograms). */
+export async function startHealth(system: RunningSystem): Promise<() => Promise<ServerHealth[]>> {
+  if (!system.spec.lotus) return async () => [];
+  const before = await Promise.all(system.servers.map((s) => scrape(s.port)));
+  return async () =>
+    Promise.all(
+      system.servers.map(async (s, i) => {
+        const after = await scrape(s.port);
+        const seconds = (after.at - before[i].at) / 1000;
+        const was = gcSums(before[i].text);
+        const gcPauseMsPerSec: Record<string, number> = {};
+        for (const [kind, sum] of gcSums(after.text)) gcPauseMsPerSec[kind] = round(((sum - (was.get(kind) ?? 0)) * 1000) / seconds);
+        const ms = (name: string) => round(value(after.text, `lotusdesk_nodejs_eventloop_lag_${name}_seconds`) * 1000);
+        return { server: s.label, eventLoopP50Ms: ms('p50'), eventLoopP99Ms: ms('p99'), eventLoopMaxMs: ms('max'), gcPauseMsPerSec };
+      }),
+    );
+}
