@@ -5,7 +5,7 @@
  * current without rewriting rows every second.
  */
 import { sql, type RawBuilder } from 'kysely';
-import * as OpenCC from 'opencc-js';
+import { toTraditional } from '../lib/chinese-script';
 
 /** Words that make a request urgent for a Buddhist shop's members (Traditional script). */
 export const URGENCY_WORDS = ['臨終', '往生', '過世', '去世', '病危', '急救', '病痛', '住院', '手術', '加護病房', '助念', '急', '緊急', '馬上', '立刻', '救命'];
@@ -17,7 +17,6 @@ export const WEIGHTS = { wait: 0.35, tier: 0.15, sentiment: 0.2, words: 0.3 } as
 /** Waiting this long counts as fully urgent. */
 export const WAIT_SATURATION_SECONDS = 30 * 60;
 
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 /** Urgency words found in a text (either script). */
 export function urgencyWordsIn(text: string): string[] {

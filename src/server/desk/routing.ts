@@ -1,5 +1,5 @@
 /** Chooses a chat's queue from its topic and first message, by each queue's keywords. */
-import * as OpenCC from 'opencc-js';
+import { toTraditional } from '../lib/chinese-script';
 
 export interface QueueRule {
   id: string;
@@ -7,7 +7,6 @@ export interface QueueRule {
   position: number;
 }
 
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 /** The queue whose keywords match the text first (by queue position); `general` otherwise. */
 export function routeToQueue(queues: QueueRule[], text: string): string {

@@ -8,7 +8,7 @@
  * Every unit of the normalized text remembers which span of the original it came from, so a match
  * found in the normalized text can be masked in the original.
  */
-import * as OpenCC from 'opencc-js';
+import { toSimplified } from '../lib/chinese-script';
 import { memoRecent } from '../lib/recent-memo';
 
 export interface NormalizeOptions {
@@ -31,7 +31,6 @@ export interface Normalized {
 
 // Character-level conversion keeps the mapping one original character → one output character;
 // phrase-level conversion would buy nothing for matching and would break the position map.
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const foldCache = new Map<number, string>();
 
 /**

@@ -2,7 +2,7 @@
  * Help lines quoted in the caring reply to a member in distress. Admins configure them (a Taiwan
  * default ships); the reply is written in the member's script and never refuses or lectures.
  */
-import * as OpenCC from 'opencc-js';
+import { toSimplified } from '../lib/chinese-script';
 import type { Db } from '../db/database';
 
 export interface Helpline {
@@ -29,7 +29,6 @@ const DEFAULT_MESSAGE =
 const CLOSING = '若有立即危險，請撥 119 或 110。我們一直都在這裡。';
 
 const KEY = 'helplines';
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 export class HelplineStore {
   private cache: { at: number; value: HelplineSettings } | null = null;

@@ -3,11 +3,9 @@
  * Simplified, so members' Traditional text is converted to Simplified (not the other way round):
  * the model and the segmenter then see the vocabulary they know.
  */
-import * as OpenCC from 'opencc-js';
+import { toSimplified, toTraditional } from '../../lib/chinese-script';
 import { memoRecent } from '../../lib/recent-memo';
 
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 /** NFKC (full-width letters and digits), Simplified script, lower case, collapsed whitespace. */
 export const normalizeText = memoRecent((text: string): string => toSimplified(text.normalize('NFKC')).toLowerCase().replace(/\s+/g, ' ').trim());
