@@ -8,7 +8,7 @@ import type { Bus } from '../bus/bus';
 import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
 import type { Db } from '../db/database';
-import { SerialBatcher } from '../db/serial-batcher';
+import { SerialBatcher } from '../lib/serial-batcher';
 import { AssignmentService } from './assignment';
 import type { Clock } from './clock';
 import { PresenceService, type PresenceChange } from './presence';

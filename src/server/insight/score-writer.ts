@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { SerialBatcher } from '../db/serial-batcher';
+import { SerialBatcher } from '../lib/serial-batcher';
 
 interface Score {
   messageId: string;

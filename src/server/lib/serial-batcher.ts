@@ -1,8 +1,9 @@
 /**
- * Gathers small writes into few statements. Calls made in the same turn share the first
- * statement; calls made while a statement runs share the next one. A quiet system writes at once,
- * a busy one writes a few large statements instead of one per call: under load, one statement per
- * message was most of PostgreSQL's transactions and a pool round trip each (bench/).
+ * Gathers small writes into few round trips (database statements, Redis commands). Calls made in
+ * the same turn share the first write; calls made while a write runs share the next one. A quiet
+ * system writes at once, a busy one writes a few large batches instead of one per call: under
+ * load, one statement per message was most of PostgreSQL's transactions and a pool round trip
+ * each (bench/).
  *
  * One batch is written at a time, so a batcher never holds more than one pooled connection.
  */

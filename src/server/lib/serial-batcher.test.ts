@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { SerialBatcher } from './serial-batcher';
+
+describe('SerialBatcher', () => {
+  it('one write per turn, later calls share the next write, each caller gets its own result', async () => {
+    const writes: number[][] = [];
+    let release: () => void = () => {};
+    const batcher = new SerialBatcher<number, number>(async (xs) => {
+      writes.push(xs);
+      if (writes.length === 1) await new Promise<void>((r) => (release = r));
+      return xs.map((x) => x * 10);
+    });
+    const first = [1, 2, 3].map((x) => batcher.add(x));
+    await new Promise((r) => setImmediate(r)); // the first write is running now
+    const second = [4, 5].map((x) => batcher.add(x));
+    release();
+    expect(await Promise.all([...first, ...second])).toEqual([10, 20, 30, 40, 50]);
+    expect(writes).toEqual([[1, 2, 3], [4, 5]]);
+  });
+
+  it('a failed write rejects its own batch only, and caps the batch size', async () => {
+    const batcher = new SerialBatcher<number, number>(async (xs) => {
+      if (xs.includes(2)) throw new Error('bad batch');
+      return xs;
+    }, 2);
+    const results = await Promise.allSettled([1, 2, 3, 4].map((x) => batcher.add(x)));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'fulfilled']);
+  });
+});
