@@ -3,7 +3,6 @@
  * agent serving that member now, and to nobody else.
  */
 import { randomUUID } from 'node:crypto';
-import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startServer, type TestServer } from './helpers/server';
 
@@ -31,18 +30,10 @@ describe('attachments of a member\'s earlier chats', () => {
     expect((await api(server, 'POST', `/api/chats/${earlier.id}/messages`, member.token, { id: randomUUID(), text: '附上訂單', attachments: [attachment.id] })).status).toBe(201);
     expect((await api(server, 'POST', `/api/chats/${earlier.id}/close`, member.token)).status).toBe(200);
 
-    // One connection per download (no keep-alive): see the closing note on a served file keeping
-    // a kept-alive connection busy at shutdown.
-    const download = (token: string) =>
-      new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = httpGet(`${server.url}${attachment.url}`, { agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        });
-        req.on('error', reject);
-      });
+    const download = async (token: string) => {
+      const res = await fetch(`${server.url}${attachment.url}`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, text: await res.text() };
+    };
     // Before the member comes back, the new agent has no ground to read it.
     expect((await download(nowAgent.token)).status).toBe(404);
     const now = (await api(server, 'POST', '/api/chats', member.token, { topic: '再問' })).body.chat;

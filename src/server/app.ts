@@ -68,6 +68,9 @@ export interface LotusDesk {
 }
 
 /** Builds the application (not yet listening). */
+/** How long busy HTTP connections may finish their responses once the server closes. */
+const HTTP_CLOSE_GRACE_MS = 3000;
+
 export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock } = {}): Promise<LotusDesk> {
   const clock = opts.clock ?? systemClock;
   const app = Fastify({
@@ -216,7 +219,12 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
       await dharma.stop();
       await gateway.drain();
       await store.drain();
+      // Idle HTTP connections close at once; one still busy (a download the client stopped
+      // reading keeps its socket full) would hold the close forever: it gets a few seconds.
+      const cut = setTimeout(() => app.server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+      cut.unref();
       await app.close();
+      clearTimeout(cut);
       await bus.close();
       await database.close();
     },
