@@ -157,7 +157,10 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
   const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log });
   await dharma.start();
-  const insight = new Insight({ db, bus, desk, chats, pipeline, clock, timezone: config.desk.timezone });
+  const insight = new Insight({
+    db, bus, desk, chats, pipeline, clock, timezone: config.desk.timezone,
+    scoring: config.scoringThread && roles.has('worker') ? 'thread' : 'inline',
+  });
   // Low moods get a compassion reply from the Dharma pool (its cooldown and human-first rules apply).
   insight.connectCompassion((message, score) => dharma.autoReplies.onSentiment(message, score));
   const ops = startOps({ bus, cron, database, config, metrics, log: app.log });
@@ -217,6 +220,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
       cron?.stop();
       desk.stop();
       await dharma.stop();
+      await insight.stop();
       await gateway.drain();
       await store.drain();
       // Idle HTTP connections close at once; one still busy (a download the client stopped

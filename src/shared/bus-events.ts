@@ -25,7 +25,17 @@ export type BusEvent =
    */
   | { type: 'chat.updated'; chat: ChatDto; audience: Audience; frame: string; memberFrame?: string }
   /** A frame that is not ordered by seq (read receipts, typing, alerts). */
-  | { type: 'chat.signal'; chatId: string; audience: Audience; frame: string }
+  | {
+      type: 'chat.signal';
+      chatId: string;
+      audience: Audience;
+      frame: string;
+      /**
+       * Not urgent (a mood score): a connection sends it with its next frame, or within
+       * BACKGROUND_FRAME_MS, instead of on its own.
+       */
+      background?: boolean;
+    }
   /** Presence or dashboard updates for supervisors. */
   | { type: 'desk.signal'; audience: Audience; frame: string };
 

@@ -2,6 +2,7 @@
  * LotusDesk as separate OS processes (for multi-node and crash tests), and throwaway Redis and
  * PostgreSQL servers a test may stop and start.
  */
+import { SERVER_ENTRY, SERVER_NODE_ARGS } from '../../scripts/server-args.mjs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -37,10 +38,10 @@ export interface NodeProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `src/server/main.ts` as a child process and waits for /healthz. */
+/** Starts the server as a child process, as `npm start` does, and waits for /healthz. */
 export async function startNode(env: Record<string, string>): Promise<NodeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_ENTRY], {
     cwd: process.cwd(),
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -52,6 +52,8 @@ export async function startServer(opts: { env?: Record<string, string>; pglite?:
     LOTUSDESK_DATA_DIR: dataDir,
     LOTUSDESK_JWT_SECRET: TEST_SECRET,
     LOG_LEVEL: 'warn',
+    // Dozens of test servers: score on the event loop (test/scoring-thread.test.ts covers the thread).
+    LOTUSDESK_SCORING_THREAD: 'off',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.env,
   });

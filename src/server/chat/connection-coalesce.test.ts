@@ -1,8 +1,8 @@
 /** Frames sent to one connection in the same tick leave the TCP socket in one write. */
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Connection } from './connection';
+import { BACKGROUND_FRAME_MS, Connection } from './connection';
 
 const closers: Array<() => void> = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
@@ -49,5 +49,26 @@ describe('Connection write coalescing', () => {
     const conn = new Connection(socket as never, 'c2', { perSec: 10, burst: 10 }, async () => []);
     conn.send('a');
     expect(sent).toEqual(['a']);
+  });
+
+  it('a background frame waits for the next frame and leaves in the same write, or goes alone after its timer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const sent: string[] = [];
+      const socket = { readyState: 1, bufferedAmount: 0, send: (f: string) => sent.push(f), close: () => {} };
+      const conn = new Connection(socket as never, 'c3', { perSec: 10, burst: 10 }, async () => []);
+      conn.sendBackground('{"type":"sentiment","n":1}');
+      expect(sent).toEqual([]);
+      conn.send('{"type":"message","n":1}');
+      expect(sent).toEqual(['{"type":"message","n":1}', '{"type":"sentiment","n":1}']);
+      conn.sendBackground('{"type":"sentiment","n":2}');
+      vi.advanceTimersByTime(BACKGROUND_FRAME_MS - 1);
+      expect(sent).toHaveLength(2);
+      vi.advanceTimersByTime(1);
+      expect(sent.at(-1)).toBe('{"type":"sentiment","n":2}');
+      conn.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -12,6 +12,8 @@ import type { User } from '../identity/users';
 export type RangeLoader = (chatId: string, after: number, upTo: number) => Promise<Array<{ seq: number; frame: string }>>;
 
 const GAP_WAIT_MS = 150;
+/** The longest a background frame waits for another frame to travel with. */
+export const BACKGROUND_FRAME_MS = 200;
 /** A consumer this far behind is disconnected; it resumes from its cursors when it comes back. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
@@ -27,6 +29,9 @@ export class Connection {
   private tokens: number;
   private refilledAt = Date.now();
   private corked = false;
+  /** Background frames waiting for the next write (or their timer). */
+  private background: Array<string | Buffer> | null = null;
+  private backgroundTimer: NodeJS.Timeout | null = null;
   private cursors: Map<string, number> | null = null;
   private held: Map<string, Map<number, string | Buffer>> | null = null;
   private gapTimers: Map<string, NodeJS.Timeout> | null = null;
@@ -71,6 +76,29 @@ export class Connection {
     }
     this.coalesce();
     this.socket.send(frame, { binary: false });
+    if (this.background) this.flushBackground();
+  }
+
+  /**
+   * Sends a frame that is not urgent with this connection's next frame (in the same write), or
+   * after BACKGROUND_FRAME_MS if nothing else goes out before.
+   */
+  sendBackground(frame: string | Buffer): void {
+    if (this.socket.readyState !== 1) return;
+    (this.background ??= []).push(frame);
+    if (this.backgroundTimer) return;
+    this.backgroundTimer = setTimeout(() => this.flushBackground(), BACKGROUND_FRAME_MS);
+    this.backgroundTimer.unref?.();
+  }
+
+  private flushBackground(): void {
+    const frames = this.background ?? [];
+    this.background = null;
+    if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
+    this.backgroundTimer = null;
+    if (this.socket.readyState !== 1 || !frames.length) return;
+    this.coalesce();
+    for (const f of frames) this.socket.send(f, { binary: false });
   }
 
   /**
@@ -126,6 +154,8 @@ export class Connection {
   /** Clears timers when the socket closes. */
   dispose(): void {
     if (this.helloTimer) clearTimeout(this.helloTimer);
+    if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
+    this.background = null;
     for (const t of this.gapTimers?.values() ?? []) clearTimeout(t);
     this.gapTimers = null;
     this.held = null;

@@ -275,6 +275,7 @@ export class Gateway {
       if (memberFrame !== undefined && conn.user?.role === 'member') frame = memberBuffer ??= Buffer.from(memberFrame);
       else frame = buffer ??= Buffer.from(event.frame);
       if (event.type === 'chat.message') conn.deliver(event.chatId, event.seq, frame);
+      else if (event.type === 'chat.signal' && event.background) conn.sendBackground(frame);
       else conn.send(frame);
     }
   }

@@ -94,6 +94,8 @@ const envSchema = z.object({
       return n;
     }),
   LOTUSDESK_HEARTBEAT_MS: positiveInt('LOTUSDESK_HEARTBEAT_MS', 30_000),
+  // Score messages on a worker thread ('on', the default) or on the event loop ('off').
+  LOTUSDESK_SCORING_THREAD: z.enum(['on', 'off']).default('on'),
   LOTUSDESK_TIMEZONE: z
     .string()
     .optional()
@@ -127,6 +129,8 @@ export interface Config {
   dataDir: string;
   jwtSecret: string | null;
   services: ServiceRole[];
+  /** Sentiment scoring on its own thread (insight/scoring-pool.ts). */
+  scoringThread: boolean;
   production: boolean;
   /** Dev login and demo users exist only without a shared secret and outside production. */
   devLogin: boolean;
@@ -167,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.LOTUSDESK_DATA_DIR),
     jwtSecret: e.LOTUSDESK_JWT_SECRET || null,
     services: e.SERVICES,
+    scoringThread: e.LOTUSDESK_SCORING_THREAD === 'on',
     production,
     devLogin: !production && !e.LOTUSDESK_JWT_SECRET,
     logLevel: e.LOG_LEVEL,

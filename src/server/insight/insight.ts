@@ -12,6 +12,7 @@ import { detectDistress } from './distress';
 import { DistressResponder } from './distress-responder';
 import { HelplineStore } from './helplines';
 import { SentimentEngine } from './sentiment/engine';
+import { inlineScorer, threadScorer, type Scorer } from './scoring-pool';
 import { AnalysisWorker, type ScoredMessage } from './worker';
 
 export interface InsightDeps {
@@ -24,6 +25,8 @@ export interface InsightDeps {
   timezone: string;
   /** A model file other than the shipped one. */
   modelPath?: string;
+  /** Where messages are scored: a worker thread (worker role in production) or the event loop. */
+  scoring?: 'thread' | 'inline';
 }
 
 export class Insight {
@@ -31,16 +34,20 @@ export class Insight {
   readonly helplines: HelplineStore;
   readonly worker: AnalysisWorker;
   readonly distress: DistressResponder;
+  private readonly scorer: Scorer;
 
   constructor(deps: InsightDeps) {
     this.engine = SentimentEngine.load(deps.modelPath);
     // Warm the segmenter now rather than on the first member's message.
     this.engine.score('預熱');
     this.helplines = new HelplineStore(deps.db);
+    this.scorer = deps.scoring === 'thread' ? threadScorer(deps.modelPath) : inlineScorer(this.engine);
+    // The thread loads its model now, not when the first member's message waits for it.
+    if (deps.scoring === 'thread') void this.scorer.score('預熱').catch(() => {});
     this.worker = new AnalysisWorker({
       db: deps.db,
       bus: deps.bus,
-      engine: this.engine,
+      scorer: this.scorer,
       recordSentiment: (chatId, score) => deps.desk.recordSentiment(chatId, score),
       factsOf: (chatId) => deps.chats.factsOf(chatId),
     });
@@ -49,6 +56,11 @@ export class Insight {
     deps.pipeline.addReaction(this.worker.enqueueReaction());
     this.worker.onScored((message) => this.distress.backstop(message, (input) => deps.pipeline.postAutomatic(input)));
     this.worker.start();
+  }
+
+  /** Stops the scoring thread. */
+  async stop(): Promise<void> {
+    await this.scorer.close();
   }
 
   /**

@@ -15,7 +15,7 @@ import type { ChatFacts } from '../chat/message-store';
 import type { Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
 import { ScoreWriter } from './score-writer';
-import type { SentimentEngine } from './sentiment/engine';
+import type { Scorer } from './scoring-pool';
 
 /** A scored member message, as listeners receive it. */
 export interface ScoredMessage {
@@ -39,7 +39,8 @@ export interface SentimentFrame {
 export interface WorkerDeps {
   db: Db;
   bus: Bus;
-  engine: SentimentEngine;
+  /** Scores texts (on a worker thread in production: scoring-pool.ts). */
+  scorer: Scorer;
   /** The desk's priority seam (Desk.recordSentiment). */
   recordSentiment(chatId: string, score: number): Promise<void>;
   /** Who serves the chat and its status (the nodes' cached chat facts). */
@@ -82,8 +83,8 @@ export class AnalysisWorker {
 
   /** Scores one message and applies the result once. */
   async analyze(job: JobMap['message.analyze']): Promise<AnalyzeOutcome> {
-    const { db, bus, engine } = this.deps;
-    const score = engine.score(job.text);
+    const { db, bus, scorer } = this.deps;
+    const score = await scorer.score(job.text);
     const claimed = await this.scores.claim(job.messageId, score);
     if (!claimed) {
       const exists = await db.selectFrom('messages').select('id').where('id', '=', job.messageId).executeTakeFirst();
@@ -103,6 +104,9 @@ export class AnalysisWorker {
           roles: chat?.status === 'pending' ? ['supervisor', 'admin', 'agent', 'master'] : ['supervisor', 'admin'],
         },
         frame: JSON.stringify(frame),
+        // A mood gauge can wait for the next delivery to the same person: one write less per
+        // message under load, where each write to a socket was a costly system call (bench/).
+        background: true,
       });
       const message: ScoredMessage = { id: job.messageId, chatId: job.chatId, text: job.text, senderRole: job.senderRole };
       for (const listener of this.listeners) await listener(message, score);
