@@ -227,6 +227,27 @@ function suite(name: string, env: () => Record<string, string>) {
       expect(reply.message.text).toContain('测试关怀专线');
     });
 
+    it('messages stored together are analysed in one job, and every one of them is scored', async () => {
+      const { member, chatId } = await memberChat('一批');
+      const bus = server.desk.bus;
+      const queued: string[] = [];
+      const enqueue = bus.enqueue.bind(bus);
+      bus.enqueue = ((name: string, payload: never, opts: never) => (queued.push(name), enqueue(name as never, payload, opts))) as typeof bus.enqueue;
+      try {
+        const c = await connect(member.token);
+        // Sent in one go over one socket: one group commit.
+        const acks = await Promise.all(['好難過', '謝謝你們', '請問何時出貨', '很失望', '感恩'].map((t) => c.sendMessage(chatId, t)));
+        await until(async () => {
+          const rows = await db().selectFrom('messages').select('sentiment_score').where('id', 'in', acks.map((a) => a.messageId)).execute();
+          return rows.every((r) => r.sentiment_score !== null);
+        });
+        expect(queued.filter((n) => n === 'messages.analyze').length).toBeLessThan(acks.length);
+        expect(queued).not.toContain('message.analyze');
+      } finally {
+        bus.enqueue = enqueue;
+      }
+    });
+
     it('scores texts for staff over HTTP', async () => {
       const agent = await server.user('agent');
       const r = await api(server, 'POST', '/api/insight/sentiment', agent.token, { texts: ['感恩', '很失望'] });

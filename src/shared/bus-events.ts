@@ -41,6 +41,8 @@ export type BusEvent =
 
 export interface JobMap {
   'message.analyze': { messageId: string; chatId: string; text: string; senderRole: Role };
+  /** The member messages of one group commit, analysed in one job. */
+  'messages.analyze': { messages: Array<JobMap['message.analyze']> };
   'chat.assign': { reason: string };
   'chat.inactivity': Record<string, never>;
   'chat.merit': { chatId: string };

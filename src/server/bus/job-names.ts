@@ -6,6 +6,7 @@ import type { JobName } from '../../shared/bus-events';
 
 const ALL: Record<JobName, true> = {
   'message.analyze': true,
+  'messages.analyze': true,
   'chat.assign': true,
   'chat.inactivity': true,
   'chat.merit': true,

@@ -1,6 +1,7 @@
 /**
- * The analysis worker. Every new member text message becomes a `message.analyze` job (job id =
- * message id, so enqueueing twice queues once); the worker role scores it, stores
+ * The analysis worker. New member text messages become `messages.analyze` jobs, one per group
+ * commit (job id from the first message, so enqueueing twice queues once); the worker role scores
+ * each message, stores
  * `messages.sentiment_score`, pushes a `sentiment` frame to the people serving the chat, feeds the
  * desk's priority, and tells listeners (the compassion reply) — never on the send path.
  *
@@ -14,6 +15,7 @@ import type { Bus } from '../bus/bus';
 import type { ChatFacts } from '../chat/message-store';
 import type { Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
+import { SerialBatcher } from '../lib/serial-batcher';
 import { ScoreWriter } from './score-writer';
 import type { Scorer } from './scoring-pool';
 
@@ -48,13 +50,25 @@ export interface WorkerDeps {
 }
 
 export type AnalyzeOutcome = 'scored' | 'already-scored' | 'missing';
+type AnalyzeJob = JobMap['message.analyze'];
 
 export class AnalysisWorker {
   private readonly listeners = new Set<ScoredListener>();
   private readonly scores: ScoreWriter;
 
+  /**
+   * Messages stored together (a group commit) become one job: on Redis every job costs several
+   * round trips to queue, take and finish, which made two nodes slower than one (bench/).
+   */
+  private readonly batches: SerialBatcher<AnalyzeJob, void>;
+
   constructor(private readonly deps: WorkerDeps) {
     this.scores = new ScoreWriter(deps.db);
+    this.batches = new SerialBatcher(async (messages) => {
+      // The first message's id names the job, so queueing the same batch twice queues it once.
+      await deps.bus.enqueue('messages.analyze', { messages }, { jobId: `batch-${messages[0].messageId}` });
+      return messages.map(() => undefined);
+    });
   }
 
   /** The pipeline reaction that turns new member text messages into jobs. */
@@ -63,13 +77,20 @@ export class AnalysisWorker {
       name: 'insight.enqueue',
       afterStored: async (m: MessageDto) => {
         if (m.senderRole !== 'member' || m.kind !== 'text' || !m.text.trim()) return;
-        await this.deps.bus.enqueue('message.analyze', { messageId: m.id, chatId: m.chatId, text: m.text, senderRole: m.senderRole }, { jobId: m.id });
+        await this.batches.add({ messageId: m.id, chatId: m.chatId, text: m.text, senderRole: m.senderRole });
       },
     };
   }
 
   /** Runs the jobs in this process (the bus only runs them where the worker role is on). */
   start(): void {
+    this.deps.bus.work('messages.analyze', async ({ messages }) => {
+      // Every message is analysed; a failure fails the job, and its retry finds the messages that
+      // went through already scored (the claim), so it applies only what is missing.
+      const failed = (await Promise.allSettled(messages.map((m) => this.analyze(m)))).find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    });
+    // Single-message jobs (queued by earlier versions, or by hand).
     this.deps.bus.work('message.analyze', async (payload) => {
       await this.analyze(payload);
     });
@@ -82,7 +103,7 @@ export class AnalysisWorker {
   }
 
   /** Scores one message and applies the result once. */
-  async analyze(job: JobMap['message.analyze']): Promise<AnalyzeOutcome> {
+  async analyze(job: AnalyzeJob): Promise<AnalyzeOutcome> {
     const { db, bus, scorer } = this.deps;
     const score = await scorer.score(job.text);
     const claimed = await this.scores.claim(job.messageId, score);
