@@ -171,7 +171,7 @@ export function markdown(r: BenchReport): string {
     for (const x of relays) {
       for (const h of x.halfLoad.serverHealth ?? []) {
         const gc = Object.entries(h.gcPauseMsPerSec).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');
-        out.push(`- ${h.server} at half load, from its own /metrics: acks sent within ${h.serverAckP50AtMostMs} ms (p50) and ${h.serverAckP99AtMostMs} ms (p99) of the send frame's arrival; event-loop timers late by ${h.eventLoopP50Ms} ms (p50), ${h.eventLoopP99Ms} ms (p99), ${h.eventLoopMaxMs} ms (max), with a 10 ms sampling interval included; GC pauses per second: ${gc || 'none'} ms.`);
+        out.push(`- ${h.server} at half load, from its own /metrics: ${Number.isFinite(h.serverAckP50AtMostMs) ? `acks sent within ${h.serverAckP50AtMostMs} ms (p50) and ${h.serverAckP99AtMostMs} ms (p99) of the send frame's arrival` : 'no sends (its connections only receive)'}; event-loop timers late by ${h.eventLoopP50Ms} ms (p50), ${h.eventLoopP99Ms} ms (p99), ${h.eventLoopMaxMs} ms (max), with a 10 ms sampling interval included; GC pauses per second: ${gc || 'none'} ms.`);
       }
     }
     out.push('');
