@@ -117,6 +117,32 @@ describe('ChatStore', () => {
     store.dispose();
   });
 
+  it('shows a message once when it arrives live during the first page load and is in the page too', async () => {
+    const member = await server.user('member');
+    const agent = await server.user('agent');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: 'overlap' })).body.chat;
+    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    const store = await memberStore(agent.token, agent.id);
+    // The member writes, the message reaches the agent live, and only then is the page read: the
+    // page holds it too (an agent accepting a chat sees its own accept note both ways).
+    const realHistory = store.api.history.bind(store.api);
+    let delivered!: () => void;
+    const live = new Promise<void>((r) => (delivered = r));
+    store.conn.on('message', (m) => {
+      if (m.chatId === chat.id && m.text === '兩邊都到的訊息') delivered();
+    });
+    store.api.history = async (chatId, before) => {
+      await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'overlap-1', text: '兩邊都到的訊息' });
+      await live;
+      return realHistory(chatId, before);
+    };
+    const view = await store.load(chat.id);
+    expect(view.messages.filter((m) => m.text === '兩邊都到的訊息')).toHaveLength(1);
+    expect(new Set(view.messages.map((m) => m.seq)).size).toBe(view.messages.length);
+    store.conn.stop();
+    store.dispose();
+  });
+
   it('a reloaded store shows my messages read up to the others\' cursor (readCursors)', async () => {
     const member = await server.user('member');
     const agent = await server.user('agent');

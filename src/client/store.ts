@@ -350,8 +350,9 @@ export class ChatStore {
     if (!incoming.length) return;
     this.conn.markSeen(incoming);
     for (const m of incoming) if (typeof m.sentimentScore === 'number') view.scores.set(m.id, m.sentimentScore);
-    const byId = new Set(view.messages.map((m) => m.id));
-    const fresh = incoming.filter((m) => !byId.has(m.id));
+    // New to the view and each once: a first page and what arrived live meanwhile may overlap.
+    const seen = new Set(view.messages.map((m) => m.id));
+    const fresh = incoming.filter((m) => !seen.has(m.id) && (seen.add(m.id), true));
     if (!fresh.length) return;
     view.messages = [...view.messages, ...fresh].sort((a, b) => a.seq - b.seq);
     const last = view.messages.at(-1)!;
