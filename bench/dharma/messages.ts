@@ -4,18 +4,8 @@
  * character off, invented).
  */
 import { readShippedSutras, SHIPPED_SUTRAS } from '../../src/server/dharma/citations/catalog';
+import { seededRandom } from '../../src/server/lib/seeded-random';
 
-/** A small seeded PRNG so every run measures the same inputs. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PHRASES = [
   '師父您好，請問下個月的法會什麼時候開始？', '我想為家人點一盞光明燈，需要準備什麼？', '這串念珠是什麼材質的，可以開發票嗎？',
@@ -26,7 +16,7 @@ const LISTED = ['代開發票', '冰毒', '一夜情', '王八蛋', '六四事�
 
 /** `count` messages of about 200 characters; roughly one in ten contains a listed term. */
 export function chatMessages(count: number, seed = 1): string[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     let m = '';
@@ -45,7 +35,7 @@ export function chatMessages(count: number, seed = 1): string[] {
 
 /** Citation claims: a third authentic, a third one character off, a third invented. */
 export function citationClaims(count: number, sutrasDir: string, seed = 2): string[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const docs = readShippedSutras(sutrasDir).filter((d) => d.id !== 'T1060');
   const out: string[] = [];
   for (let i = 0; i < count; i++) {

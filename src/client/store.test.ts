@@ -3,6 +3,7 @@
  * message going sending → sent → read, unread counts, typing, chat changes, and a refusal
  * handing the text back.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { api, startServer, type TestServer } from '../../test/helpers/server';
@@ -91,56 +92,46 @@ describe('ChatStore', () => {
     store.dispose();
   });
 
-  it('keeps a message that arrives live while the first page of its chat is loading', async () => {
+  /**
+   * Loads a chat in a fresh agent store while its member writes `text`, and returns the view. The
+   * message reaches the agent live while the first page loads; `page` says whether that page was
+   * read before the message was sent (it lacks it) or after (it holds it too).
+   */
+  async function loadWhileMemberWrites(text: string, page: 'before' | 'after') {
     const member = await server.user('member');
     const agent = await server.user('agent');
     const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: 'race' })).body.chat;
     await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
     const store = await memberStore(agent.token, agent.id);
-    // The history answer is taken before the member writes, and handed over only after the
-    // message has reached the agent live: the page predates it, as on a busy server.
     const realHistory = store.api.history.bind(store.api);
     let delivered!: () => void;
     const live = new Promise<void>((r) => (delivered = r));
     store.conn.on('message', (m) => {
-      if (m.chatId === chat.id && m.text === '剛剛寄出的問題') delivered();
+      if (m.chatId === chat.id && m.text === text) delivered();
     });
     store.api.history = async (chatId, before) => {
-      const page = await realHistory(chatId, before);
-      await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'race-1', text: '剛剛寄出的問題' });
+      const early = page === 'before' ? await realHistory(chatId, before) : null;
+      await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: randomUUID(), text });
       await live;
-      return page;
+      return early ?? realHistory(chatId, before);
     };
     const view = await store.load(chat.id);
-    expect(view.messages.map((m) => m.text)).toContain('剛剛寄出的問題');
     store.conn.stop();
     store.dispose();
+    return view;
+  }
+
+  it('keeps a message that arrives live while the first page of its chat is loading', async () => {
+    // The page predates the message, as on a busy server.
+    const view = await loadWhileMemberWrites('剛剛寄出的問題', 'before');
+    expect(view.messages.map((m) => m.text)).toContain('剛剛寄出的問題');
   });
 
   it('shows a message once when it arrives live during the first page load and is in the page too', async () => {
-    const member = await server.user('member');
-    const agent = await server.user('agent');
-    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: 'overlap' })).body.chat;
-    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
-    const store = await memberStore(agent.token, agent.id);
-    // The member writes, the message reaches the agent live, and only then is the page read: the
-    // page holds it too (an agent accepting a chat sees its own accept note both ways).
-    const realHistory = store.api.history.bind(store.api);
-    let delivered!: () => void;
-    const live = new Promise<void>((r) => (delivered = r));
-    store.conn.on('message', (m) => {
-      if (m.chatId === chat.id && m.text === '兩邊都到的訊息') delivered();
-    });
-    store.api.history = async (chatId, before) => {
-      await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'overlap-1', text: '兩邊都到的訊息' });
-      await live;
-      return realHistory(chatId, before);
-    };
-    const view = await store.load(chat.id);
+    // As an agent accepting a chat sees its own accept note both ways.
+    const view = await loadWhileMemberWrites('兩邊都到的訊息', 'after');
     expect(view.messages.filter((m) => m.text === '兩邊都到的訊息')).toHaveLength(1);
     expect(new Set(view.messages.map((m) => m.seq)).size).toBe(view.messages.length);
-    store.conn.stop();
-    store.dispose();
   });
 
   it('a reloaded store shows my messages read up to the others\' cursor (readCursors)', async () => {

@@ -5,6 +5,7 @@
  */
 import { featureBuckets, prepare } from './features';
 import { clampLexicon, type SentimentModel } from './model';
+import { seededRandom } from '../../lib/seeded-random';
 
 /** A labelled text; `target` is 1 positive, 0 negative, 0.5 neutral. */
 export interface LabelledText {
@@ -43,17 +44,6 @@ function parseTsv(tsv: string, name: string, label: (s: string) => number | unde
   return out;
 }
 
-/** A small, fast, seeded PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fisher-Yates shuffle of a copy. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
