@@ -6,6 +6,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
 import { join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -73,10 +74,14 @@ export class UploadStorage {
     });
     let sourceFailed = false;
     source.once('error', () => (sourceFailed = true));
+    const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(source, limiter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      await pipeline(source, limiter, file);
       return { path, size };
     } catch (err) {
+      // A source that fails at once can beat the file's own open: wait until the stream has
+      // opened and closed the file, or the delete would run first and leave an empty part behind.
+      if (!file.closed) await once(file, 'close').catch(() => {});
       await rm(path, { force: true });
       if (err instanceof TooLarge) throw err;
       // `errored` covers a source that failed before we started listening (the request ended early).
