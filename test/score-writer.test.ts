@@ -37,7 +37,7 @@ describe('ScoreWriter', () => {
     const writer = new ScoreWriter(counting);
     const first = await Promise.all(ids.map((id, i) => writer.claim(id, -0.5 + i / 100)));
     expect(first.every(Boolean)).toBe(true);
-    expect(statements).toBe(1); // one batch, one statement
+    expect(statements).toBe(2); // one batch: SET LOCAL synchronous_commit, then the UPDATE
     const rows = await db.selectFrom('messages').select(['id', 'sentiment_score']).where('id', 'in', ids).execute();
     const byId = new Map(rows.map((r) => [r.id, r.sentiment_score]));
     ids.forEach((id, i) => expect(byId.get(id)).toBeCloseTo(-0.5 + i / 100, 5));

@@ -31,16 +31,16 @@ export class ScoreWriter {
   private async write(batch: Score[]): Promise<boolean[]> {
     // One score per message even if a job was queued twice in the same batch.
     const byId = new Map(batch.map((p) => [p.messageId, p.score]));
-    // One statement, no explicit transaction: a score is an annotation the worker can compute
-    // again, not a member's words, so its commit need not wait for its own WAL flush (set_config
-    // with is_local applies to this statement's transaction), which leaves the disk to the commits
-    // members wait on (acks). BEGIN, SET LOCAL, UPDATE and COMMIT were four round trips.
-    const result = await sql<{ id: string }>`
-      WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-      UPDATE messages AS m SET sentiment_score = v.score
-      FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::real[]) AS v(id, score), async_commit
-      WHERE m.id = v.id AND m.sentiment_score IS NULL
-      RETURNING m.id`.execute(this.db);
+    const result = await this.db.transaction().execute(async (tx) => {
+      // A score is an annotation the worker can compute again, not a member's words: it need not
+      // wait for its own WAL flush, which leaves the disk to the commits members wait on (acks).
+      await sql`SET LOCAL synchronous_commit TO OFF`.execute(tx);
+      return sql<{ id: string }>`
+        UPDATE messages AS m SET sentiment_score = v.score
+        FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::real[]) AS v(id, score)
+        WHERE m.id = v.id AND m.sentiment_score IS NULL
+        RETURNING m.id`.execute(tx);
+    });
     const claimed = new Set(result.rows.map((r) => r.id));
     // A message queued twice in one batch: only its first job reports the claim.
     const reported = new Set<string>();
