@@ -1,9 +1,8 @@
 /**
  * Durable message writes with group commit: messages that arrive while the previous batch is
- * being written, from any number of senders and chats, are written together, normally in one
- * statement (batch-statement.ts), else in the careful transaction below (`writeBatch`, also used
- * for system notes inside other transactions). Seq numbers come from the chat row, locked
- * FOR UPDATE, so they are gap-free under concurrent writers on any node.
+ * being written, from any number of senders and chats, are written together in one transaction
+ * (`writeBatch`, also used for system notes inside other transactions). Seq numbers come from the
+ * chat row, locked FOR UPDATE, so they are gap-free under concurrent writers on any node.
  */
 import { sql, type Transaction } from 'kysely';
 import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
