@@ -88,10 +88,11 @@ export class ChatStore {
     this.meId = meId;
     this.unsubscribe.push(
       conn.on('welcome', (me) => {
-        const again = this.meId !== null;
         this.meId = me.userId;
-        // After a reconnect, chats may have changed hands while we were away: refresh them.
-        if (again) void this.refresh().catch(() => {});
+        // Chat changes are pushed only to connected sockets: whatever changed before this welcome
+        // (a chat accepted while the first connection was still saying hello, or while we were
+        // away) is fetched now.
+        void this.refresh().catch(() => {});
         this.bump();
       }),
       conn.on('message', (m) => this.onMessage(m)),
