@@ -7,20 +7,18 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayOf, mondayOf, zonedInstant } from '../../src/web/components/desk-admin/zone';
-import { api, startServer, type TestServer } from '../helpers/server';
+import { api, type TestServer } from '../helpers/server';
 import { RawClient } from '../helpers/ws-client';
-import { ARTIFACTS, hasChromium, launch } from './browser';
-import { ensureWebBuild } from './build';
+import { ARTIFACTS, hasChromium, useBrowserSuite } from './browser';
 
 const TZ = 'Asia/Taipei';
 const WAIT = 15_000;
 const HOUR = 3600_000;
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite({ env: { LOTUSDESK_TIMEZONE: TZ }, wait: WAIT });
 let ctx: BrowserContext;
 let page: Page;
 let sup: Awaited<ReturnType<TestServer['user']>>;
@@ -35,19 +33,16 @@ const pageErrors: string[] = [];
 const row = (attr: string, id: string) => page.locator(`[${attr}="${id}"]`);
 
 describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift week', () => {
+  // Runs after the suite's server and browser start; its context is closed with them.
   beforeAll(async () => {
-    ensureWebBuild();
-    server = await startServer({ env: { LOTUSDESK_TIMEZONE: TZ } });
-    browser = await launch();
-    sup = await server.user('supervisor', '王主管');
-    agent = await server.user('agent', '客服小蓮');
-    master = await server.user('master', '慧明法師');
+    sup = await suite.server.user('supervisor', '王主管');
+    agent = await suite.server.user('agent', '客服小蓮');
+    master = await suite.server.user('master', '慧明法師');
     // On shift now, so the week grid has something this week; capacity 3.
     const now = Date.now();
-    expect((await api(server, 'POST', '/api/schedules', sup.token, { userId: agent.id, shiftStart: new Date(now - HOUR).toISOString(), shiftEnd: new Date(now + 6 * HOUR).toISOString() })).status).toBe(201);
-    expect((await api(server, 'PATCH', `/api/users/${agent.id}`, sup.token, { maxConcurrent: 3 })).status).toBe(200);
-    ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, timezoneId: 'America/New_York' });
-    ctx.setDefaultTimeout(WAIT);
+    expect((await api(suite.server, 'POST', '/api/schedules', sup.token, { userId: agent.id, shiftStart: new Date(now - HOUR).toISOString(), shiftEnd: new Date(now + 6 * HOUR).toISOString() })).status).toBe(201);
+    expect((await api(suite.server, 'PATCH', `/api/users/${agent.id}`, sup.token, { maxConcurrent: 3 })).status).toBe(200);
+    ctx = await suite.context({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, timezoneId: 'America/New_York' });
     page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
@@ -62,13 +57,10 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
   afterAll(async () => {
     if (pageErrors.length) console.error('[desk-admin] page errors:', pageErrors);
     agentSocket?.close();
-    await ctx?.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
   });
 
   it('dashboard: queue length and agent load follow the WebSocket live; mode, capacity and CSV work', async () => {
-    await page.goto(`${server.url}/dashboard?token=${sup.token}`);
+    await page.goto(`${suite.server.url}/dashboard?token=${sup.token}`);
     await row('data-queue', 'orders').waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('監控儀表板');
     expect(await row('data-queue', 'orders').getByTestId('queue-length').textContent()).toBe('0');
@@ -77,7 +69,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     // Orders: manual accept only, chosen on the page.
     await row('data-queue', 'orders').getByTestId('queue-mode').selectOption('off');
     await page.getByText('已更新 訂單與物流 的分配方式。').waitFor();
-    const queues = (await api(server, 'GET', '/api/queues', sup.token)).body.queues;
+    const queues = (await api(suite.server, 'GET', '/api/queues', sup.token)).body.queues;
     expect(queues.find((q: { id: string }) => q.id === 'orders').assignmentMode).toBe('off');
     expect(await row('data-queue', 'orders').getByTestId('queue-mode').inputValue()).toBe('off');
 
@@ -86,19 +78,19 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     const fetchesBefore = dashboardFetches;
 
     // The agent connects: online, live.
-    agentSocket = await RawClient.connect(server.wsUrl, agent.token);
+    agentSocket = await RawClient.connect(suite.server.wsUrl, agent.token);
     await row('data-agent', agent.id).locator('[data-testid=agent-status][data-status=online]').waitFor();
 
     // A member opens a chat about an order: the orders queue shows 1 in the table and on the chart.
-    const member = await server.user('member', '林居士');
-    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '訂單查詢' })).body.chat;
+    const member = await suite.server.user('member', '林居士');
+    const chat = (await api(suite.server, 'POST', '/api/chats', member.token, { topic: '訂單查詢' })).body.chat;
     await page.waitForFunction(() => document.querySelector('[data-queue=orders] [data-testid=queue-length]')?.textContent === '1');
     expect(await page.getByTestId('queue-chart').getAttribute('aria-label')).toContain('訂單與物流 1');
     await fullShot('desk-admin-dashboard-waiting');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=hourly-chart]')?.getAttribute('aria-label')?.match(/新對話 (\d+)/)?.[1]) >= 1);
 
     // The agent accepts: load 1 of 3, queue back to 0, one chat handled today.
-    expect((await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token)).status).toBe(200);
+    expect((await api(suite.server, 'POST', `/api/chats/${chat.id}/accept`, agent.token)).status).toBe(200);
     await page.waitForFunction((id) => document.querySelector(`[data-agent="${id}"] [data-testid=agent-load]`)?.textContent === '1 / 3', agent.id);
     await page.waitForFunction(() => document.querySelector('[data-queue=orders] [data-testid=queue-length]')?.textContent === '0');
     await page.waitForFunction(() => document.querySelector('[data-testid=today-handled]')?.textContent === '1');
@@ -115,7 +107,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     await capacity.fill('4');
     await capacity.press('Enter');
     await page.waitForFunction((id) => document.querySelector(`[data-agent="${id}"] [data-testid=agent-load]`)?.textContent === '1 / 4', agent.id);
-    const roster = (await api(server, 'GET', '/api/presence', sup.token)).body.agents;
+    const roster = (await api(suite.server, 'GET', '/api/presence', sup.token)).body.agents;
     expect(roster.find((a: { id: string }) => a.id === agent.id).capacity).toBe(4);
 
     // Efficiency statistics: the accepted chat is in today's row; the CSV downloads as CSV.
@@ -127,7 +119,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
     expect(lines[0]).toBe('day,agent_id,agent_name,handled,closed,avg_first_response_seconds,avg_handle_seconds');
     expect(lines.find((l) => l.includes(agent.id))).toMatch(new RegExp(`^${dayOf(new Date(), TZ)},${agent.id},客服小蓮,1,0,\\d+,$`));
-    const res = await fetch(`${server.url}/api/stats/agents?format=csv`, { headers: { authorization: `Bearer ${sup.token}` } });
+    const res = await fetch(`${suite.server.url}/api/stats/agents?format=csv`, { headers: { authorization: `Bearer ${sup.token}` } });
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
 
     await page.waitForTimeout(400); // let the last chart animation settle for the picture
@@ -178,7 +170,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     await addShift(fri, '22:00', '06:00');
     await cell(agent.id, fri).getByTestId('shift-block').filter({ hasText: '22:00–24:00' }).waitFor();
     await cell(agent.id, sat).getByTestId('shift-block').filter({ hasText: '00:00–06:00' }).waitFor();
-    const stored = (await api(server, 'GET', `/api/schedules?from=${zonedInstant(next, '00:00', TZ).toISOString()}&to=${zonedInstant(addDays(next, 7), '00:00', TZ).toISOString()}&userId=${agent.id}`, sup.token)).body.shifts;
+    const stored = (await api(suite.server, 'GET', `/api/schedules?from=${zonedInstant(next, '00:00', TZ).toISOString()}&to=${zonedInstant(addDays(next, 7), '00:00', TZ).toISOString()}&userId=${agent.id}`, sup.token)).body.shifts;
     expect(stored.map((s: { shiftStart: string; shiftEnd: string }) => [s.shiftStart, s.shiftEnd])).toEqual([
       [zonedInstant(wed, '09:00', TZ).toISOString(), zonedInstant(wed, '17:00', TZ).toISOString()],
       [zonedInstant(fri, '22:00', TZ).toISOString(), zonedInstant(sat, '06:00', TZ).toISOString()],
@@ -197,10 +189,10 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     await holidays.getByRole('button', { name: '新增假日' }).click();
     await page.locator(`thead th[data-day="${thu}"]`).getByTestId('holiday-tag').filter({ hasText: '藥師佛聖誕 · 休息日' }).waitFor();
     expect(await holidays.locator(`li[data-day="${thu}"]`).textContent()).toContain('藥師佛聖誕');
-    expect((await api(server, 'GET', '/api/holidays', sup.token)).body.holidays).toContainEqual({ day: thu, name: '藥師佛聖誕', closed: true });
+    expect((await api(suite.server, 'GET', '/api/holidays', sup.token)).body.holidays).toContainEqual({ day: thu, name: '藥師佛聖誕', closed: true });
 
     // Presence is live on this page too.
-    expect((await api(server, 'POST', '/api/presence', agent.token, { status: 'away' })).status).toBe(200);
+    expect((await api(suite.server, 'POST', '/api/presence', agent.token, { status: 'away' })).status).toBe(200);
     await page.locator(`tr[data-person="${agent.id}"] [data-testid=person-status][data-status=away]`).waitFor();
 
     // Delete the overnight shift by keyboard; the Wednesday one stays.
@@ -215,7 +207,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     expect(await cell(agent.id, fri).getByTestId('shift-block').count()).toBe(0);
     expect(await cell(agent.id, sat).getByTestId('shift-block').count()).toBe(0);
     expect(await form.getByRole('alert').count()).toBe(0); // the earlier refusal no longer applies
-    const left = (await api(server, 'GET', `/api/schedules?from=${zonedInstant(next, '00:00', TZ).toISOString()}&to=${zonedInstant(addDays(next, 7), '00:00', TZ).toISOString()}&userId=${agent.id}`, sup.token)).body.shifts;
+    const left = (await api(suite.server, 'GET', `/api/schedules?from=${zonedInstant(next, '00:00', TZ).toISOString()}&to=${zonedInstant(addDays(next, 7), '00:00', TZ).toISOString()}&userId=${agent.id}`, sup.token)).body.shifts;
     expect(left).toHaveLength(1);
     await fullShot('desk-admin-shifts');
 

@@ -5,60 +5,42 @@
  * chat closes; an admin's misquoted rule is refused with the authentic passage, and an edited rule
  * answers the next message without a restart; the settings page works by keyboard and in English.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startServer, type TestServer } from '../helpers/server';
-import { hasChromium, launch, shot } from './browser';
-import { ensureWebBuild } from './build';
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/server';
+import { PHONE, hasChromium, shot, useBrowserSuite } from './browser';
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+// Not the shared DESKTOP: this file's pages and screenshots keep their own size.
 const DESKTOP = { viewport: { width: 1280, height: 860 } };
 const WAIT = 15_000;
 const HEART_QUOTE = '無罣礙故，無有恐怖，遠離顛倒夢想';
 const MISQUOTE = '《地藏經》云：「地獄不空，誓不成佛」，願我們都發此大願。';
 
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = useBrowserSuite({ wait: WAIT });
 
 async function page(opts: Parameters<Browser['newContext']>[0]): Promise<Page> {
-  const c = await browser.newContext(opts);
-  c.setDefaultTimeout(WAIT);
-  contexts.push(c);
-  return c.newPage();
+  return (await suite.context(opts)).newPage();
 }
 
 /** A member's chat accepted by an agent, made through the API (the UI under test is elsewhere). */
 async function openChat(topic: string) {
-  const member = await server.user('member', '林居士');
-  const agent = await server.user('agent', '客服小蓮');
-  const { body } = await api(server, 'POST', '/api/chats', member.token, { topic });
+  const member = await suite.server.user('member', '林居士');
+  const agent = await suite.server.user('agent', '客服小蓮');
+  const { body } = await api(suite.server, 'POST', '/api/chats', member.token, { topic });
   const chatId = body.chat.id as string;
-  expect((await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token)).status).toBe(200);
+  expect((await api(suite.server, 'POST', `/api/chats/${chatId}/accept`, agent.token)).status).toBe(200);
   return { member, agent, chatId };
 }
 
 async function texts(chatId: string, token: string): Promise<Array<{ kind: string; text: string; senderRole: string }>> {
-  return (await api(server, 'GET', `/api/chats/${chatId}/messages`, token)).body.messages;
+  return (await api(suite.server, 'GET', `/api/chats/${chatId}/messages`, token)).body.messages;
 }
 
 describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
-  beforeAll(async () => {
-    ensureWebBuild();
-    server = await startServer();
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
-
   it("an agent's misquote is refused with the authentic passage and the text stays in the composer", async () => {
     const { agent, chatId } = await openChat('法寶請問');
     const a = await page(DESKTOP);
-    await a.goto(`${server.url}/desk?token=${agent.token}`);
+    await a.goto(`${suite.server.url}/desk?token=${agent.token}`);
     const input = a.getByTestId('composer-input');
     await input.fill(MISQUOTE);
     await input.press('Enter');
@@ -99,11 +81,11 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
 
   it("a member's misquote is stored and marked for the agent, and listed for supervisors", async () => {
     const { member, agent, chatId } = await openChat('經文請問');
-    const sent = await api(server, 'POST', `/api/chats/${chatId}/messages`, member.token, { id: 'mq-1', text: '師父說《地藏經》云：「地獄不空，誓不成佛」，是真的嗎？' });
+    const sent = await api(suite.server, 'POST', `/api/chats/${chatId}/messages`, member.token, { id: 'mq-1', text: '師父說《地藏經》云：「地獄不空，誓不成佛」，是真的嗎？' });
     expect(sent.status).toBe(201);
 
     const a = await page(DESKTOP);
-    await a.goto(`${server.url}/desk?token=${agent.token}`);
+    await a.goto(`${suite.server.url}/desk?token=${agent.token}`);
     const mark = a.locator('[data-testid=message-marks] [data-kind=unverified_citation]');
     await mark.waitFor();
     expect(await mark.textContent()).toContain('地藏菩薩本願經');
@@ -112,13 +94,13 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
 
     // The member's own window carries no mark.
     const m = await page(PHONE);
-    await m.goto(`${server.url}/member?token=${member.token}`);
+    await m.goto(`${suite.server.url}/member?token=${member.token}`);
     await m.locator('[data-testid=message]', { hasText: '誓不成佛' }).waitFor();
     expect(await m.getByTestId('message-marks').count()).toBe(0);
 
-    const supervisor = await server.user('supervisor', '李主管');
+    const supervisor = await suite.server.user('supervisor', '李主管');
     const s = await page(DESKTOP);
-    await s.goto(`${server.url}/reviews?token=${supervisor.token}`);
+    await s.goto(`${suite.server.url}/reviews?token=${supervisor.token}`);
     const item = s.locator('[data-testid=reviews] li', { hasText: '誓不成佛' }).first();
     await item.waitFor();
     expect(await item.getAttribute('data-kind')).toBe('unverified_citation');
@@ -129,14 +111,14 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await item.getByRole('button', { name: '標記為已處理' }).click();
     await s.getByRole('status').filter({ hasText: '已標記為已處理' }).waitFor();
     expect(await s.locator('[data-testid=reviews] li', { hasText: '誓不成佛' }).count()).toBe(0);
-    const open = await api(server, 'GET', '/api/dharma/reviews?status=open', supervisor.token);
+    const open = await api(suite.server, 'GET', '/api/dharma/reviews?status=open', supervisor.token);
     expect(open.body.reviews.some((r: { chatId: string }) => r.chatId === chatId)).toBe(false);
   });
 
   it('a member writing 煩惱 gets the Heart Sutra reply, and sees merit when the chat closes', async () => {
-    const member = await server.user('member', '陳師姐');
+    const member = await suite.server.user('member', '陳師姐');
     const m = await page(PHONE);
-    await m.goto(`${server.url}/member?token=${member.token}`);
+    await m.goto(`${suite.server.url}/member?token=${member.token}`);
     await m.getByTestId('start-chat').click();
     await m.locator('[data-testid=chat-status][data-status=pending]').waitFor();
     await m.getByTestId('composer-input').fill('最近煩惱很多，睡不好。');
@@ -152,23 +134,23 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await m.getByTestId('composer-input').fill('感恩，阿彌陀佛。');
     await m.getByTestId('composer-input').press('Enter');
     await m.locator('[data-testid=message]', { hasText: '感恩，阿彌陀佛' }).waitFor();
-    const agent = await server.user('agent', '客服小蓮');
-    await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
-    expect((await api(server, 'POST', `/api/chats/${chatId}/close`, agent.token)).status).toBe(200);
+    const agent = await suite.server.user('agent', '客服小蓮');
+    await api(suite.server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+    expect((await api(suite.server, 'POST', `/api/chats/${chatId}/close`, agent.token)).status).toBe(200);
 
     // 10 base + 2 × (感恩, 阿彌陀佛): the system note in the chat and the total in the footer agree.
     await m.locator('.msg-system', { hasText: '功德 +14' }).waitFor();
     const total = m.getByTestId('merit-total');
     await m.waitForFunction(() => document.querySelector('[data-testid=merit-total]')?.getAttribute('data-total') === '14');
     expect(await total.textContent()).toContain('+14');
-    expect((await api(server, 'GET', '/api/merit/me', member.token)).body.total).toBe(14);
+    expect((await api(suite.server, 'GET', '/api/merit/me', member.token)).body.total).toBe(14);
     await shot(m, 'dharma-member-merit');
   });
 
   it('an admin edits a rule on /dharma: a misquote is refused with the passage, the fix answers the next message', async () => {
-    const admin = await server.user('admin', '王管理員');
+    const admin = await suite.server.user('admin', '王管理員');
     const p = await page(DESKTOP);
-    await p.goto(`${server.url}/dharma?token=${admin.token}`);
+    await p.goto(`${suite.server.url}/dharma?token=${admin.token}`);
     await p.getByTestId('categories').waitFor();
     await shot(p, 'dharma-admin-filter');
 
@@ -204,13 +186,13 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await rule.getByTestId('rule-save').click();
     await rule.getByRole('status').filter({ hasText: '已儲存' }).waitFor();
     expect(await rule.getByTestId('dharma-error').count()).toBe(0);
-    const saved = (await api(server, 'GET', '/api/dharma/rules', admin.token)).body.rules.find((r: { reply: string }) => r.reply === fixed);
+    const saved = (await api(suite.server, 'GET', '/api/dharma/rules', admin.token)).body.rules.find((r: { reply: string }) => r.reply === fixed);
     expect(saved.keywords).toEqual(['煩惱', '憂心']);
 
     // The next message (a new chat: the old one is in its cooldown), in Simplified script, gets the new reply.
-    const member = await server.user('member');
-    const { body } = await api(server, 'POST', '/api/chats', member.token, {});
-    await api(server, 'POST', `/api/chats/${body.chat.id}/messages`, member.token, { id: 'n-1', text: '我最近很忧心' });
+    const member = await suite.server.user('member');
+    const { body } = await api(suite.server, 'POST', '/api/chats', member.token, {});
+    await api(suite.server, 'POST', `/api/chats/${body.chat.id}/messages`, member.token, { id: 'n-1', text: '我最近很忧心' });
     await expect.poll(async () => (await texts(body.chat.id, member.token)).find((x) => x.kind === 'auto_reply')?.text, { timeout: WAIT }).toBe(fixed);
 
     // In Simplified Chinese on a phone: the same page, its words switched, the saved rule in place.
@@ -222,14 +204,14 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
   });
 
   it('an admin curates the filter on /dharma: term, allow-list and category action apply at once; supervisors only look', async () => {
-    const admin = await server.user('admin', '王管理員');
-    const member = await server.user('member');
-    const chat = (await api(server, 'POST', '/api/chats', member.token, {})).body.chat;
+    const admin = await suite.server.user('admin', '王管理員');
+    const member = await suite.server.user('member');
+    const chat = (await api(suite.server, 'POST', '/api/chats', member.token, {})).body.chat;
     let n = 0;
-    const send = (text: string) => api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: `f-${++n}`, text });
+    const send = (text: string) => api(suite.server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: `f-${++n}`, text });
 
     const p = await page(DESKTOP);
-    await p.goto(`${server.url}/dharma?token=${admin.token}`);
+    await p.goto(`${suite.server.url}/dharma?token=${admin.token}`);
     await p.getByTestId('categories').waitFor();
     expect((await send('這是蓮花假貨嗎')).status).toBe(201); // not a term yet
 
@@ -271,13 +253,13 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     expect((await send('真的是蓮花假貨')).status).toBe(201);
     await p.getByRole('button', { name: '移除允許詞「蓮花假貨鑑定」' }).click();
     await p.getByRole('status').filter({ hasText: '已移除允許詞' }).waitFor();
-    const allow = (await api(server, 'GET', '/api/dharma/allow', admin.token)).body.terms as Array<{ term: string }>;
+    const allow = (await api(suite.server, 'GET', '/api/dharma/allow', admin.token)).body.terms as Array<{ term: string }>;
     expect(allow.some((x) => x.term === '蓮花假貨鑑定')).toBe(false);
 
     // A supervisor sees the categories but cannot change them, and has no reply-rule tab.
-    const supervisor = await server.user('supervisor');
+    const supervisor = await suite.server.user('supervisor');
     const s = await page(DESKTOP);
-    await s.goto(`${server.url}/dharma?token=${supervisor.token}`);
+    await s.goto(`${suite.server.url}/dharma?token=${supervisor.token}`);
     await s.getByTestId('categories').waitFor();
     expect(await s.locator('[data-testid=categories] select').count()).toBe(0);
     expect(await s.locator('[data-testid=categories] [data-category=ads]').textContent()).toContain('封鎖');
@@ -286,9 +268,9 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
   });
 
   it('try a text, the sutra corpus (add and remove a text), and the page in English', async () => {
-    const admin = await server.user('admin', 'Admin');
+    const admin = await suite.server.user('admin', 'Admin');
     const p = await page(DESKTOP);
-    await p.goto(`${server.url}/dharma?tab=try&lang=en&token=${admin.token}`);
+    await p.goto(`${suite.server.url}/dharma?tab=try&lang=en&token=${admin.token}`);
     await p.getByLabel('Text to check').fill('《心經》云：「色即是空，空即是色」；《地藏經》云：「地獄不空，誓不成佛」');
     await p.getByTestId('try-check').click();
     const result = p.getByTestId('try-result');
@@ -313,7 +295,7 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await p.getByRole('button', { name: 'Add to the corpus' }).click();
     await p.getByRole('status').filter({ hasText: 'Added 試驗經' }).waitFor();
     await shot(p, 'dharma-admin-sutras-en');
-    const check = async (text: string) => (await api(server, 'POST', '/api/dharma/check', admin.token, { text })).body.citations[0]?.status;
+    const check = async (text: string) => (await api(suite.server, 'POST', '/api/dharma/check', admin.token, { text })).body.citations[0]?.status;
     expect(await check('《試經》云：「一時佛在試驗林中，與諸比丘俱」')).toBe('exact');
     expect(await check('《試驗經》云：「一時佛在試驗林中，說無上甚深微妙法」')).toBe('misquote');
     await p.getByRole('button', { name: 'Remove 試驗經' }).click();

@@ -5,59 +5,43 @@
  * read-only from the side panel, and "read" marks that survive a reload.
  */
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startServer, type TestServer } from '../helpers/server';
-import { hasChromium, launch, shot } from './browser';
-import { ensureWebBuild } from './build';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/server';
+import { hasChromium, shot, useBrowserSuite } from './browser';
 
+// Not the shared DESKTOP: this file's pages and screenshots keep their own size.
 const DESKTOP = { viewport: { width: 1366, height: 860 } };
 const WAIT = 30_000;
 
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = useBrowserSuite({ wait: WAIT });
 
 async function page(path: string, token: string): Promise<Page> {
-  const c = await browser.newContext(DESKTOP);
-  c.setDefaultTimeout(WAIT);
-  contexts.push(c);
+  const c = await suite.context(DESKTOP);
   const p = await c.newPage();
-  await p.goto(`${server.url}${path}${path.includes('?') ? '&' : '?'}token=${token}`);
+  await p.goto(`${suite.server.url}${path}${path.includes('?') ? '&' : '?'}token=${token}`);
   return p;
 }
 
 const say = async (token: string, chatId: string, text: string) => {
-  const r = await api(server, 'POST', `/api/chats/${chatId}/messages`, token, { id: randomUUID(), text });
+  const r = await api(suite.server, 'POST', `/api/chats/${chatId}/messages`, token, { id: randomUUID(), text });
   expect(r.status).toBe(201);
 };
 
 describe.skipIf(!hasChromium)('insight on the staff pages in Chromium', { timeout: 150_000 }, () => {
-  beforeAll(async () => {
-    ensureWebBuild();
-    server = await startServer();
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('mood on the tab and side panel, earlier chats read-only, distress alerts for assignee and supervisors', async () => {
-    const member = await server.user('member', '林居士');
+    const member = await suite.server.user('member', '林居士');
     // An earlier chat, served and closed by someone else.
-    const before = await server.user('agent', '客服阿明');
-    const old = (await api(server, 'POST', '/api/chats', member.token, { topic: '念珠退貨' })).body.chat;
-    await api(server, 'POST', `/api/chats/${old.id}/accept`, before.token);
+    const before = await suite.server.user('agent', '客服阿明');
+    const old = (await api(suite.server, 'POST', '/api/chats', member.token, { topic: '念珠退貨' })).body.chat;
+    await api(suite.server, 'POST', `/api/chats/${old.id}/accept`, before.token);
     await say(member.token, old.id, '念珠的線斷了，可以退貨嗎？');
-    await api(server, 'POST', `/api/chats/${old.id}/close`, before.token);
+    await api(suite.server, 'POST', `/api/chats/${old.id}/close`, before.token);
 
-    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '心情' })).body.chat;
+    const chat = (await api(suite.server, 'POST', '/api/chats', member.token, { topic: '心情' })).body.chat;
     await say(member.token, chat.id, '心裡好煩惱，每天都失眠，真的好痛苦');
 
-    const agent = await server.user('agent', '客服小蓮');
+    const agent = await suite.server.user('agent', '客服小蓮');
     const a = await page('/desk', agent.token);
     const item = a.locator(`[data-testid=queue-item][data-chat-id="${chat.id}"]`);
     await item.getByTestId('accept').click();
@@ -95,10 +79,10 @@ describe.skipIf(!hasChromium)('insight on the staff pages in Chromium', { timeou
     await dialog.waitFor({ state: 'detached' });
 
     // Supervisors: one on the supervisor page (in English), one on the dashboard (Simplified).
-    const supervisor = await server.user('supervisor', '督導慧明');
+    const supervisor = await suite.server.user('supervisor', '督導慧明');
     const s = await page('/supervisor?lang=en', supervisor.token);
     await s.getByTestId('sup-table').waitFor();
-    const supervisor2 = await server.user('supervisor', '督導慧心');
+    const supervisor2 = await suite.server.user('supervisor', '督導慧心');
     const d = await page('/dashboard?lang=zh-CN', supervisor2.token);
     await d.getByTestId('dashboard').waitFor();
     await shot(a, 'insight-desk-mood');
@@ -137,8 +121,8 @@ describe.skipIf(!hasChromium)('insight on the staff pages in Chromium', { timeou
     expect(await sAlert.count()).toBe(1);
 
     // A second member in distress while waiting: the queue marks the chat.
-    const other = await server.user('member', '張居士');
-    const waiting = (await api(server, 'POST', '/api/chats', other.token, { topic: '求助' })).body.chat;
+    const other = await suite.server.user('member', '張居士');
+    const waiting = (await api(suite.server, 'POST', '/api/chats', other.token, { topic: '求助' })).body.chat;
     await say(other.token, waiting.id, '活不下去了，好想自殺');
     const queued = a.locator(`[data-testid=queue-item][data-chat-id="${waiting.id}"]`);
     await queued.locator('.tag-distress').waitFor();
@@ -147,12 +131,12 @@ describe.skipIf(!hasChromium)('insight on the staff pages in Chromium', { timeou
   });
 
   it('a master on shift is alerted about a chat a colleague holds, and is told why it does not open', async () => {
-    const member = await server.user('member', '吳居士');
-    const agent = await server.user('agent', '客服小雲');
-    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '家裡的事' })).body.chat;
-    expect((await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token)).status).toBe(200);
-    const master = await server.user('master', '慧光法師');
-    await server.desk.database.db
+    const member = await suite.server.user('member', '吳居士');
+    const agent = await suite.server.user('agent', '客服小雲');
+    const chat = (await api(suite.server, 'POST', '/api/chats', member.token, { topic: '家裡的事' })).body.chat;
+    expect((await api(suite.server, 'POST', `/api/chats/${chat.id}/accept`, agent.token)).status).toBe(200);
+    const master = await suite.server.user('master', '慧光法師');
+    await suite.server.desk.database.db
       .insertInto('customer_service_schedule')
       .values({ user_id: master.id, shift_start: new Date(Date.now() - 3600_000), shift_end: new Date(Date.now() + 3600_000) })
       .execute();
@@ -168,14 +152,14 @@ describe.skipIf(!hasChromium)('insight on the staff pages in Chromium', { timeou
   });
 
   it('read marks come back as read after the member reloads', async () => {
-    const member = await server.user('member', '周居士');
-    const agent = await server.user('agent', '客服小慧');
+    const member = await suite.server.user('member', '周居士');
+    const agent = await suite.server.user('agent', '客服小慧');
     const m = await page('/member', member.token);
     await m.getByTestId('start-form').waitFor();
     await m.getByTestId('start-chat').click();
     await m.locator('[data-testid=chat-status][data-status=pending]').waitFor();
     const chatId = (await m.getByTestId('chat-window').getAttribute('data-chat-id'))!;
-    expect((await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token)).status).toBe(200);
+    expect((await api(suite.server, 'POST', `/api/chats/${chatId}/accept`, agent.token)).status).toBe(200);
     const a = await page('/desk', agent.token);
     await a.locator('[data-testid=tab][aria-selected=true]', { hasText: '周居士' }).waitFor();
 

@@ -6,26 +6,14 @@
  * the supervisor's read-only view; the embed demo page handing over a token by postMessage.
  */
 import sharp from 'sharp';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startServer, type TestServer } from '../helpers/server';
-import { hasChromium, launch, shot } from './browser';
-import { ensureWebBuild } from './build';
+import type { Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/server';
+import { DESKTOP, PHONE, hasChromium, shot, useBrowserSuite } from './browser';
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const WAIT = 30_000;
 
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function context(opts: Parameters<Browser['newContext']>[0]): Promise<BrowserContext> {
-  const c = await browser.newContext(opts);
-  c.setDefaultTimeout(WAIT);
-  contexts.push(c);
-  return c;
-}
+const suite = useBrowserSuite({ wait: WAIT });
 
 /** The first element matching `selector` whose text includes `text`. */
 function withText(page: Page, selector: string, text: string) {
@@ -34,24 +22,12 @@ function withText(page: Page, selector: string, text: string) {
 
 // Generous limits: the machine running CI may be busy, and a browser test is a long story.
 describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () => {
-  beforeAll(async () => {
-    ensureWebBuild();
-    server = await startServer();
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('member and agent chat end to end: queue, accept, both ways, image, dropped socket, close', async () => {
-    const member = await server.user('member', '林居士');
-    const agent = await server.user('agent', '客服小蓮');
+    const member = await suite.server.user('member', '林居士');
+    const agent = await suite.server.user('agent', '客服小蓮');
 
     // The member's socket goes through a route the test can cut, like a train entering a tunnel.
-    const memberCtx = await context(PHONE);
+    const memberCtx = await suite.context(PHONE);
     const m = await memberCtx.newPage();
     let offline = false;
     const live: WebSocketRoute[] = [];
@@ -60,7 +36,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
       ws.connectToServer();
       live.push(ws);
     });
-    await m.goto(`${server.url}/member?token=${member.token}`);
+    await m.goto(`${suite.server.url}/member?token=${member.token}`);
     await m.getByTestId('start-form').waitFor();
     expect(new URL(m.url()).searchParams.get('token')).toBeNull(); // taken out of the address bar
     await m.getByRole('button', { name: '訂單查詢' }).click();
@@ -74,11 +50,11 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     await shot(m, 'member-phone-pending');
 
     // It has been waiting three minutes when the agent looks.
-    await server.desk.database.db.updateTable('chats').set({ created_at: new Date(Date.now() - 3 * 60_000 - 5000) }).where('id', '=', chatId).execute();
+    await suite.server.desk.database.db.updateTable('chats').set({ created_at: new Date(Date.now() - 3 * 60_000 - 5000) }).where('id', '=', chatId).execute();
 
-    const agentCtx = await context(DESKTOP);
+    const agentCtx = await suite.context(DESKTOP);
     const a = await agentCtx.newPage();
-    await a.goto(`${server.url}/desk?token=${agent.token}`);
+    await a.goto(`${suite.server.url}/desk?token=${agent.token}`);
     const item = a.locator(`[data-testid=queue-item][data-chat-id="${chatId}"]`);
     await item.waitFor();
     expect(await item.textContent()).toContain('林居士');
@@ -147,7 +123,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     await m.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 40_000 });
     await withText(a, '[data-testid=message]', '隧道裡寫的訊息').waitFor();
     expect(await m.getByTestId('composer-input').inputValue()).toBe('還在打的草稿');
-    const history = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages as Array<{ text: string }>;
+    const history = (await api(suite.server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages as Array<{ text: string }>;
     expect(history.filter((x) => x.text === '隧道裡寫的訊息')).toHaveLength(1);
     expect(await a.locator('[data-testid=message]', { hasText: '隧道裡寫的訊息' }).count()).toBe(1);
     // Even a reload keeps the draft (and shows the chat again, nothing sent twice).
@@ -167,9 +143,9 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
   });
 
   it('a refused message comes back in the member language with its text', async () => {
-    const member = await server.user('member', '王師姐');
-    const agent = await server.user('agent');
-    const ctx = await context(PHONE);
+    const member = await suite.server.user('member', '王師姐');
+    const agent = await suite.server.user('agent');
+    const ctx = await suite.context(PHONE);
     const m = await ctx.newPage();
     let offline = false;
     const live: WebSocketRoute[] = [];
@@ -178,11 +154,11 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
       ws.connectToServer();
       live.push(ws);
     });
-    await m.goto(`${server.url}/member?token=${member.token}&lang=en`);
+    await m.goto(`${suite.server.url}/member?token=${member.token}&lang=en`);
     await m.getByTestId('topic-input').fill('refund');
     await m.getByTestId('start-chat').click();
     const chatId = (await m.getByTestId('chat-window').getAttribute('data-chat-id'))!;
-    await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+    await api(suite.server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
     await m.locator('[data-testid=chat-status][data-status=open]').waitFor();
     // Offline, the member writes; meanwhile the chat is closed; back online the server refuses it.
     offline = true;
@@ -190,7 +166,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     await m.locator('[data-testid=connection-banner][data-state=reconnecting]').waitFor();
     await m.getByTestId('composer-input').fill('Is my refund on its way?');
     await m.getByTestId('composer-input').press('Enter');
-    await api(server, 'POST', `/api/chats/${chatId}/close`, agent.token);
+    await api(suite.server, 'POST', `/api/chats/${chatId}/close`, agent.token);
     offline = false;
     const unsent = m.getByTestId('unsent');
     await unsent.waitFor({ timeout: 40_000 });
@@ -200,14 +176,14 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
   });
 
   it('files: a refused upload is explained in words, a PDF arrives as a download card', async () => {
-    const member = await server.user('member', '李居士');
-    const agent = await server.user('agent', '客服阿德');
-    const m = await (await context(PHONE)).newPage();
-    await m.goto(`${server.url}/member?token=${member.token}`);
+    const member = await suite.server.user('member', '李居士');
+    const agent = await suite.server.user('agent', '客服阿德');
+    const m = await (await suite.context(PHONE)).newPage();
+    await m.goto(`${suite.server.url}/member?token=${member.token}`);
     await m.getByTestId('topic-input').fill('發票');
     await m.getByTestId('start-chat').click();
     const chatId = (await m.getByTestId('chat-window').getAttribute('data-chat-id'))!;
-    await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+    await api(suite.server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
     await m.locator('[data-testid=chat-status][data-status=open]').waitFor();
 
     // An executable dressed as a picture: the bytes decide, and the member is told why.
@@ -222,13 +198,13 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     await m.getByTestId('file-input').setInputFiles({ name: '發票.pdf', mimeType: 'application/pdf', buffer: pdf });
     await withText(m, '.staged .chip', '發票.pdf').waitFor();
     await m.getByTestId('send').click();
-    const a = await (await context(DESKTOP)).newPage();
-    await a.goto(`${server.url}/desk?token=${agent.token}`);
+    const a = await (await suite.context(DESKTOP)).newPage();
+    await a.goto(`${suite.server.url}/desk?token=${agent.token}`);
     const card = a.getByTestId('attachment-file');
     await card.waitFor();
     expect(await card.textContent()).toContain('發票.pdf');
     const href = (await card.getAttribute('href'))!;
-    const res = await fetch(server.url + href);
+    const res = await fetch(suite.server.url + href);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/attachment/);
     expect(Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
@@ -236,10 +212,10 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
   });
 
   it('switches language, remembers it, and localizes the whole window', async () => {
-    const member = await server.user('member', '陳居士');
-    const ctx = await context(PHONE);
+    const member = await suite.server.user('member', '陳居士');
+    const ctx = await suite.context(PHONE);
     const m = await ctx.newPage();
-    await m.goto(`${server.url}/embed?token=${member.token}`);
+    await m.goto(`${suite.server.url}/embed?token=${member.token}`);
     await withText(m, 'button', '開始對話').waitFor();
     expect(await m.evaluate(() => document.documentElement.lang)).toBe('zh-Hant-TW');
     await m.getByTestId('language').selectOption('en');
@@ -256,15 +232,15 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
   });
 
   it('supervisor sees every chat and who holds it, and reads one without writing', async () => {
-    const member = await server.user('member', '張居士');
-    const agent = await server.user('agent', '客服慧明');
-    const sup = await server.user('supervisor', '主管妙音');
-    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '法會報名' })).body.chat;
-    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
-    await api(server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'sup-1', text: '想報名藥師法會' });
-    const ctx = await context(DESKTOP);
+    const member = await suite.server.user('member', '張居士');
+    const agent = await suite.server.user('agent', '客服慧明');
+    const sup = await suite.server.user('supervisor', '主管妙音');
+    const chat = (await api(suite.server, 'POST', '/api/chats', member.token, { topic: '法會報名' })).body.chat;
+    await api(suite.server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    await api(suite.server, 'POST', `/api/chats/${chat.id}/messages`, member.token, { id: 'sup-1', text: '想報名藥師法會' });
+    const ctx = await suite.context(DESKTOP);
     const s = await ctx.newPage();
-    await s.goto(`${server.url}/supervisor?token=${sup.token}`);
+    await s.goto(`${suite.server.url}/supervisor?token=${sup.token}`);
     const row = withText(s, '[data-testid=sup-row]', '張居士');
     await row.waitFor();
     expect(await row.textContent()).toContain('客服慧明');
@@ -272,30 +248,30 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     await withText(s, '[data-testid=message]', '想報名藥師法會').waitFor();
     expect(await s.getByTestId('composer-input').count()).toBe(0);
     // Live: a new message shows up in the read-only view.
-    await api(server, 'POST', `/api/chats/${chat.id}/messages`, agent.token, { id: 'sup-2', text: '已為您登記' });
+    await api(suite.server, 'POST', `/api/chats/${chat.id}/messages`, agent.token, { id: 'sup-2', text: '已為您登記' });
     await withText(s, '[data-testid=message]', '已為您登記').waitFor();
     await shot(s, 'supervisor');
   });
 
   it('desk: presence, unread badge on a background tab, transfer with a note to another agent', async () => {
-    const a1 = await server.user('agent', '客服甲');
-    const a2 = await server.user('agent', '客服乙');
-    const m1 = await server.user('member', '會員一');
-    const m2 = await server.user('member', '會員二');
-    const c1 = (await api(server, 'POST', '/api/chats', m1.token, { topic: '一' })).body.chat;
-    const c2 = (await api(server, 'POST', '/api/chats', m2.token, { topic: '二' })).body.chat;
-    await api(server, 'POST', `/api/chats/${c1.id}/accept`, a1.token);
-    await api(server, 'POST', `/api/chats/${c2.id}/accept`, a1.token);
-    const p1 = await (await context(DESKTOP)).newPage();
-    const p2 = await (await context(DESKTOP)).newPage();
-    await p1.goto(`${server.url}/desk?token=${a1.token}`);
-    await p2.goto(`${server.url}/desk?token=${a2.token}`);
+    const a1 = await suite.server.user('agent', '客服甲');
+    const a2 = await suite.server.user('agent', '客服乙');
+    const m1 = await suite.server.user('member', '會員一');
+    const m2 = await suite.server.user('member', '會員二');
+    const c1 = (await api(suite.server, 'POST', '/api/chats', m1.token, { topic: '一' })).body.chat;
+    const c2 = (await api(suite.server, 'POST', '/api/chats', m2.token, { topic: '二' })).body.chat;
+    await api(suite.server, 'POST', `/api/chats/${c1.id}/accept`, a1.token);
+    await api(suite.server, 'POST', `/api/chats/${c2.id}/accept`, a1.token);
+    const p1 = await (await suite.context(DESKTOP)).newPage();
+    const p2 = await (await suite.context(DESKTOP)).newPage();
+    await p1.goto(`${suite.server.url}/desk?token=${a1.token}`);
+    await p2.goto(`${suite.server.url}/desk?token=${a2.token}`);
     await p1.locator('[data-testid=tab]').nth(1).waitFor();
     await p2.getByTestId('presence').waitFor();
 
     // Presence: choosing "away" reaches the server.
     await p1.getByRole('radio', { name: '暫離' }).check();
-    const away = async () => ((await api(server, 'GET', '/api/presence', a1.token)).body.agents as Array<{ id: string; status: string }>).find((x) => x.id === a1.id)?.status;
+    const away = async () => ((await api(suite.server, 'GET', '/api/presence', a1.token)).body.agents as Array<{ id: string; status: string }>).find((x) => x.id === a1.id)?.status;
     for (let i = 0; i < 50 && (await away()) !== 'away'; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await away()).toBe('away');
     await p1.getByRole('radio', { name: '上線' }).check();
@@ -303,7 +279,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     // The tab not on screen gets an unread badge when its member writes; keyboard moves between tabs.
     const selected = await p1.locator('[data-testid=tab][aria-selected=true]').textContent();
     const other = selected?.includes('會員一') ? { chat: c2, member: m2, name: '會員二' } : { chat: c1, member: m1, name: '會員一' };
-    await api(server, 'POST', `/api/chats/${other.chat.id}/messages`, other.member.token, { id: 'bg-1', text: '在嗎？' });
+    await api(suite.server, 'POST', `/api/chats/${other.chat.id}/messages`, other.member.token, { id: 'bg-1', text: '在嗎？' });
     const badge = withText(p1, '[data-testid=tab]', other.name).getByTestId('tab-unread');
     await badge.waitFor();
     expect(await badge.textContent()).toBe('1');
@@ -327,7 +303,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     await withText(p2, '[data-testid=message]', '在嗎？').waitFor();
     await withText(p2, '.msg-system', '會員詢問法會').waitFor();
     expect(await p1.getByTestId('close-chat').count()).toBe(0); // no longer 甲's to close
-    const chat = (await api(server, 'GET', `/api/chats/${other.chat.id}`, a2.token)).body.chat;
+    const chat = (await api(suite.server, 'GET', `/api/chats/${other.chat.id}`, a2.token)).body.chat;
     expect(chat.assigneeId).toBe(a2.id);
     // The desk stacks on a narrow screen (queue above the chat).
     await p2.setViewportSize(PHONE.viewport);
@@ -335,13 +311,13 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
   });
 
   it('history scrolls upward: older pages load at the top without losing the place', async () => {
-    const member = await server.user('member', '老會員');
-    const agent = await server.user('agent');
-    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '長對話' })).body.chat;
-    await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
-    for (let i = 1; i <= 120; i++) await api(server, 'POST', `/api/chats/${chat.id}/messages`, i % 2 ? member.token : agent.token, { id: `long-${i}`, text: `第 ${i} 則` });
-    const m = await (await context(PHONE)).newPage();
-    await m.goto(`${server.url}/member?token=${member.token}`);
+    const member = await suite.server.user('member', '老會員');
+    const agent = await suite.server.user('agent');
+    const chat = (await api(suite.server, 'POST', '/api/chats', member.token, { topic: '長對話' })).body.chat;
+    await api(suite.server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+    for (let i = 1; i <= 120; i++) await api(suite.server, 'POST', `/api/chats/${chat.id}/messages`, i % 2 ? member.token : agent.token, { id: `long-${i}`, text: `第 ${i} 則` });
+    const m = await (await suite.context(PHONE)).newPage();
+    await m.goto(`${suite.server.url}/member?token=${member.token}`);
     await withText(m, '[data-testid=message]', '第 120 則').waitFor();
     expect(await m.locator('[data-testid=message]').count()).toBeLessThanOrEqual(50);
     const list = m.getByTestId('messages');
@@ -363,7 +339,7 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     expect(await m.locator('[data-testid=message]').count()).toBe(120);
 
     // Scrolled up, a new message counts as unread (header badge, tab title, a jump button).
-    await api(server, 'POST', `/api/chats/${chat.id}/messages`, agent.token, { id: 'long-new', text: '新的回覆' });
+    await api(suite.server, 'POST', `/api/chats/${chat.id}/messages`, agent.token, { id: 'long-new', text: '新的回覆' });
     await m.getByTestId('unread-count').waitFor();
     expect(await m.getByTestId('unread-count').textContent()).toBe('1');
     expect(await m.title()).toMatch(/^\(1\) /);
@@ -373,16 +349,16 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
   });
 
   it('the shop demo page embeds the member window and hands over the token by postMessage', async () => {
-    const member = await server.user('member', '商城會員');
-    const ctx = await context(DESKTOP);
+    const member = await suite.server.user('member', '商城會員');
+    const ctx = await suite.context(DESKTOP);
     const p = await ctx.newPage();
-    await p.goto(`${server.url}/embed-demo.html?token=${encodeURIComponent(member.token)}`);
+    await p.goto(`${suite.server.url}/embed-demo.html?token=${encodeURIComponent(member.token)}`);
     const frame = p.frameLocator('#lotusdesk');
     await frame.getByTestId('start-form').waitFor();
     await frame.getByTestId('topic-input').fill('包裹查詢');
     await frame.getByTestId('start-chat').click();
     await frame.locator('[data-testid=chat-status][data-status=pending]').waitFor();
-    const chats = (await api(server, 'GET', '/api/chats', member.token)).body.chats;
+    const chats = (await api(suite.server, 'GET', '/api/chats', member.token)).body.chats;
     expect(chats.map((c: { topic: string }) => c.topic)).toContain('包裹查詢');
     await shot(p, 'embed-demo');
   });
