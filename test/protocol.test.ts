@@ -27,6 +27,13 @@ async function openChat() {
   return { member, agent, chatId };
 }
 
+/** Sends over HTTP and returns the stored seq. */
+async function sendOverHttp(token: string, chatId: string, text: string): Promise<number> {
+  const res = await api(server, 'POST', `/api/chats/${chatId}/messages`, token, { id: crypto.randomUUID(), text });
+  expect(res.status).toBe(201);
+  return res.body.seq;
+}
+
 describe(`WebSocket protocol (${backend})`, () => {
   it('hello → welcome with the user id and role', async () => {
     const member = await server.user('member', '王居士');
@@ -126,6 +133,39 @@ describe(`WebSocket protocol (${backend})`, () => {
     const stored = await server.desk.database.db.selectFrom('messages').select('seq').where('chat_id', '=', chatId).orderBy('seq').execute();
     expect(stored.map((r) => r.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
     c.close();
+  });
+
+  it('a connection without resume cursors gets every live message in order, even when an earlier one arrives late', async () => {
+    // Two nodes commit back to back and publish independently: the later seq can reach a gateway
+    // first. Hold back the bus event of the first message until the second has been published.
+    const { member, agent, chatId } = await openChat();
+    const m = await RawClient.connect(server.wsUrl, member.token);
+    const bus = server.desk.bus;
+    const publish = bus.publish.bind(bus);
+    let held: Parameters<typeof publish>[0] | null = null;
+    let first = true;
+    bus.publish = (event) => {
+      if (event.type === 'chat.message' && event.chatId === chatId && first) {
+        first = false;
+        held = event;
+        return;
+      }
+      publish(event);
+      if (held && event.type === 'chat.message' && event.chatId === chatId) {
+        const late = held;
+        held = null;
+        publish(late);
+      }
+    };
+    try {
+      const one = await sendOverHttp(agent.token, chatId, '先');
+      const two = await sendOverHttp(agent.token, chatId, '後');
+      await m.count((f) => f.type === 'message' && f.message.chatId === chatId, 2);
+      expect(m.messages(chatId).map((x) => x.seq)).toEqual([one, two]);
+    } finally {
+      bus.publish = publish;
+      m.close();
+    }
   });
 
   it('disconnect mid-stream then resume gives exactly the missed messages, then live traffic', async () => {

@@ -124,6 +124,19 @@ export class ChatService {
     return status === 'pending' ? chats.sort((a, b) => (a.queuePosition ?? 1e9) - (b.queuePosition ?? 1e9)) : chats;
   }
 
+  /**
+   * Where each live chat whose messages reach this user stands now (its last seq): a connection
+   * starts delivering after these. Without them, the first live frame of a chat set the starting
+   * point, and an earlier message committed on another node and arriving a moment later (through
+   * the bus) was taken for old and dropped.
+   */
+  async liveCursors(user: User): Promise<Array<[string, number]>> {
+    let q = this.db.selectFrom('chats').select(['id', 'last_seq']).where('status', '<>', 'closed');
+    // The message audience (audience.ts): the member, the assignee and everyone overseeing.
+    if (!oversees(user)) q = q.where((eb) => eb.or([eb('member_id', '=', user.id), eb('customer_service_id', '=', user.id)]));
+    return (await q.execute()).map((r) => [r.id, r.last_seq]);
+  }
+
   /** One chat, if the user may see it. */
   async get(user: User, chatId: string): Promise<ChatDto> {
     return this.present(await this.visibleRow(user, chatId));

@@ -123,6 +123,11 @@ export class Connection {
     (this.cursors ??= new Map()).set(chatId, seq);
   }
 
+  /** True when this connection already knows where it stands in the chat. */
+  hasCursor(chatId: string): boolean {
+    return this.cursors?.has(chatId) ?? false;
+  }
+
   /** The chats this connection follows and the last seq it has of each. */
   followed(): Array<[string, number]> {
     return this.cursors ? [...this.cursors] : [];

@@ -240,6 +240,12 @@ export class Gateway {
         visible.push([chatId, seq]);
       }
     }
+    // Live chats not resumed start after what is stored now (read before registering: a message
+    // committed in between arrives live or is filled from the database as a gap).
+    for (const [chatId, seq] of await this.deps.chats.liveCursors(user)) {
+      if (!conn.hasCursor(chatId)) conn.setCursor(chatId, seq);
+    }
+    if (conn.socket.readyState !== 1) return;
     this.registry.add(conn);
     if (this.registry.ofUser(user.id).size === 1) this.deps.onPresence?.(user, 1);
     conn.send(JSON.stringify({ type: 'welcome', userId: user.id, role: user.role, name: user.name }));
