@@ -47,7 +47,8 @@ export class Desk {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private dashboardTimer: NodeJS.Timeout | null = null;
-  private readonly moods = new SerialBatcher<{ chatId: string; score: number }, void>((moods) => this.recordLows(moods));
+  /** Moods are written at most every 50 ms: a new low only reorders the queue, nobody waits on it. */
+  private readonly moods = new SerialBatcher<{ chatId: string; score: number }, void>((moods) => this.recordLows(moods), { spacingMs: 50 });
 
   constructor(
     private readonly deps: DeskDeps,

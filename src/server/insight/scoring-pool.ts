@@ -37,7 +37,7 @@ export function threadScorer(modelPath?: string): Scorer {
     // Idle threads would otherwise exit and pay the model's load time again.
     idleTimeout: Number.POSITIVE_INFINITY,
   });
-  const batches = new SerialBatcher<string, number>((texts) => pool.run({ texts, ...(modelPath ? { modelPath } : {}) }), 256);
+  const batches = new SerialBatcher<string, number>((texts) => pool.run({ texts, ...(modelPath ? { modelPath } : {}) }), { maxBatch: 256 });
   return {
     score: (text) => batches.add(text),
     close: () => pool.destroy(),

@@ -22,8 +22,29 @@ describe('SerialBatcher', () => {
     const batcher = new SerialBatcher<number, number>(async (xs) => {
       if (xs.includes(2)) throw new Error('bad batch');
       return xs;
-    }, 2);
+    }, { maxBatch: 2 });
     const results = await Promise.allSettled([1, 2, 3, 4].map((x) => batcher.add(x)));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'fulfilled']);
+  });
+
+  it('with a spacing, a quiet batcher writes at once and a busy one gathers what arrives within the spacing', async () => {
+    const writes: Array<{ at: number; xs: number[] }> = [];
+    const t0 = performance.now();
+    const batcher = new SerialBatcher<number, number>(async (xs) => {
+      writes.push({ at: performance.now() - t0, xs });
+      return xs;
+    }, { spacingMs: 60 });
+    const first = batcher.add(1);
+    await first;
+    expect(writes[0].at).toBeLessThan(30); // nothing written before: no wait
+    // Calls spread over the spacing all ride the second write, which waits for it to pass.
+    const later: Promise<number>[] = [];
+    for (let i = 2; i <= 5; i++) {
+      later.push(batcher.add(i));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all(later);
+    expect(writes.map((w) => w.xs)).toEqual([[1], [2, 3, 4, 5]]);
+    expect(writes[1].at - writes[0].at).toBeGreaterThanOrEqual(58);
   });
 });
