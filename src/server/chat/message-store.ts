@@ -9,6 +9,7 @@ import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protoc
 import type { Db } from '../db/database';
 import type { Database } from '../db/schema';
 import { AppError } from '../http/errors';
+import { storedResult, writeBatchAtOnce } from './batch-statement';
 import { presentMessage } from './presenters';
 
 export interface AppendItem {
@@ -40,7 +41,7 @@ export interface AppendResult {
 }
 
 type Trx = Transaction<Database>;
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+export type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 interface Pending {
   item: AppendItem;
@@ -51,27 +52,10 @@ interface Pending {
 const MAX_BATCH = 500;
 
 /**
- * Thrown inside a batch written with `resends: 'detect'` when a message turned out to be a resend
- * (its client id is already stored): the transaction rolls back and the batch is written again
- * with `resends: 'look-up'`, which answers it with the original.
- */
-class ResendFound extends Error {}
-
-export interface WriteBatchOptions {
-  /**
-   * How resent client ids are found. 'look-up' reads the stored client ids of the batch before
-   * numbering (one more statement); 'detect' lets the unique index find them and throws
-   * ResendFound if there is one. Resends are rare (a reconnect replaying its outbox), so the
-   * group commit detects and saves a round trip for every batch.
-   */
-  resends: 'look-up' | 'detect';
-}
-
-/**
  * Writes a batch inside an open transaction: locks the chats (sorted, so concurrent batches
  * never deadlock), returns originals for resent client ids, numbers the rest and inserts them.
  */
-export async function writeBatch(trx: Trx, items: AppendItem[], opts: WriteBatchOptions = { resends: 'look-up' }): Promise<Outcome[]> {
+export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(items.length);
   const chatIds = [...new Set(items.map((i) => i.chatId))].sort();
   const locked = await sql<{ id: string; last_seq: number; status: ChatFacts['status']; member_id: string; customer_service_id: string | null }>`
@@ -84,7 +68,7 @@ export async function writeBatch(trx: Trx, items: AppendItem[], opts: WriteBatch
   const keyOf = (chatId: string, senderId: string | null, clientId: string) => `${chatId}|${senderId}|${clientId}`;
   const withClientId = items.filter((i) => i.clientId !== null && i.senderId !== null);
   const originals = new Map<string, AppendResult['message']>();
-  if (withClientId.length && opts.resends === 'look-up') {
+  if (withClientId.length) {
     const found = await sql<{
       id: string; chat_id: string; seq: number; sender_id: string; sender_role: string; kind: 'text'; content: string;
       client_id: string; attachments: unknown; flags: unknown; created_at: Date; sender_name: string | null;
@@ -155,8 +139,9 @@ export async function writeBatch(trx: Trx, items: AppendItem[], opts: WriteBatch
         WHERE c.id = v.id
       )
       SELECT * FROM inserted`.execute(trx);
-    // A resend the look-up did not see (or was not asked to look for): its seq would be a gap.
-    if (inserted.rows.length !== toInsert.length) throw new ResendFound();
+    // A resend another node committed after the look-up: its seq would be a gap. The batch fails
+    // and its messages are written again one by one, which finds the original.
+    if (inserted.rows.length !== toInsert.length) throw new Error('a resend was committed concurrently');
     // RETURNING promises no order: rows are matched back by (chat, seq).
     const stored = new Map(inserted.rows.map((r) => [`${r.chat_id}|${r.seq}`, r]));
     for (const { index, item, seq } of toInsert) {
@@ -164,23 +149,7 @@ export async function writeBatch(trx: Trx, items: AppendItem[], opts: WriteBatch
       const row = stored.get(`${item.chatId}|${seq}`)!;
       outcomes[index] = {
         ok: true,
-        result: {
-          duplicate: false,
-          chat: { memberId: chat.member_id, assigneeId: chat.customer_service_id, status: chat.status },
-          message: {
-            id: row.id,
-            chatId: item.chatId,
-            seq,
-            senderId: item.senderId,
-            senderRole: item.senderRole as MessageDto['senderRole'],
-            senderName: item.senderName,
-            kind: item.kind,
-            text: item.text,
-            attachments: item.attachments,
-            createdAt: new Date(row.created_at).toISOString(),
-            ...(item.flags.length ? { flags: item.flags } : {}),
-          },
-        },
+        result: storedResult(item, { memberId: chat.member_id, assigneeId: chat.customer_service_id, status: chat.status }, row.id, seq, row.created_at),
       };
     }
   }
@@ -252,13 +221,11 @@ export class MessageStore {
     let outcomes: Outcome[];
     const items = batch.map((p) => p.item);
     try {
-      outcomes = await this.db
-        .transaction()
-        .execute((trx) => writeBatch(trx, items, { resends: 'detect' }))
-        .catch((err) => {
-          if (!(err instanceof ResendFound)) throw err;
-          return this.db.transaction().execute((trx) => writeBatch(trx, items, { resends: 'look-up' }));
-        });
+      // One statement for the common batch; the careful transaction when it holds a resend or the
+      // statement failed (a concurrent resend, or one bad message: see below).
+      outcomes =
+        (await writeBatchAtOnce(this.db, items).catch(() => null)) ??
+        (await this.db.transaction().execute((trx) => writeBatch(trx, items)));
     } catch (err) {
       if (batch.length === 1) {
         batch[0].reject(toStoreError(err));
