@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findings, judge, markdown, type BenchReport } from './report';
+import { LoadDriver, sourceAddresses } from './load/driver';
+import { idleScenario } from './scenarios/idle';
 import { relayScenario, type RelayResult } from './scenarios/relay';
 import { startLotus, startWsRelay, type RunningSystem } from './systems';
 
@@ -59,4 +61,24 @@ describe('benchmark smoke test', () => {
     expect(md).toContain('| lotusdesk-pglite |');
     expect(md).toContain('## Durable relay');
   }, 240_000);
+
+  it('idle density spreads the connections over several server processes and sums their memory', async () => {
+    const system = await startWsRelay({ inspect: true, processes: 2 });
+    const held = () => Promise.all(system.servers.map(async (s) => (await (await fetch(`http://127.0.0.1:${s.port}/healthz`)).json()).connections));
+    try {
+      const driver = await LoadDriver.start(1);
+      try {
+        await driver.idle(system.spec, 100, sourceAddresses(2), 0);
+        expect(await held()).toEqual([50, 50]);
+      } finally {
+        await driver.stop();
+      }
+      const result = await idleScenario(system, { steps: [60, 200], workers: 1, settleMs: 100, samples: 1 });
+      expect(result).toMatchObject({ scenario: 'idle-density', system: 'ws-relay', processes: 2 });
+      expect(result.steps.map((s) => s.connections)).toEqual([60, 200]);
+      for (const s of result.steps) expect(Number.isFinite(s.perConnectionKb)).toBe(true);
+    } finally {
+      await system.stop();
+    }
+  }, 60_000);
 });

@@ -7,20 +7,22 @@ import type { RelayConfig } from './scenarios/relay';
 export interface BenchConfig {
   quick: boolean;
   relay: RelayConfig;
-  idle: IdleConfig & { requested: number[] };
+  idle: IdleConfig & { processes: number };
   crossNode: CrossNodeConfig;
   history: HistoryConfig;
 }
 
-/** The configuration for a run; `maxConnections` is what one server process can hold (open-files limit). */
+/** The configuration for a run; `maxConnections` is what one process can hold (open-files limit). */
 export function benchConfig(quick: boolean, maxConnections: number): BenchConfig {
-  const requested = quick ? [1000, 2000] : [10_000, 50_000];
+  const steps = quick ? [1000, 2000] : [10_000, 50_000];
+  // Enough server processes (and load workers) that none holds more than its limit allows.
+  const processes = Math.ceil(steps[steps.length - 1] / maxConnections);
   return {
     quick,
     relay: quick
       ? { pairs: 20, window: 8, warmupMs: 500, durationMs: 2500, workers: 2 }
       : { pairs: 100, window: 8, warmupMs: 2000, durationMs: 10_000, workers: 2 },
-    idle: { requested, steps: requested.map((n) => Math.min(n, maxConnections)), workers: quick ? 1 : 3, settleMs: quick ? 1000 : 8000, samples: quick ? 2 : 5 },
+    idle: { steps, processes, workers: Math.max(quick ? 1 : 3, processes), settleMs: quick ? 1000 : 8000, samples: quick ? 2 : 5 },
     crossNode: quick
       ? { pairs: 10, ratePerSec: 100, warmupMs: 500, durationMs: 2500 }
       : { pairs: 50, ratePerSec: 300, warmupMs: 2000, durationMs: 10_000 },

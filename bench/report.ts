@@ -178,12 +178,12 @@ export function markdown(r: BenchReport): string {
   }
   const idles = r.results.filter(isIdle);
   if (idles.length) {
-    out.push('## Idle density', '', 'Resident memory (VmRSS of the server process, idle baseline subtracted) per authenticated idle connection, read after a full GC (through the inspector) and a quiet period, lowest of several samples; the V8 heap column counts live JavaScript objects only.', '');
-    out.push('| system | baseline RSS | connections | RSS | kB per connection (RSS) | ratio vs ws | kB per connection (V8 heap after GC) |', '| --- | --- | --- | --- | --- | --- | --- |');
+    out.push('## Idle density', '', 'Resident memory (VmRSS of the server processes, idle baseline subtracted, summed over the processes that hold the connections) per authenticated idle connection, read after a full GC (through the inspector) and a quiet period, lowest of several samples; the V8 heap column counts live JavaScript objects only.', '');
+    out.push('| system | processes | baseline RSS | connections | RSS | kB per connection (RSS) | ratio vs ws | kB per connection (V8 heap after GC) |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const x of idles) {
       for (const s of x.steps) {
         const ratio = (x as ScenarioResult).ratios?.[`vsWsRelayAt${s.connections}`];
-        out.push(`| ${x.system} | ${Math.round(x.baselineRssKb / 1024)} MB | ${s.connections} | ${Math.round(s.rssKb / 1024)} MB | ${s.perConnectionKb} | ${ratio ?? '—'} | ${s.heapPerConnectionKb} |`);
+        out.push(`| ${x.system} | ${x.processes ?? 1} | ${Math.round(x.baselineRssKb / 1024)} MB | ${s.connections} | ${Math.round(s.rssKb / 1024)} MB | ${s.perConnectionKb} | ${ratio ?? '—'} | ${s.heapPerConnectionKb} |`);
       }
     }
     out.push('');

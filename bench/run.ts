@@ -82,23 +82,25 @@ if (only.has('relay')) {
   await onSystem('durable-relay', 'socketio-pg', () => startSocketIoPg(), (s) => relayScenario(s, cfg));
   await onSystem('durable-relay', 'lotusdesk-postgres', () => startLotus('postgres', lotusOpts), (s) => relayScenario(s, lotusCfg));
   await onSystem('durable-relay', 'lotusdesk-pglite', () => startLotus('pglite', lotusOpts), (s) => relayScenario(s, lotusCfg));
-  await onSystem('durable-relay', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes', lotusOpts), (s) => relayScenario(s, lotusCfg));
+  await onSystem('durable-relay', 'lotusdesk-redis-2-nodes', () => startLotus('redis', lotusOpts), (s) => relayScenario(s, lotusCfg));
 }
 if (only.has('idle')) {
   const cfg = config.idle;
-  if (cfg.steps.some((n, i) => n < cfg.requested[i])) {
-    notes.push(`Idle density asked for ${cfg.requested.join(' and ')} connections; one server process here may hold at most ${cfg.steps[cfg.steps.length - 1]} ` +
-      `(open-files limit ${fdLimit}, a hard limit this machine does not let even root raise: no CAP_SYS_RESOURCE), so the largest step is ${cfg.steps[cfg.steps.length - 1]}.`);
+  // A LotusDesk cluster of that many gateway nodes (on PostgreSQL and Redis) against as many relays.
+  const lotusIdle = cfg.processes > 1 ? `lotusdesk-redis-${cfg.processes}-nodes` : 'lotusdesk-postgres';
+  if (cfg.processes > 1) {
+    notes.push(`Idle density: one process here may hold at most ${fdLimit - 1000} connections (open-files limit ${fdLimit}, a hard limit this machine does not let even root raise: ` +
+      `no CAP_SYS_RESOURCE), so both systems hold the connections in ${cfg.processes} server processes each: ${cfg.processes} bare ws relays, and ${lotusIdle}; every figure is the sum over the processes.`);
   }
-  await onSystem('idle-density', 'ws-relay', () => startWsRelay({ inspect: true }), (s) => idleScenario(s, cfg));
-  await onSystem('idle-density', 'lotusdesk-postgres', () => startLotus('postgres', { inspect: true }), (s) => idleScenario(s, cfg));
+  await onSystem('idle-density', 'ws-relay', () => startWsRelay({ inspect: true, processes: cfg.processes }), (s) => idleScenario(s, cfg));
+  await onSystem('idle-density', lotusIdle, () => (cfg.processes > 1 ? startLotus('redis', { inspect: true, nodes: cfg.processes }) : startLotus('postgres', { inspect: true })), (s) => idleScenario(s, cfg));
 }
 if (only.has('crossnode')) {
   // The fan-out overhead is a latency, compared well below saturation: at most a quarter of what
   // this cluster delivered in the relay (its deferred work needs room too).
   const relay = results.find((r): r is RelayResult => r.scenario === 'durable-relay' && r.system === 'lotusdesk-redis-2-nodes' && !('error' in r));
   const ratePerSec = relay ? Math.max(20, Math.min(config.crossNode.ratePerSec, Math.round(relay.saturation.deliveredPerSec / 4))) : config.crossNode.ratePerSec;
-  await onSystem('cross-node-fanout', 'lotusdesk-redis-2-nodes', () => startLotus('redis-2-nodes'), (s) => crossNodeScenario(s, { ...config.crossNode, ratePerSec }));
+  await onSystem('cross-node-fanout', 'lotusdesk-redis-2-nodes', () => startLotus('redis'), (s) => crossNodeScenario(s, { ...config.crossNode, ratePerSec }));
 }
 if (only.has('history')) {
   await onSystem('history', 'lotusdesk-postgres', () => startLotus('postgres'), (s) => historyScenario(s, config.history));

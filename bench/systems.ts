@@ -124,11 +124,16 @@ function running(name: string, spec: SystemSpec, servers: ServerProcess[], datab
   };
 }
 
-/** The ceiling: bare ws relay, no auth, no storage. */
-export async function startWsRelay(opts: StartOptions = {}): Promise<RunningSystem> {
-  const s = await spawnServer(['bench/peers/ws-relay/server.mjs'], {}, opts, 'ws-relay');
-  const ws = `ws://127.0.0.1:${s.port}/ws`;
-  return running('ws-relay', { name: 'ws-relay', protocol: 'frames', lotus: false, memberUrl: ws, agentUrl: ws }, [s], null, async () => {});
+/**
+ * The ceiling: bare ws relay, no auth, no storage. `processes` > 1 runs that many independent
+ * relays (for idle density only: one process cannot hold more connections than its open-files
+ * limit); the relay scenarios use the first.
+ */
+export async function startWsRelay(opts: StartOptions & { processes?: number } = {}): Promise<RunningSystem> {
+  const servers = await Promise.all(Array.from({ length: opts.processes ?? 1 }, (_, i) => spawnServer(['bench/peers/ws-relay/server.mjs'], {}, opts, i ? `ws-relay-${i + 1}` : 'ws-relay')));
+  const ws = (s: ServerProcess) => `ws://127.0.0.1:${s.port}/ws`;
+  const spec: SystemSpec = { name: 'ws-relay', protocol: 'frames', lotus: false, memberUrl: ws(servers[0]), agentUrl: ws(servers[0]), idleUrls: servers.map(ws) };
+  return running('ws-relay', spec, servers, null, async () => {});
 }
 
 /** The usual way: Socket.IO + node-postgres, one INSERT per message. */
@@ -139,10 +144,15 @@ export async function startSocketIoPg(opts: StartOptions = {}): Promise<RunningS
   return running('socketio-pg', { name: 'socketio-pg', protocol: 'socketio', lotus: false, memberUrl: url, agentUrl: url }, [s], db, () => dropDatabase(db));
 }
 
-export type LotusFlavour = 'postgres' | 'pglite' | 'redis-2-nodes';
+/** One node on PostgreSQL, one on PGlite, or a cluster of nodes on PostgreSQL and Redis. */
+export type LotusFlavour = 'postgres' | 'pglite' | 'redis';
 
-/** LotusDesk as `node --import tsx src/server/main.ts` processes. */
-export async function startLotus(flavour: LotusFlavour, opts: StartOptions = {}): Promise<RunningSystem> {
+/**
+ * LotusDesk as `node --import tsx src/server/main.ts` processes. On Redis, `nodes` (default 2)
+ * processes: the first runs every role, the others are gateways with workers (`web,ws,worker`);
+ * members connect to the first, agents to the last, idle connections spread over all.
+ */
+export async function startLotus(flavour: LotusFlavour, opts: StartOptions & { nodes?: number } = {}): Promise<RunningSystem> {
   const env: Record<string, string> = {
     LOTUSDESK_JWT_SECRET: BENCH_SECRET,
     // The per-connection frame budget protects a real desk from floods; a load generator that
@@ -162,23 +172,27 @@ export async function startLotus(flavour: LotusFlavour, opts: StartOptions = {})
     env.LOTUSDESK_DATA_DIR = mkdtempSync(join(tmpdir(), 'lotusdesk-bench-'));
     dataDir = env.LOTUSDESK_DATA_DIR;
   }
-  if (flavour === 'redis-2-nodes') {
+  if (flavour === 'redis') {
     env.REDIS_URL = redisUrl();
     env.LOTUSDESK_REDIS_PREFIX = `bench-${randomUUID().slice(0, 8)}`;
   }
   // Started exactly as `npm start` starts it.
   const args = [...SERVER_NODE_ARGS, SERVER_ENTRY];
-  const name = `lotusdesk-${flavour}`;
+  const nodes = flavour === 'redis' ? (opts.nodes ?? 2) : 1;
+  const name = flavour === 'redis' ? `lotusdesk-redis-${nodes}-nodes` : `lotusdesk-${flavour}`;
   const first = await spawnServer(args, env, opts, name);
-  const servers = [first];
-  // The second node starts after the first has migrated the database.
-  if (flavour === 'redis-2-nodes') servers.push(await spawnServer(args, { ...env, SERVICES: 'web,ws,worker' }, opts, `${name}-b`));
+  // The other nodes start after the first has migrated the database.
+  const others = await Promise.all(
+    Array.from({ length: nodes - 1 }, (_, i) => spawnServer(args, { ...env, SERVICES: 'web,ws,worker' }, opts, `${name}-${String.fromCharCode(98 + i)}`)),
+  );
+  const servers = [first, ...others];
   const ws = (s: ServerProcess) => `ws://127.0.0.1:${s.port}/ws`;
   const spec: SystemSpec = {
     name, protocol: 'frames', lotus: true, secret: BENCH_SECRET,
     httpUrl: `http://127.0.0.1:${first.port}`,
     memberUrl: ws(first),
     agentUrl: ws(servers[servers.length - 1]),
+    idleUrls: servers.map(ws),
   };
   return running(name, spec, servers, db, async () => {
     if (db) await dropDatabase(db);

@@ -11,6 +11,8 @@ export interface SystemSpec {
   /** Where members connect, and where agents connect (two nodes for cross-node fan-out). */
   memberUrl: string;
   agentUrl: string;
+  /** Where idle connections go, spread evenly (several server processes hold more than one can). */
+  idleUrls?: string[];
   /** LotusDesk's HTTP base, for opening and accepting chats. */
   httpUrl?: string;
   /** HS256 secret shared with the LotusDesk nodes, to sign tokens as the shop would. */

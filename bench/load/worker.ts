@@ -147,12 +147,13 @@ async function openIdle(count: number): Promise<{ connections: number }> {
   const s = system!;
   const run = randomUUID().slice(0, 8);
   const start = idle.length;
+  const urls = s.idleUrls ?? [s.memberUrl];
   await inBatches(count, 200, async (i) => {
     const n = start + i;
     const token = s.lotus ? await sign(s.secret!, `bench-idle-${tag}-${run}-${n}`, 'member', `居士${n}`) : `idle-${tag}-${n}`;
     idle.push(
       await connect({
-        protocol: s.protocol, url: s.memberUrl, token, chatIds: [], localAddress: sourceIps[n % sourceIps.length],
+        protocol: s.protocol, url: urls[n % urls.length], token, chatIds: [], localAddress: sourceIps[n % sourceIps.length],
         events: { ack: () => {}, message: () => {}, error: () => {}, closed: () => onClosed('idle') },
         timeoutMs: 60_000,
       }),

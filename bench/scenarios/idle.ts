@@ -1,6 +1,8 @@
 /**
- * Idle density: resident memory per authenticated, silent connection, from the server process's
- * VmRSS with the idle server's baseline subtracted, at each step of connection counts.
+ * Idle density: resident memory per authenticated, silent connection, from the server processes'
+ * VmRSS with the idle servers' baseline subtracted, at each step of connection counts. One process
+ * holds at most as many connections as its open-files limit allows, so a system may run several
+ * (the same number for every system of a run), the connections spread evenly over them.
  */
 import { LoadDriver, sourceAddresses } from '../load/driver';
 import { Inspector } from '../inspector';
@@ -28,6 +30,8 @@ export interface IdleStep {
 export interface IdleResult {
   scenario: 'idle-density';
   system: string;
+  /** Server processes holding the connections (figures are their sums). */
+  processes: number;
   baselineRssKb: number;
   baselineHeapKb: number;
   steps: IdleStep[];
@@ -38,8 +42,8 @@ export interface IdleResult {
  * system must run with the inspector open (StartOptions.inspect): each reading follows a full GC.
  */
 export async function idleScenario(system: RunningSystem, cfg: IdleConfig): Promise<IdleResult> {
-  const inspector = await Inspector.attach(system.servers[0].output);
-  const base = await settled(system, inspector, cfg);
+  const inspectors = await Promise.all(system.servers.map((s) => Inspector.attach(s.output)));
+  const base = await settled(system, inspectors, cfg);
   const driver = await LoadDriver.start(cfg.workers);
   const steps: IdleStep[] = [];
   try {
@@ -47,15 +51,15 @@ export async function idleScenario(system: RunningSystem, cfg: IdleConfig): Prom
     for (const [i, target] of cfg.steps.entries()) {
       await driver.idle(system.spec, target - open, sourceAddresses(8), i);
       open = target;
-      const now = await settled(system, inspector, cfg);
+      const now = await settled(system, inspectors, cfg);
       const per = (kb: number) => Math.round((kb / target) * 100) / 100;
       steps.push({ connections: target, rssKb: now.rssKb, perConnectionKb: per(now.rssKb - base.rssKb), heapPerConnectionKb: per(now.heapKb - base.heapKb) });
     }
   } finally {
     await driver.stop();
-    inspector.close();
+    for (const i of inspectors) i.close();
   }
-  return { scenario: 'idle-density', system: system.name, baselineRssKb: base.rssKb, baselineHeapKb: base.heapKb, steps };
+  return { scenario: 'idle-density', system: system.name, processes: system.servers.length, baselineRssKb: base.rssKb, baselineHeapKb: base.heapKb, steps };
 }
 
 /**
@@ -63,16 +67,19 @@ export async function idleScenario(system: RunningSystem, cfg: IdleConfig): Prom
  * holds garbage and heap pages V8 has not returned yet, which is not memory the connections need.
  * The baseline is read the same way, so start-up garbage does not flatter the per-connection figure.
  */
-async function settled(system: RunningSystem, inspector: Inspector, cfg: IdleConfig): Promise<{ rssKb: number; heapKb: number }> {
+async function settled(system: RunningSystem, inspectors: Inspector[], cfg: IdleConfig): Promise<{ rssKb: number; heapKb: number }> {
   await sleep(cfg.settleMs);
-  await inspector.collectGarbage();
-  const heapKb = (await inspector.memory()).heapUsedKb;
-  let lowest = Infinity;
-  for (let i = 0; i < cfg.samples; i++) {
-    lowest = Math.min(lowest, system.rssKb());
-    if (i < cfg.samples - 1) await sleep(1000);
+  let heapKb = 0;
+  for (const inspector of inspectors) {
+    await inspector.collectGarbage();
+    heapKb += (await inspector.memory()).heapUsedKb;
   }
-  return { rssKb: lowest, heapKb };
+  const lowest = inspectors.map(() => Infinity);
+  for (let k = 0; k < cfg.samples; k++) {
+    inspectors.forEach((_, i) => (lowest[i] = Math.min(lowest[i], system.rssKb(i))));
+    if (k < cfg.samples - 1) await sleep(1000);
+  }
+  return { rssKb: lowest.reduce((a, b) => a + b, 0), heapKb };
 }
 
 function sleep(ms: number): Promise<void> {

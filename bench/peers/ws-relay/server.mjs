@@ -14,7 +14,7 @@ const rooms = new Map(); // chatId → { seq, members: Set<WebSocket> }
 const http = createServer((req, res) => {
   // Health for the bench's start-up wait, like LotusDesk's /healthz.
   res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'application/json' });
-  res.end('{"status":"ok"}');
+  res.end(JSON.stringify({ status: 'ok', connections: wss.clients.size }));
 });
 const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: 64 * 1024 });
 
