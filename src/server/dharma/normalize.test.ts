@@ -36,6 +36,15 @@ describe('normalize', () => {
     expect(original.slice(s2.start, s2.end)).toBe('𠀋');
   });
 
+  it('maps a character that expands (NFKC) to every unit it became, however long the text grows', () => {
+    const original = '訂' + '㍿'.repeat(20) + '票';
+    const n = normalize(original);
+    expect(n.text).toBe('订' + '株式会社'.repeat(20) + '票');
+    expect(n.starts.length).toBe(n.text.length);
+    for (let k = 1; k <= 80; k++) expect(original.slice(n.starts[k], n.ends[k])).toBe('㍿');
+    expect(originalSpan(n, 81, 82)).toEqual({ start: 21, end: 22 });
+  });
+
   it('masks the original span, repeated characters included', () => {
     const original = '你是王王八蛋!';
     const n = normalize(original);

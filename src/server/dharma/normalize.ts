@@ -8,7 +8,7 @@
  * Every unit of the normalized text remembers which span of the original it came from, so a match
  * found in the normalized text can be masked in the original.
  */
-import { toSimplified } from '../lib/chinese-script';
+import { foldCodePoint } from '../lib/chinese-script';
 import { memoRecent } from '../lib/recent-memo';
 
 export interface NormalizeOptions {
@@ -29,9 +29,9 @@ export interface Normalized {
   ends: Uint32Array;
 }
 
-// Character-level conversion keeps the mapping one original character → one output character;
-// phrase-level conversion would buy nothing for matching and would break the position map.
-const foldCache = new Map<number, string>();
+// Character-level conversion (lib/chinese-script.ts foldCodePoint) keeps the mapping one original
+// character → one output character; phrase-level conversion would buy nothing for matching and
+// would break the position map.
 
 /**
  * Variant characters and readings that popular editions print differently from the Taishō text
@@ -55,22 +55,6 @@ const VARIANT_PHRASES: Array<[string, string]> = [
   ['莎婆诃', '萨婆诃'],
   ['掛碍', '挂碍'],
 ];
-
-/** Folds one code point: NFKC, lower case, Traditional→Simplified (cached). */
-function foldCodePoint(cp: number): string {
-  let out = foldCache.get(cp);
-  if (out !== undefined) return out;
-  const ch = String.fromCodePoint(cp);
-  const nfkc = ch.normalize('NFKC').toLowerCase();
-  out = '';
-  for (const c of nfkc) {
-    const s = c.codePointAt(0)! < 0x2e80 ? c : toSimplified(c);
-    // A converter that returns more than one character for one input is not used (no map).
-    out += [...s].length === 1 ? s : c;
-  }
-  foldCache.set(cp, out);
-  return out;
-}
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 /** Code point → its folded form with separators dropped (the filter's default; cached). */
@@ -103,32 +87,47 @@ function normalizeWith(original: string, opts: NormalizeOptions): Normalized {
   const drop = opts.dropSeparators ?? true;
   const collapse = opts.collapseRepeats ?? true;
   const variants = opts.variants ?? false;
-  const out: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Every message of the content filter passes here: typed arrays grown by doubling, and the
+  // common folded form (one UTF-16 unit) handled without iterating a string.
+  let starts = new Uint32Array(original.length + 8);
+  let ends = new Uint32Array(original.length + 8);
+  let n = 0;
+  let text = '';
   let last = '';
+  const append = (c: string, from: number, to: number) => {
+    if (n + c.length > starts.length) {
+      starts = grown(starts, n + c.length);
+      ends = grown(ends, n + c.length);
+    }
+    for (let k = 0; k < c.length; k++, n++) {
+      starts[n] = from;
+      ends[n] = to;
+    }
+    text += c;
+    last = c;
+  };
+  const take = (c: string, from: number, to: number) => {
+    if (variants) c = VARIANT_CHARS[c] ?? c;
+    // A repeated character joins the span of the previous one (masking covers both).
+    if (collapse && c === last) ends.fill(to, n - c.length, n);
+    else append(c, from, to);
+  };
   for (let i = 0; i < original.length; ) {
     const cp = original.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    for (let c of drop ? foldKept(cp) : foldCodePoint(cp)) {
-      if (variants) c = VARIANT_CHARS[c] ?? c;
-      if (collapse && c === last) {
-        // A repeated character joins the span of the previous one (masking covers both).
-        for (let k = ends.length - c.length; k < ends.length; k++) ends[k] = i + width;
-        continue;
-      }
-      out.push(c);
-      for (let k = 0; k < c.length; k++) {
-        starts.push(i);
-        ends.push(i + width);
-      }
-      last = c;
-    }
+    const folded = drop ? foldKept(cp) : foldCodePoint(cp);
+    if (folded.length === 1) take(folded, i, i + width);
+    else for (const c of folded) take(c, i, i + width);
     i += width;
   }
-  let text = out.join('');
   if (variants) for (const [from, to] of VARIANT_PHRASES) if (text.includes(from)) text = text.split(from).join(to);
-  return { text, starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) };
+  return { text, starts: starts.slice(0, n), ends: ends.slice(0, n) };
+}
+
+function grown(a: Uint32Array, need: number): Uint32Array {
+  const b = new Uint32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /** Only the normalized text (for terms, keywords and anything that needs no position map). */

@@ -10,6 +10,11 @@ describe('distress detection', () => {
     for (const t of ['我不想活了', '活不下去了', '有時候真的很想死', '我一直有輕生的念頭', '我想了結生命', '我想自殺', '我想自杀', '活不下去了，好累', '我已经写好遗书了', '想離開這個世界']) yes(t);
   });
 
+  it('finds it in mixed script and spread out with spaces, and negation cues in either script', () => {
+    for (const t of ['活着沒有意義', '活著没有意义', '我 想 自 殺', '真的撐不下去了', '真的撑不下去了', '我想離开这个世界']) yes(t);
+    for (const t of ['我不会自殺的', '我絕不会輕生']) no(t);
+  });
+
   it('respects negation in the same clause', () => {
     for (const t of ['我不會自殺的，放心', '我不会自杀的，放心', '我從來沒有想過自殺', '我沒有要輕生，只是想問法會時間', '雖然很累，但我不會想不開', '別擔心，我絕不會輕生']) no(t);
     const f = detectDistress('我不會自殺的，放心');

@@ -3,8 +3,9 @@
  * script, unless the same clause negates them (我不會自殺的，放心). Pure and fast (a few
  * microseconds): it runs on every member message right after it is stored.
  */
+import { foldText } from '../lib/chinese-script';
 import { memoRecent } from '../lib/recent-memo';
-import { engineScript, normalizeText } from './sentiment/normalize';
+import { engineScript } from './sentiment/normalize';
 
 /** Phrases that signal risk to life or severe distress (Traditional source). */
 const PHRASES_TW = [
@@ -23,9 +24,16 @@ const NEGATION_CUES_TW = [
 /** Colloquial uses that are not distress (想死你了 = "missed you so much"). */
 const EXCEPTIONS_TW = ['想死你', '想死妳', '想死您', '想死我了', '自殺式', '自殺攻擊', '防止自殺', '預防自殺', '自殺防治'];
 
-const PHRASES = unique(engineScript(PHRASES_TW)).sort((a, b) => b.length - a.length);
-const CUES = unique(engineScript(NEGATION_CUES_TW)).sort((a, b) => b.length - a.length);
-const EXCEPTIONS = unique(engineScript(EXCEPTIONS_TW));
+/**
+ * Texts and word lists are compared folded character by character (foldText), which is cheap
+ * enough for the send path. Each word is folded from its Traditional source and from its phrase
+ * converted Simplified form, so a word whose Simplified spelling depends on the phrase (活著 →
+ * 活着) is found in either script.
+ */
+const matchForms = (words: readonly string[]) => unique([...words, ...engineScript(words)].map(foldText));
+const PHRASES = matchForms(PHRASES_TW).sort((a, b) => b.length - a.length);
+const CUES = matchForms(NEGATION_CUES_TW).sort((a, b) => b.length - a.length);
+const EXCEPTIONS = matchForms(EXCEPTIONS_TW);
 /** How many characters before a phrase a negation cue may sit (我不會去自殺 → 不會 is 1 away). */
 const CUE_REACH = 4;
 const CLAUSE_BREAK = /[，。！？；,.!?;\n]/u;
@@ -42,7 +50,7 @@ export interface DistressFinding {
 export const detectDistress = memoRecent((text: string): Readonly<DistressFinding> => findDistress(text));
 
 function findDistress(text: string): DistressFinding {
-  let t = normalizeText(text).replace(/\s+/g, '');
+  let t = foldText(text).replace(/\s+/g, '');
   for (const e of EXCEPTIONS) if (t.includes(e)) t = t.split(e).join('　'.repeat(e.length));
   const phrases: string[] = [];
   const negated: string[] = [];
