@@ -124,7 +124,7 @@ function normalizeWith(original: string, opts: NormalizeOptions): Normalized {
   return { text, starts: starts.slice(0, n), ends: ends.slice(0, n) };
 }
 
-function grown(a: Uint32Array, need: number): Uint32Array {
+function grown(a: Uint32Array<ArrayBuffer>, need: number): Uint32Array<ArrayBuffer> {
   const b = new Uint32Array(Math.max(need, a.length * 2));
   b.set(a);
   return b;
