@@ -84,44 +84,70 @@ export function normalize(original: string, opts?: NormalizeOptions): Normalized
 }
 
 function normalizeWith(original: string, opts: NormalizeOptions): Normalized {
+  const out = new NormalizedBuilder(original.length, opts.collapseRepeats ?? true, opts.variants ?? false);
   const drop = opts.dropSeparators ?? true;
-  const collapse = opts.collapseRepeats ?? true;
-  const variants = opts.variants ?? false;
-  // Every message of the content filter passes here: typed arrays grown by doubling, and the
-  // common folded form (one UTF-16 unit) handled without iterating a string.
-  let starts = new Uint32Array(original.length + 8);
-  let ends = new Uint32Array(original.length + 8);
-  let n = 0;
-  let text = '';
-  let last = '';
-  const append = (c: string, from: number, to: number) => {
-    if (n + c.length > starts.length) {
-      starts = grown(starts, n + c.length);
-      ends = grown(ends, n + c.length);
-    }
-    for (let k = 0; k < c.length; k++, n++) {
-      starts[n] = from;
-      ends[n] = to;
-    }
-    text += c;
-    last = c;
-  };
-  const take = (c: string, from: number, to: number) => {
-    if (variants) c = VARIANT_CHARS[c] ?? c;
-    // A repeated character joins the span of the previous one (masking covers both).
-    if (collapse && c === last) ends.fill(to, n - c.length, n);
-    else append(c, from, to);
-  };
   for (let i = 0; i < original.length; ) {
     const cp = original.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const folded = drop ? foldKept(cp) : foldCodePoint(cp);
-    if (folded.length === 1) take(folded, i, i + width);
-    else for (const c of folded) take(c, i, i + width);
+    // The common folded form is one UTF-16 unit: no string iteration.
+    if (folded.length === 1) out.take(folded, i, i + width);
+    else for (const c of folded) out.take(c, i, i + width);
     i += width;
   }
-  if (variants) for (const [from, to] of VARIANT_PHRASES) if (text.includes(from)) text = text.split(from).join(to);
-  return { text, starts: starts.slice(0, n), ends: ends.slice(0, n) };
+  return out.finish();
+}
+
+/**
+ * Builds a normalized text and its position map in typed arrays grown by doubling. A class, not
+ * closures: every message of the content filter passes here, and closures made per call cost a
+ * property definition each under tsx (esbuild's keepNames).
+ */
+class NormalizedBuilder {
+  private starts: Uint32Array<ArrayBuffer>;
+  private ends: Uint32Array<ArrayBuffer>;
+
+  private n = 0;
+  private text = '';
+  private last = '';
+
+  constructor(
+    length: number,
+    private readonly collapse: boolean,
+    private readonly variants: boolean,
+  ) {
+    // One allocation for both maps (typed arrays are costly to create; most texts never grow).
+    const capacity = length + 8;
+    const both = new Uint32Array(capacity * 2);
+    this.starts = both.subarray(0, capacity);
+    this.ends = both.subarray(capacity);
+  }
+
+  /** Adds one folded character that came from original[from, to). */
+  take(c: string, from: number, to: number): void {
+    if (this.variants) c = VARIANT_CHARS[c] ?? c;
+    // A repeated character joins the span of the previous one (masking covers both).
+    if (this.collapse && c === this.last) {
+      this.ends.fill(to, this.n - c.length, this.n);
+      return;
+    }
+    if (this.n + c.length > this.starts.length) {
+      this.starts = grown(this.starts, this.n + c.length);
+      this.ends = grown(this.ends, this.n + c.length);
+    }
+    for (let k = 0; k < c.length; k++, this.n++) {
+      this.starts[this.n] = from;
+      this.ends[this.n] = to;
+    }
+    this.text += c;
+    this.last = c;
+  }
+
+  finish(): Normalized {
+    let text = this.text;
+    if (this.variants) for (const [from, to] of VARIANT_PHRASES) if (text.includes(from)) text = text.split(from).join(to);
+    return { text, starts: this.starts.subarray(0, this.n), ends: this.ends.subarray(0, this.n) };
+  }
 }
 
 function grown(a: Uint32Array<ArrayBuffer>, need: number): Uint32Array<ArrayBuffer> {

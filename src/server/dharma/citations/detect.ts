@@ -3,7 +3,8 @@
  * Works on a folded copy of the text (one script, NFKC) that keeps punctuation and maps back to
  * the original, so 心经说 and 心經說 are both found and the quote is reported as written.
  */
-import { normalize, normalizeText } from '../normalize';
+import { foldText } from '../../lib/chinese-script';
+import { normalize, normalizeText, type Normalized } from '../normalize';
 
 export interface DetectedCitation {
   /** The sutra name as written (without 《》). */
@@ -40,7 +41,17 @@ export class CitationDetector {
 
   /** Every citation in the text, in order of appearance (one per quoted passage). */
   detect(text: string): DetectedCitation[] {
-    const n = normalize(text, FOLD);
+    // Most messages quote nothing: the patterns need a quotation mark, or 云/曰/a colon to lead an
+    // unquoted quotation. The folded text alone (FOLD keeps every character, so it is exactly the
+    // mapped text) says whether to look; the position map is built only for texts that may quote.
+    const folded = foldText(text);
+    const quoted = QUOTE_MARK.test(folded);
+    const unquoted = UNQUOTED_MARK.test(folded);
+    if (!quoted && !unquoted) return [];
+    return this.scan(text, normalize(text, FOLD), quoted, unquoted);
+  }
+
+  private scan(text: string, n: Normalized, quoted: boolean, unquoted: boolean): DetectedCitation[] {
     const f = n.text;
     const back = (s: number, e: number) => text.slice(n.starts[s], n.ends[e - 1]);
     const found: Array<DetectedCitation & { at: number }> = [];
@@ -58,14 +69,11 @@ export class CitationDetector {
       taken.push([qStart, qStart + quoteText.length]);
       found.push({ name: back(nStart, nStart + name.length), quote: back(qStart, qStart + quoteText.length), bracketed: bracketedName !== undefined, at: qStart });
     };
-    // Most messages quote nothing: the patterns need a quotation mark, or 云/曰/a colon to lead an
-    // unquoted quotation, so a text with none of them skips the three scans.
-    const quoted = QUOTE_MARK.test(f);
     if (quoted) {
       for (const m of f.matchAll(this.forward)) take(m, [1, 2], [3, 4, 5, 6]);
       for (const m of f.matchAll(this.backward)) take(m, [5, 6], [1, 2, 3, 4]);
     }
-    if (UNQUOTED_MARK.test(f)) for (const m of f.matchAll(this.unquoted)) take(m, [1, 2], [3]);
+    if (unquoted) for (const m of f.matchAll(this.unquoted)) take(m, [1, 2], [3]);
     return found.sort((a, b) => a.at - b.at).map(({ at: _at, ...c }) => c);
   }
 }

@@ -8,7 +8,7 @@
  * a set that is skipped at match time, until the delta grows large enough to fold in.
  */
 import { createHash } from 'node:crypto';
-import { Automaton } from './automaton';
+import { Automaton } from '../../lib/aho-corasick';
 import { normalize, originalSpan, type Normalized } from '../normalize';
 import type { FilterAction, TermEntry, TermHit } from './types';
 
@@ -98,26 +98,40 @@ export class TermMatcher {
   find(text: string, pre?: Normalized): TermHit[] {
     const n = pre ?? normalize(text);
     if (!n.text) return [];
-    // Most messages contain no listed term: look for shields only once there is something to shield.
-    let shields: Array<{ start: number; end: number }> | null = null;
-    const covered = (s: number, e: number) => (shields ??= this.shield ? this.shield.search(n.text) : []).some((m) => m.start <= s && e <= m.end);
-    const hits: TermHit[] = [];
-    const collect = (ac: Ac | null, entries: TermEntry[], skipRemoved: boolean) => {
-      if (!ac) return;
-      ac.forEach(n.text, (start, end, data) => {
-        const entry = entries[data];
-        if (skipRemoved && this.removed.has(entry.id)) return;
-        const action = this.actions.get(entry.category) ?? 'block';
-        if (action === 'off' || covered(start, end)) return;
-        const span = originalSpan(n, start, end);
-        // Latin-script terms match whole words only: "sb" is an insult, "this bracelet" is not.
-        if (LATIN.test(entry.normalized) && (isWordChar(text, span.start - 1) || isWordChar(text, span.end))) return;
-        hits.push({ term: entry.normalized, category: entry.category, action, start: span.start, end: span.end });
-      });
-    };
-    collect(this.base, this.baseEntries, true);
-    collect(this.delta, this.deltaEntries, false);
-    return hits;
+    const scan: TermScan = { text, n, shields: null, hits: [] };
+    this.collect(scan, this.base, this.baseEntries, true);
+    this.collect(scan, this.delta, this.deltaEntries, false);
+    return scan.hits;
   }
+
+  private collect(scan: TermScan, ac: Ac | null, entries: TermEntry[], skipRemoved: boolean): void {
+    if (!ac) return;
+    const { text, n } = scan;
+    ac.forEach(n.text, (start, end, data) => {
+      const entry = entries[data];
+      if (skipRemoved && this.removed.has(entry.id)) return;
+      const action = this.actions.get(entry.category) ?? 'block';
+      if (action === 'off' || this.covered(scan, start, end)) return;
+      const span = originalSpan(n, start, end);
+      // Latin-script terms match whole words only: "sb" is an insult, "this bracelet" is not.
+      if (LATIN.test(entry.normalized) && (isWordChar(text, span.start - 1) || isWordChar(text, span.end))) return;
+      scan.hits.push({ term: entry.normalized, category: entry.category, action, start: span.start, end: span.end });
+    });
+  }
+
+  /** True when an allowed term covers [start, end). */
+  private covered(scan: TermScan, start: number, end: number): boolean {
+    // Most messages contain no listed term: look for shields only once there is something to shield.
+    scan.shields ??= this.shield ? this.shield.search(scan.n.text) : [];
+    return scan.shields.some((m) => m.start <= start && end <= m.end);
+  }
+
 }
 
+/** One text being scanned (methods, not closures: this runs for every message). */
+interface TermScan {
+  text: string;
+  n: Normalized;
+  shields: Array<{ start: number; end: number }> | null;
+  hits: TermHit[];
+}

@@ -7,8 +7,8 @@
  * ~11,700 200-character Chinese messages/s (~85 µs each) over the 38k shipped terms, so the whole
  * filter did 6,590 msg/s (at 1k terms it was slower than a naive `includes` loop). This automaton
  * matches the same messages at ~470,000 msg/s (~2 µs each), and the filter is now bounded by
- * normalization (bench/dharma/RESULTS.md). Everything the matcher sees is normalized
- * first (NFKC, one script, lower case, separators dropped; see ../normalize.ts), so plain code
+ * normalization (bench/dharma/RESULTS.md). Everything the term matcher sees is normalized
+ * first (NFKC, one script, lower case, separators dropped; see dharma/normalize.ts), so plain code
  * units are the right unit: a well-formed pattern can only match at code point boundaries, and
  * normalization keeps only letters and digits (combining marks, emoji modifiers and joiners are
  * dropped), so a grapheme cluster there is (all but always) one code point. On the

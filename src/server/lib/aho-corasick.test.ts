@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Automaton, type AcMatch } from './automaton';
-import { seededRandom } from '../../lib/seeded-random';
+import { Automaton, type AcMatch } from './aho-corasick';
+import { seededRandom } from './seeded-random';
 
 const build = (patterns: string[]) => new Automaton(patterns.map((pattern, data) => ({ pattern, data })));
 const triples = (ms: AcMatch[]) => ms.map((m) => [m.start, m.end, m.data]);
