@@ -7,10 +7,12 @@ import * as m001 from './001_core';
 import * as m002 from './002_desk';
 import * as m003 from './003_dharma';
 import * as m004 from './004_insight';
+import * as m005 from './005_hot_updates';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
   '002_desk': m002,
   '003_dharma': m003,
   '004_insight': m004,
+  '005_hot_updates': m005,
 };
