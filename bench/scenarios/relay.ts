@@ -3,6 +3,7 @@
  * messages in flight) gives messages persisted-and-delivered per second; then a fixed-rate phase at
  * half that load gives p50/p99 ack and delivery latency.
  */
+import pg from 'pg';
 import { LoadDriver, sourceAddresses, type MergedPhase } from '../load/driver';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,6 +54,7 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
   try {
     await driver.preparePairs(system.spec, cfg.pairs, sourceAddresses(4));
     const profiling = cfg.profileDir ? await Promise.all(system.servers.map((s) => Inspector.attach(s.output))) : [];
+    await checkpoint(system);
     const watch = system.databaseUrl ? await PgWatch.start(system.databaseUrl) : null;
     await Promise.all(profiling.map((i) => i.startProfiling()));
     watch?.startSampling();
@@ -63,6 +65,7 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
     // Work a system deferred during saturation (queued jobs) would otherwise land on the half-load
     // phase; wait for the servers to go quiet so that phase measures its own load.
     const quietAfterMs = await quiet(system);
+    await checkpoint(system);
     const health = await startHealth(system);
     const half = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate));
     const serverHealth = await health();
@@ -92,6 +95,25 @@ async function digest(inspector: Inspector, server: string, dir: string): Promis
   writeFileSync(file, JSON.stringify(profile));
   const s = summarizeProfileData(profile, file, 12);
   return { server, file, busyMs: s.totalMs - s.idleMs, byArea: s.byArea, topFunctions: s.topFunctions };
+}
+
+/**
+ * A PostgreSQL checkpoint before each phase: the cluster is shared by every system of a run, and
+ * a checkpoint forced by the WAL an earlier phase wrote (max_wal_size) would otherwise land in
+ * whichever phase came next, with its disk writes and full-page images, changing p99 by several
+ * times from run to run. Every system on PostgreSQL gets the same. Skipped where not allowed.
+ */
+async function checkpoint(system: RunningSystem): Promise<void> {
+  if (!system.databaseUrl) return;
+  const client = new pg.Client({ connectionString: system.databaseUrl });
+  try {
+    await client.connect();
+    await client.query('CHECKPOINT');
+  } catch {
+    // Not a superuser: the phases run as they come.
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** Waits until the server processes use under 0.15 cores for two seconds running (at most a minute). */
