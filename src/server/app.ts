@@ -121,6 +121,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const store = new MessageStore(db, {
     windowMs: config.groupCommitMs,
     maxInFlight: 1,
+    ...(database.prepared ? { prepared: database.prepared } : {}),
     onBatch: (written) => {
       metrics.batches.inc();
       for (const w of written) metrics.messages.inc({ kind: w.message.kind });

@@ -12,7 +12,7 @@
  * the statement, and the caller falls back the same way.
  */
 import { sql } from 'kysely';
-import type { Db } from '../db/database';
+import type { Db, PreparedRunner } from '../db/database';
 import { AppError } from '../http/errors';
 import type { MessageDto } from '../../shared/protocol';
 import type { AppendItem, AppendResult, ChatFacts, Outcome } from './message-store';
@@ -31,7 +31,7 @@ interface Row {
  * Writes `items` (autocommit) and returns one outcome per item, or null when the batch holds a
  * resend (stored or twice in the batch) and nothing was written.
  */
-export async function writeBatchAtOnce(db: Db, items: AppendItem[]): Promise<Outcome[] | null> {
+export async function writeBatchAtOnce(db: Db, items: AppendItem[], prepared?: PreparedRunner): Promise<Outcome[] | null> {
   const keys = new Set<string>();
   for (const item of items) {
     if (item.clientId === null) continue;
@@ -42,7 +42,7 @@ export async function writeBatchAtOnce(db: Db, items: AppendItem[]): Promise<Out
   const column = <T>(pick: (item: AppendItem) => T) => items.map(pick);
   // The acceptance rules here are writeBatch's, in the same order: unknown chat, resend, a text
   // from someone not in the chat, a closed chat (see `refusal` below for the reason given).
-  const { rows } = await sql<Row>`
+  const statement = sql<Row>`
     WITH input AS (
       SELECT * FROM unnest(
         ${column((i) => i.chatId)}::uuid[], ${column((i) => i.senderId)}::uuid[], ${column((i) => i.senderRole)}::text[],
@@ -82,7 +82,9 @@ export async function writeBatchAtOnce(db: Db, items: AppendItem[]): Promise<Out
     LEFT JOIN locked l ON l.id = i.chat_id
     LEFT JOIN accepted a ON a.ord = i.ord
     LEFT JOIN inserted ins ON ins.chat_id = a.chat_id AND ins.seq = a.seq
-    ORDER BY i.ord`.execute(db);
+    ORDER BY i.ord`.compile(db);
+  // The text is the same for every batch (one array per column), so PostgreSQL can keep it prepared.
+  const rows = prepared ? await prepared<Row>('lotusdesk_append_batch', statement.sql, statement.parameters) : (await db.executeQuery(statement)).rows;
   if (rows.length !== items.length) throw new Error(`batch statement answered ${rows.length} rows for ${items.length} messages`);
   if (rows[0].resent) return null;
   return rows.map((row, i): Outcome => {

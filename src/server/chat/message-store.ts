@@ -6,7 +6,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
-import type { Db } from '../db/database';
+import type { Db, PreparedRunner } from '../db/database';
 import type { Database } from '../db/schema';
 import { AppError } from '../http/errors';
 import { storedResult, writeBatchAtOnce } from './batch-statement';
@@ -173,7 +173,7 @@ export class MessageStore {
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { windowMs: number; maxInFlight: number; onBatch?: (written: AppendResult[]) => void },
+    private readonly opts: { windowMs: number; maxInFlight: number; onBatch?: (written: AppendResult[]) => void; prepared?: PreparedRunner },
   ) {}
 
   /** Stores one message; resolves after the transaction that holds it has committed. */
@@ -224,7 +224,7 @@ export class MessageStore {
       // One statement for the common batch; the careful transaction when it holds a resend or the
       // statement failed (a concurrent resend, or one bad message: see below).
       outcomes =
-        (await writeBatchAtOnce(this.db, items).catch(() => null)) ??
+        (await writeBatchAtOnce(this.db, items, this.opts.prepared).catch(() => null)) ??
         (await this.db.transaction().execute((trx) => writeBatch(trx, items)));
     } catch (err) {
       if (batch.length === 1) {
