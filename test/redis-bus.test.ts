@@ -27,7 +27,7 @@ describe.skipIf(!redisUrl)('Redis bus across nodes', () => {
     const seqOf = (e: BusEvent) => (e.type === 'chat.message' ? e.seq : -1);
     a.subscribe((e) => heardA.push(seqOf(e)));
     b.subscribe((e) => heardB.push(seqOf(e)));
-    const event = (seq: number): BusEvent => ({ type: 'chat.message', chatId: 'c', seq, audience: { userIds: ['u'] }, frame: `{"seq":${seq}}` });
+    const event = (seq: number): BusEvent => ({ type: 'chat.message', chatId: 'c', seq, audience: { userIds: ['u'], roles: [] }, frame: `{"seq":${seq}}` });
     const published: string[] = [];
     const pub = (a as unknown as { pub: { publish(channel: string, raw: string): Promise<number> } }).pub;
     const original = pub.publish.bind(pub);

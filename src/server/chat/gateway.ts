@@ -224,6 +224,13 @@ export class Gateway {
     } catch (err) {
       return this.refuseAuth(conn, err instanceof AppError ? String(err.details?.reason ?? 'bad token') : 'bad token');
     }
+    // Where the user's live chats stand now: read before registering, so a message committed in
+    // between arrives live or is filled from the database as a gap, never missed. Without the
+    // database the connection still opens: its first live frame of a chat then sets the start.
+    const live = await this.deps.chats.liveCursors(user).catch((err) => {
+      this.deps.log.warn({ err, conn: conn.id }, 'live chat cursors unavailable');
+      return [];
+    });
     if (conn.socket.readyState !== 1) return;
     if (conn.helloTimer) clearTimeout(conn.helloTimer);
     conn.helloTimer = null; // an idle connection should not keep its spent timer
@@ -240,12 +247,8 @@ export class Gateway {
         visible.push([chatId, seq]);
       }
     }
-    // Live chats not resumed start after what is stored now (read before registering: a message
-    // committed in between arrives live or is filled from the database as a gap).
-    for (const [chatId, seq] of await this.deps.chats.liveCursors(user)) {
-      if (!conn.hasCursor(chatId)) conn.setCursor(chatId, seq);
-    }
-    if (conn.socket.readyState !== 1) return;
+    // Live chats not resumed start after what was stored when the hello came.
+    for (const [chatId, seq] of live) if (!conn.hasCursor(chatId)) conn.setCursor(chatId, seq);
     this.registry.add(conn);
     if (this.registry.ofUser(user.id).size === 1) this.deps.onPresence?.(user, 1);
     conn.send(JSON.stringify({ type: 'welcome', userId: user.id, role: user.role, name: user.name }));
