@@ -208,7 +208,7 @@ export function markdown(r: BenchReport): string {
   }
   const profiled = r.results.filter((x): x is ScenarioResult => !('error' in x) && !!(x as ScenarioResult).profiles?.length);
   if (profiled.length) {
-    out.push('## CPU profiles', '', 'V8 profiles of the server processes\' main threads over the saturation phase (`--profile`): self time by package or source folder, as a share of busy time.', '');
+    out.push('## CPU profiles', '', 'V8 profiles of the server processes\' main threads over a saturation phase of their own, run after the measured phases (`--profile`): self time by package or source folder, as a share of busy time.', '');
     for (const x of profiled) {
       for (const p of x.profiles!) {
         const areas = p.byArea.slice(0, 8).map((a) => `${a.area} ${a.share}%`).join(', ');

@@ -53,14 +53,11 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
   const driver = await LoadDriver.start(cfg.workers);
   try {
     await driver.preparePairs(system.spec, cfg.pairs, sourceAddresses(4));
-    const profiling = cfg.profileDir ? await Promise.all(system.servers.map((s) => Inspector.attach(s.output))) : [];
     await checkpoint(system);
     const watch = system.databaseUrl ? await PgWatch.start(system.databaseUrl) : null;
-    await Promise.all(profiling.map((i) => i.startProfiling()));
     watch?.startSampling();
     const saturation: RelayResult['saturation'] = await measured(system, () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window));
     await watch?.stopSampling();
-    const profiles = await Promise.all(profiling.map((i, k) => digest(i, system.servers[k].label, cfg.profileDir!)));
     const rate = Math.max(1, Math.round(saturation.deliveredPerSec / 2));
     // Work a system deferred during saturation (queued jobs) would otherwise land on the half-load
     // phase; wait for the servers to go quiet so that phase measures its own load.
@@ -73,12 +70,19 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
       scenario: 'durable-relay', system: system.name, pairs: cfg.pairs, window: cfg.window,
       saturation,
       halfLoad: { ...half, targetRatePerSec: rate, quietAfterMs, ...(serverHealth.length ? { serverHealth } : {}) },
-      ...(profiles.length ? { profiles } : {}),
     };
     if (watch) {
       const pg = await watch.finish();
       const perMessage = (n: number) => Math.round((n / Math.max(1, saturation.acked + half.acked)) * 100) / 100;
       result.saturation.postgres = { ...pg, transactionsPerMessage: perMessage(pg.transactions), rowWritesPerMessage: perMessage(pg.rowsInserted + pg.rowsUpdated) };
+    }
+    // The profile comes from a saturation phase of its own, after everything measured, so the
+    // sampling profiler's cost (and the inspector session's) never touches a measured figure.
+    if (cfg.profileDir) {
+      const profiling = await Promise.all(system.servers.map((s) => Inspector.attach(s.output)));
+      await Promise.all(profiling.map((i) => i.startProfiling()));
+      await driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window);
+      result.profiles = await Promise.all(profiling.map((i, k) => digest(i, system.servers[k].label, cfg.profileDir!)));
     }
     return result;
   } finally {
