@@ -154,10 +154,19 @@ export class Desk {
   private async recordLows(moods: Array<{ chatId: string; score: number }>): Promise<void[]> {
     const lowest = new Map<string, number>();
     for (const { chatId, score } of moods) lowest.set(chatId, Math.min(score, lowest.get(chatId) ?? Infinity));
+    // The chats are locked in id order, as the group commit locks them: in any other order a
+    // mood write and a group commit could each hold a chat the other waits for, a deadlock that
+    // PostgreSQL breaks only after a second, with the members' messages in it waiting.
     const lowered = await sql<{ id: string; status: string }>`
+      WITH v AS (SELECT * FROM unnest(${[...lowest.keys()]}::uuid[], ${[...lowest.values()]}::real[]) AS v(id, low)),
+      locked AS (
+        SELECT c.id FROM chats c JOIN v ON v.id = c.id
+        WHERE c.min_sentiment IS NULL OR c.min_sentiment > v.low
+        ORDER BY c.id FOR UPDATE OF c
+      )
       UPDATE chats AS c SET min_sentiment = v.low
-      FROM unnest(${[...lowest.keys()]}::uuid[], ${[...lowest.values()]}::real[]) AS v(id, low)
-      WHERE c.id = v.id AND (c.min_sentiment IS NULL OR c.min_sentiment > v.low)
+      FROM v, locked
+      WHERE c.id = v.id AND c.id = locked.id AND (c.min_sentiment IS NULL OR c.min_sentiment > v.low)
       RETURNING c.id, c.status`.execute(this.deps.db);
     for (const chat of lowered.rows) if (chat.status === 'pending') await this.recomputeUrgency(chat.id);
     return moods.map(() => undefined);
