@@ -112,7 +112,27 @@ export async function setup(): Promise<void> {
   }
 }
 
+/**
+ * Drops the databases the tests made on the PostgreSQL server (each test server gets a fresh one,
+ * named ld_test_…). On a long-lived server they would pile up run after run: dozens of databases
+ * that autovacuum visits in turn, and disk.
+ */
+async function dropTestDatabases(url: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'ld\\_test\\_%'");
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
+  } catch (err) {
+    console.warn(`[test teardown] could not drop the test databases: ${String(err)}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 export async function teardown(): Promise<void> {
+  if (process.env.TEST_DATABASE_URL && !tempDirs.length) await dropTestDatabases(process.env.TEST_DATABASE_URL);
   // runuser does not forward signals: stop throwaway PostgreSQL clusters through their postmaster.
   for (const d of tempDirs) {
     try {
