@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { SystemSpec } from './load/commands';
 import { SERVER_ENTRY, SERVER_NODE_ARGS } from '../scripts/server-args.mjs';
@@ -80,6 +81,24 @@ async function dropDatabase(url: string): Promise<void> {
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
   await client.end();
+}
+
+/** Deletes a cluster's keys (its finished analysis jobs would otherwise stay in Redis for an hour). */
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis gone: nothing to tidy.
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function spawnServer(args: string[], env: Record<string, string>, opts: StartOptions, label: string): Promise<ServerProcess> {
@@ -197,5 +216,6 @@ export async function startLotus(flavour: LotusFlavour, opts: StartOptions & { n
   return running(name, spec, servers, db, async () => {
     if (db) await dropDatabase(db);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (env.LOTUSDESK_REDIS_PREFIX) await dropRedisKeys(env.LOTUSDESK_REDIS_PREFIX);
   });
 }
