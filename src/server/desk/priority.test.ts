@@ -38,4 +38,11 @@ describe('queue routing', () => {
     expect(routeToQueue(queues, '家人往生，想請法師開示')).toBe('dharma');
     expect(routeToQueue(queues, '你好')).toBe('general');
   });
+
+  it('keywords an admin wrote in Simplified match Traditional messages too', () => {
+    const simplified = [{ id: 'lamps', keywords: ['点灯', '光明灯'], position: 1 }, { id: 'general', keywords: [], position: 99 }];
+    expect(routeToQueue(simplified, '想為家人點一盞光明燈')).toBe('lamps');
+    expect(routeToQueue(simplified, '想为家人点一盏光明灯')).toBe('lamps');
+    expect(routeToQueue(simplified, '請問念珠')).toBe('general');
+  });
 });

@@ -5,7 +5,7 @@
  * current without rewriting rows every second.
  */
 import { sql, type RawBuilder } from 'kysely';
-import { toTraditional } from '../lib/chinese-script';
+import { foldText, toSimplified } from '../lib/chinese-script';
 
 /** Words that make a request urgent for a Buddhist shop's members (Traditional script). */
 export const URGENCY_WORDS = ['臨終', '往生', '過世', '去世', '病危', '急救', '病痛', '住院', '手術', '加護病房', '助念', '急', '緊急', '馬上', '立刻', '救命'];
@@ -18,10 +18,13 @@ export const WEIGHTS = { wait: 0.35, tier: 0.15, sentiment: 0.2, words: 0.3 } as
 export const WAIT_SATURATION_SECONDS = 30 * 60;
 
 
-/** Urgency words found in a text (either script). */
+/** Each urgency word folded (lib/chinese-script), from its Traditional and its Simplified spelling. */
+const URGENCY_FORMS = URGENCY_WORDS.map((w) => [...new Set([foldText(w), foldText(toSimplified(w))])]);
+
+/** Urgency words found in a text (either script), in their Traditional form. */
 export function urgencyWordsIn(text: string): string[] {
-  const t = toTraditional(text.normalize('NFKC'));
-  return URGENCY_WORDS.filter((w) => t.includes(w));
+  const t = foldText(text);
+  return URGENCY_WORDS.filter((_, i) => URGENCY_FORMS[i].some((form) => t.includes(form)));
 }
 
 export interface UrgencyInputs {

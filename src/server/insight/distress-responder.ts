@@ -18,7 +18,7 @@ import type { Desk } from '../desk/desk';
 import { onDutySql } from '../desk/schedule';
 import { detectDistress, type DistressFinding } from './distress';
 import { caringReply, type HelplineStore } from './helplines';
-import { looksSimplified } from './sentiment/normalize';
+import { looksSimplified } from '../lib/chinese-script';
 
 export interface DistressDeps {
   db: Db;

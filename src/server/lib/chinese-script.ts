@@ -1,25 +1,37 @@
 /**
- * The server's two script converters (Taiwan Traditional ↔ Simplified), built once and shared by
- * every domain. Each opencc-js converter builds its own dictionary trie out of JavaScript objects:
- * one from Simplified to Traditional is about 40 MB of heap, and the desk, the router and the
- * analysis each used to build their own (about 120 MB that every major garbage collection had to
- * mark, with pauses of 50-100 ms under load: bench/, durable relay at half load).
+ * The server's script handling: Taiwan Traditional → Simplified conversion (opencc-js), built once
+ * and shared by every domain, and a character-level fold for matching. Everything the server
+ * matches (terms, distress words, urgency words, queue keywords) is compared folded to Simplified,
+ * so no Simplified → Traditional converter is kept: its dictionary trie alone was 42 MB of the
+ * 97 MB of old-generation heap that every major garbage collection had to mark (bench/: the
+ * half-load runs with a mark-compact in them had event-loop stalls of 60-150 ms).
  */
 import * as OpenCC from 'opencc-js';
 
-// Built at load, not on first use: building the Traditional one blocks for a good part of a
-// second, which a first chat must not wait for.
+// Built at load, not on first use (a first chat must not wait for it); about 2 MB.
 const simplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
-const traditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 /** Taiwan Traditional (and mixed) text in Simplified script. */
 export function toSimplified(text: string): string {
   return simplified(text);
 }
 
-/** Simplified (and mixed) text in Taiwan Traditional script, with Taiwan phrasing. */
-export function toTraditional(text: string): string {
-  return traditional(text);
+/**
+ * Characters written only in Simplified script (they have a different Traditional form): from
+ * opencc-js's own character table, a few thousand entries instead of a phrase trie.
+ */
+const SIMPLIFIED_ONLY: ReadonlySet<string> = new Set(
+  OpenCC.Locale.from.cn
+    .flatMap((group) => [...group])
+    .flatMap((table) => (typeof table === 'string' ? table.split('|').map((entry) => entry.split(' ')) : table.map(([from, to]) => [from, to])))
+    .filter(([from, ...to]) => [...from].length === 1 && to.length > 0 && !to.includes(from))
+    .map(([from]) => from),
+);
+
+/** True when a text reads as Simplified: it has Simplified-only characters, and converting it changes nothing. */
+export function looksSimplified(text: string): boolean {
+  for (const c of text) if (SIMPLIFIED_ONLY.has(c)) return simplified(text) === text;
+  return false;
 }
 
 /**

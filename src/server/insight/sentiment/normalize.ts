@@ -3,7 +3,7 @@
  * Simplified, so members' Traditional text is converted to Simplified (not the other way round):
  * the model and the segmenter then see the vocabulary they know.
  */
-import { toSimplified, toTraditional } from '../../lib/chinese-script';
+import { toSimplified } from '../../lib/chinese-script';
 import { memoRecent } from '../../lib/recent-memo';
 
 
@@ -13,9 +13,4 @@ export const normalizeText = memoRecent((text: string): string => toSimplified(t
 /** Converts a word list written in Traditional (the project's source script) to the engine's script. */
 export function engineScript(words: readonly string[]): string[] {
   return words.map((w) => toSimplified(w));
-}
-
-/** True when a text reads as Simplified (converting it to Traditional changes it). */
-export function looksSimplified(text: string): boolean {
-  return toTraditional(text) !== text && toSimplified(text) === text;
 }
