@@ -106,7 +106,6 @@ function normalizeWith(original: string, opts: NormalizeOptions): Normalized {
 class NormalizedBuilder {
   private starts: Uint32Array<ArrayBuffer>;
   private ends: Uint32Array<ArrayBuffer>;
-
   private n = 0;
   private text = '';
   private last = '';
