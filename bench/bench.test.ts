@@ -3,6 +3,7 @@
  * the bare ws relay and LotusDesk on PGlite, must deliver real messages with no lost acks and
  * produce a well-formed result and report. Nothing here asserts on speed.
  */
+import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { findings, judge, markdown, type BenchReport } from './report';
 import { LoadDriver, sourceAddresses } from './load/driver';
@@ -34,6 +35,15 @@ function expectDelivered(r: RelayResult): void {
     expect(phase.clientCpuCores).toBeGreaterThan(0);
   }
   expect(r.saturation.deliveredPerSec).toBeGreaterThan(0);
+  // How the phases shared the cores: the server's main thread ran, and idle is within the machine.
+  for (const phase of [r.saturation, r.halfLoad]) {
+    const main = phase.scheduling!.mainThreads[0];
+    expect(main.server).toBe(r.system);
+    expect(main.runCores).toBeGreaterThan(0);
+    expect(main.waitingCores).toBeGreaterThanOrEqual(0);
+    expect(phase.scheduling!.machineIdleCores).toBeGreaterThanOrEqual(0);
+    expect(phase.scheduling!.machineIdleCores).toBeLessThanOrEqual(cpus().length + 0.1);
+  }
   expect(r.halfLoad.targetRatePerSec).toBe(Math.max(1, Math.round(r.saturation.deliveredPerSec / 2)));
 }
 
@@ -60,6 +70,7 @@ describe('benchmark smoke test', () => {
     const md = markdown(report);
     expect(md).toContain('| lotusdesk-pglite |');
     expect(md).toContain('## Durable relay');
+    expect(md).toMatch(/\| lotusdesk-pglite \| lotusdesk-pglite \| [\d.]+ \| [\d.]+ \|/);
   }, 240_000);
 
   it('idle density spreads the connections over several server processes and sums their memory', async () => {

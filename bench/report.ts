@@ -105,6 +105,11 @@ export function findings(results: Array<ScenarioResult | FailedScenario>, target
       const waits = pg.topWaits.slice(0, 3).map((w) => `${w.share}% ${w.wait} on \`${w.statement.replace(/[|`]/g, ' ').trim()}…\``);
       if (waits.length) parts.push(`its busy sessions were mostly ${waits.join(', ')}`);
     }
+    const waits = [['saturation', r.saturation.scheduling], ['half load', r.halfLoad.scheduling]] as const;
+    for (const [phase, sched] of waits) {
+      const main = sched?.mainThreads[0];
+      if (main) parts.push(`at ${phase} its main thread ran ${main.runCores} cores and waited ${main.waitingCores} cores' worth for a CPU (runnable, not running; ${sched.machineIdleCores} cores idle on the machine)`);
+    }
     for (const p of (r as ScenarioResult).profiles ?? []) {
       parts.push(`${p.server} CPU: ${p.byArea.slice(0, 5).map((a) => `${a.area} ${a.share}%`).join(', ')}`);
     }
@@ -168,6 +173,22 @@ export function markdown(r: BenchReport): string {
       out.push(`- ${x.system}: ${p.transactions} PostgreSQL transactions and ${p.rowsInserted + p.rowsUpdated} row writes for ${x.saturation.acked + x.halfLoad.acked} messages (both phases); at saturation its busy sessions were: ${waits || 'none sampled'}.`);
     }
     out.push('');
+    const scheduled = relays.filter((x) => x.saturation.scheduling || x.halfLoad.scheduling);
+    if (scheduled.length) {
+      out.push('How each phase shared the machine\'s cores, from the kernel\'s scheduler accounting (/proc/…/schedstat, /proc/stat): each server process\'s main thread (its event loop) running, and runnable but waiting for a core that the database, the load generator or the server\'s own other threads held. Waiting is latency no server code removes.', '');
+      out.push('| system | server process | main thread running (sat.) | waiting for a core (sat.) | machine idle (sat.) | main thread running (half) | waiting for a core (half) | machine idle (half) |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+      for (const x of scheduled) {
+        const sat = x.saturation.scheduling;
+        const half = x.halfLoad.scheduling;
+        const servers = (sat ?? half)!.mainThreads.map((m) => m.server);
+        for (const server of servers) {
+          const a = sat?.mainThreads.find((m) => m.server === server);
+          const b = half?.mainThreads.find((m) => m.server === server);
+          out.push(`| ${x.system} | ${server} | ${a?.runCores ?? '—'} | ${a?.waitingCores ?? '—'} | ${sat?.machineIdleCores ?? '—'} | ${b?.runCores ?? '—'} | ${b?.waitingCores ?? '—'} | ${half?.machineIdleCores ?? '—'} |`);
+        }
+      }
+      out.push('');
+    }
     for (const x of relays) {
       for (const h of x.halfLoad.serverHealth ?? []) {
         const gc = Object.entries(h.gcPauseMsPerSec).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ');

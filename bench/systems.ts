@@ -44,6 +44,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Opens the V8 inspector on a free port (the idle-density scenario forces GC through it). */
   inspect?: boolean;
+  /** Extra Node.js flags for the server processes (diagnosis, e.g. --trace-gc). */
+  nodeArgs?: string[];
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -104,7 +106,7 @@ async function dropRedisKeys(prefix: string): Promise<void> {
 async function spawnServer(args: string[], env: Record<string, string>, opts: StartOptions, label: string): Promise<ServerProcess> {
   const port = await freePort();
   const inspect = opts.inspect ? ['--inspect=127.0.0.1:0'] : [];
-  const child = spawn(process.execPath, [...inspect, ...args], {
+  const child = spawn(process.execPath, [...inspect, ...(opts.nodeArgs ?? []), ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

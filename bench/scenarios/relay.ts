@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Inspector } from '../inspector';
 import { PgWatch, type PgPhaseStats } from '../pg-watch';
 import { summarizeProfileData, type ProfileDigest } from '../profile';
-import { cpuSecondsOf } from '../proc';
+import { cpuSecondsOf, machineIdleSeconds, schedOf } from '../proc';
 import { startHealth, type ServerHealth } from '../server-health';
 import type { RunningSystem } from '../systems';
 
@@ -24,6 +24,14 @@ export interface RelayConfig {
   profileDir?: string;
 }
 
+/** How a phase shared the machine's cores (see `measured`). */
+export interface PhaseScheduling {
+  /** Per server process, its main thread (the event loop): cores used, and cores' worth of time it was runnable but waiting for a CPU. */
+  mainThreads: Array<{ server: string; runCores: number; waitingCores: number }>;
+  /** Cores left idle on the whole machine over the phase. */
+  machineIdleCores: number;
+}
+
 export interface RelayResult {
   scenario: 'durable-relay';
   system: string;
@@ -31,6 +39,7 @@ export interface RelayResult {
   window: number;
   saturation: MergedPhase & {
     serverCpuCores: number;
+    scheduling?: PhaseScheduling;
     /**
      * PostgreSQL's side (systems on PostgreSQL only): waits sampled during saturation; counters
      * over both phases, per acked message.
@@ -40,6 +49,7 @@ export interface RelayResult {
   halfLoad: MergedPhase & {
     targetRatePerSec: number;
     serverCpuCores: number;
+    scheduling?: PhaseScheduling;
     /** How long the servers needed to go quiet after saturation (deferred work) before this phase. */
     quietAfterMs: number;
     /** LotusDesk only: event-loop delay and GC pauses over this phase, from the servers' /metrics. */
@@ -134,13 +144,26 @@ async function quiet(system: RunningSystem): Promise<number> {
   return Math.round(performance.now() - t0);
 }
 
-/** Runs a phase and adds the server processes' CPU use over it, in cores. */
-async function measured<T extends object>(system: RunningSystem, run: () => Promise<T>): Promise<T & { serverCpuCores: number }> {
+/**
+ * Runs a phase and adds the server processes' CPU use over it, in cores, and how the phase shared
+ * the machine: each server's main thread running and waiting for a core, and the cores left idle.
+ */
+async function measured<T extends object>(system: RunningSystem, run: () => Promise<T>): Promise<T & { serverCpuCores: number; scheduling?: PhaseScheduling }> {
   const pids = system.servers.map((s) => s.child.pid!);
   const before = pids.map(cpuSecondsOf);
+  const schedBefore = pids.map((pid) => schedOf(pid));
+  const idleBefore = machineIdleSeconds();
   const t0 = performance.now();
   const result = await run();
   const seconds = (performance.now() - t0) / 1000;
   const used = pids.map(cpuSecondsOf).reduce((sum, after, i) => sum + (after - before[i]), 0);
-  return { ...result, serverCpuCores: Math.round((used / seconds) * 100) / 100 };
+  const perSec = (x: number) => Math.round((x / seconds) * 100) / 100;
+  const mainThreads = pids.flatMap((pid, i) => {
+    const a = schedBefore[i];
+    const b = schedOf(pid);
+    return a && b ? [{ server: system.servers[i].label, runCores: perSec(b.runSec - a.runSec), waitingCores: perSec(b.waitSec - a.waitSec) }] : [];
+  });
+  const idle = machineIdleSeconds() - idleBefore;
+  const scheduling = mainThreads.length && Number.isFinite(idle) ? { scheduling: { mainThreads, machineIdleCores: perSec(idle) } } : {};
+  return { ...result, serverCpuCores: perSec(used), ...scheduling };
 }
