@@ -104,6 +104,30 @@ describe(`WebSocket protocol (${backend})`, () => {
     conns.forEach((c) => c.close());
   });
 
+  it('texts that need escaping in a batch are stored and delivered exactly, with the createdAt history shows', async () => {
+    const { member, agent, chatId } = await openChat();
+    const m = await RawClient.connect(server.wsUrl, member.token);
+    const a = await RawClient.connect(server.wsUrl, agent.token);
+    const texts = ['他說："南無阿彌陀佛"', 'C:\\經文\\心經.txt', '{大悲咒}, NULL', '"', '\\', ' 前後空白 ', '第一行\n第二行', 'NULL'];
+    // Sent together, so they ride one group commit.
+    const acks = await Promise.all(texts.map((t, i) => m.sendMessage(chatId, t, `esc-${i}`)));
+    await a.count((f) => f.type === 'message' && acks.some((x) => x.messageId === f.message.id), texts.length);
+    for (const [i, ack] of acks.entries()) {
+      const delivered = a.frames.find((f) => f.type === 'message' && f.message.id === ack.messageId);
+      expect(delivered.message.text).toBe(texts[i]);
+      expect(delivered.message.createdAt).toBe(ack.createdAt);
+    }
+    const stored = await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token);
+    for (const [i, ack] of acks.entries()) {
+      const row = stored.body.messages.find((x: any) => x.id === ack.messageId);
+      expect(row.text).toBe(texts[i]);
+      expect(row.createdAt).toBe(ack.createdAt);
+      expect(row.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    m.close();
+    a.close();
+  });
+
   it('resending an id gives the original ack and stores one row', async () => {
     const { member, chatId } = await openChat();
     const c = await RawClient.connect(server.wsUrl, member.token);

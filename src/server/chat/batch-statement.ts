@@ -11,7 +11,8 @@
  * while this statement waited for its locks is not in its snapshot: the unique index then fails
  * the statement, and the caller falls back the same way.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import { arrayLiteral } from '../db/array-literal';
 import type { Db, PreparedRunner } from '../db/database';
 import { AppError } from '../http/errors';
 import type { MessageDto } from '../../shared/protocol';
@@ -23,7 +24,8 @@ interface Row {
   customer_service_id: string | null;
   id: string | null;
   seq: number | null;
-  created_at: Date | null;
+  /** ISO 8601 in UTC, as the protocol shows it (formatted by the statement: no Date per row). */
+  created_at: string | null;
   resent: boolean;
 }
 
@@ -39,16 +41,39 @@ export async function writeBatchAtOnce(db: Db, items: AppendItem[], prepared?: P
     if (keys.has(key)) return null;
     keys.add(key);
   }
-  const column = <T>(pick: (item: AppendItem) => T) => items.map(pick);
-  // The acceptance rules here are writeBatch's, in the same order: unknown chat, resend, a text
-  // from someone not in the chat, a closed chat (see `refusal` below for the reason given).
-  const statement = sql<Row>`
+  // One text parameter per column: array literals built here (see db/array-literal.ts).
+  const column = (pick: (item: AppendItem) => string | boolean | null) => arrayLiteral(items.map(pick));
+  const parameters = [
+    column((i) => i.chatId), column((i) => i.senderId), column((i) => i.senderRole),
+    column((i) => i.kind), column((i) => i.text), column((i) => i.clientId),
+    column((i) => JSON.stringify(i.attachments)), column((i) => JSON.stringify(i.flags)),
+    column((i) => i.requireOpen),
+  ];
+  // The text is the same for every batch (one array per column), so PostgreSQL can keep it prepared.
+  const text = appendStatement(db);
+  const rows = prepared ? await prepared<Row>('lotusdesk_append_batch', text, parameters) : (await db.executeQuery<Row>(CompiledQuery.raw(text, parameters))).rows;
+  if (rows.length !== items.length) throw new Error(`batch statement answered ${rows.length} rows for ${items.length} messages`);
+  if (rows[0].resent) return null;
+  return rows.map((row, i): Outcome => {
+    if (row.status === null) return { ok: false, error: new AppError('not_found') };
+    const chat: ChatFacts = { memberId: row.member_id!, assigneeId: row.customer_service_id, status: row.status };
+    if (row.id !== null) return { ok: true, result: storedResult(items[i], chat, row.id, row.seq!, row.created_at!) };
+    return { ok: false, error: refusal(items[i], chat) };
+  });
+}
+
+let appendSql: string | null = null;
+
+/**
+ * The group commit's statement text, compiled once: its nine parameters are the columns of the
+ * batch as array literals. The acceptance rules are writeBatch's, in the same order: unknown
+ * chat, resend, a text from someone not in the chat, a closed chat (`refusal` gives the reason).
+ */
+function appendStatement(db: Db): string {
+  appendSql ??= sql`
     WITH input AS (
       SELECT * FROM unnest(
-        ${column((i) => i.chatId)}::uuid[], ${column((i) => i.senderId)}::uuid[], ${column((i) => i.senderRole)}::text[],
-        ${column((i) => i.kind)}::text[], ${column((i) => i.text)}::text[], ${column((i) => i.clientId)}::text[],
-        ${column((i) => JSON.stringify(i.attachments))}::text[], ${column((i) => JSON.stringify(i.flags))}::text[],
-        ${column((i) => i.requireOpen)}::bool[]
+        ${''}::uuid[], ${''}::uuid[], ${''}::text[], ${''}::text[], ${''}::text[], ${''}::text[], ${''}::text[], ${''}::text[], ${''}::bool[]
       ) WITH ORDINALITY AS t(chat_id, sender_id, sender_role, kind, content, client_id, attachments, flags, require_open, ord)
     ),
     locked AS (
@@ -77,22 +102,15 @@ export async function writeBatchAtOnce(db: Db, items: AppendItem[], prepared?: P
       FROM (SELECT chat_id, max(seq) AS last_seq FROM accepted GROUP BY chat_id) AS a
       WHERE c.id = a.chat_id
     )
-    SELECT l.status, l.member_id, l.customer_service_id, ins.id, ins.seq, ins.created_at, EXISTS (SELECT 1 FROM resent) AS resent
+    SELECT l.status, l.member_id, l.customer_service_id, ins.id, ins.seq,
+      to_char(ins.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+      EXISTS (SELECT 1 FROM resent) AS resent
     FROM input i
     LEFT JOIN locked l ON l.id = i.chat_id
     LEFT JOIN accepted a ON a.ord = i.ord
     LEFT JOIN inserted ins ON ins.chat_id = a.chat_id AND ins.seq = a.seq
-    ORDER BY i.ord`.compile(db);
-  // The text is the same for every batch (one array per column), so PostgreSQL can keep it prepared.
-  const rows = prepared ? await prepared<Row>('lotusdesk_append_batch', statement.sql, statement.parameters) : (await db.executeQuery(statement)).rows;
-  if (rows.length !== items.length) throw new Error(`batch statement answered ${rows.length} rows for ${items.length} messages`);
-  if (rows[0].resent) return null;
-  return rows.map((row, i): Outcome => {
-    if (row.status === null) return { ok: false, error: new AppError('not_found') };
-    const chat: ChatFacts = { memberId: row.member_id!, assigneeId: row.customer_service_id, status: row.status };
-    if (row.id !== null) return { ok: true, result: storedResult(items[i], chat, row.id, row.seq!, row.created_at!) };
-    return { ok: false, error: refusal(items[i], chat) };
-  });
+    ORDER BY i.ord`.compile(db).sql;
+  return appendSql;
 }
 
 /** Why the statement did not accept a message of a known chat (its rules, in its order). */
@@ -103,7 +121,7 @@ function refusal(item: AppendItem, chat: ChatFacts): AppError {
 }
 
 /** The result for a message just stored. */
-export function storedResult(item: AppendItem, chat: ChatFacts, id: string, seq: number, createdAt: Date): AppendResult {
+export function storedResult(item: AppendItem, chat: ChatFacts, id: string, seq: number, createdAt: Date | string): AppendResult {
   return {
     duplicate: false,
     chat,
@@ -117,7 +135,7 @@ export function storedResult(item: AppendItem, chat: ChatFacts, id: string, seq:
       kind: item.kind,
       text: item.text,
       attachments: item.attachments,
-      createdAt: new Date(createdAt).toISOString(),
+      createdAt: typeof createdAt === 'string' ? createdAt : createdAt.toISOString(),
       ...(item.flags.length ? { flags: item.flags } : {}),
     },
   };

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Bus } from '../bus/bus';
 import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
+import { arrayLiteral } from '../db/array-literal';
 import type { Db } from '../db/database';
 import { SerialBatcher } from '../lib/serial-batcher';
 import { AssignmentService } from './assignment';
@@ -158,7 +159,7 @@ export class Desk {
     // mood write and a group commit could each hold a chat the other waits for, a deadlock that
     // PostgreSQL breaks only after a second, with the members' messages in it waiting.
     const lowered = await sql<{ id: string; status: string }>`
-      WITH v AS (SELECT * FROM unnest(${[...lowest.keys()]}::uuid[], ${[...lowest.values()]}::real[]) AS v(id, low)),
+      WITH v AS (SELECT * FROM unnest(${arrayLiteral([...lowest.keys()])}::uuid[], ${arrayLiteral([...lowest.values()])}::real[]) AS v(id, low)),
       locked AS (
         SELECT c.id FROM chats c JOIN v ON v.id = c.id
         WHERE c.min_sentiment IS NULL OR c.min_sentiment > v.low

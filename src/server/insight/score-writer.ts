@@ -8,6 +8,7 @@
  * RETURNING list says which messages this batch claimed (a duplicate job finds its id missing).
  */
 import { sql } from 'kysely';
+import { arrayLiteral } from '../db/array-literal';
 import type { Db } from '../db/database';
 import { SerialBatcher } from '../lib/serial-batcher';
 
@@ -42,7 +43,7 @@ export class ScoreWriter {
       await sql`SET LOCAL synchronous_commit TO OFF`.execute(tx);
       return sql<{ id: string }>`
         UPDATE messages AS m SET sentiment_score = v.score
-        FROM unnest(${[...byId.keys()]}::uuid[], ${[...byId.values()]}::real[]) AS v(id, score)
+        FROM unnest(${arrayLiteral([...byId.keys()])}::uuid[], ${arrayLiteral([...byId.values()])}::real[]) AS v(id, score)
         WHERE m.id = v.id AND m.sentiment_score IS NULL
         RETURNING m.id`.execute(tx);
     });
