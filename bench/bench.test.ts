@@ -3,7 +3,9 @@
  * the bare ws relay and LotusDesk on PGlite, must deliver real messages with no lost acks and
  * produce a well-formed result and report. Nothing here asserts on speed.
  */
-import { cpus } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findings, judge, markdown, type BenchReport } from './report';
 import { LoadDriver, sourceAddresses } from './load/driver';
@@ -13,10 +15,10 @@ import { startLotus, startWsRelay, type RunningSystem } from './systems';
 
 const cfg = { pairs: 4, window: 4, warmupMs: 300, durationMs: 1200, workers: 1 };
 
-async function run(start: () => Promise<RunningSystem>): Promise<RelayResult> {
+async function run(start: () => Promise<RunningSystem>, profileDir?: string): Promise<RelayResult> {
   const system = await start();
   try {
-    return await relayScenario(system, cfg);
+    return await relayScenario(system, { ...cfg, ...(profileDir ? { profileDir } : {}) });
   } finally {
     await system.stop();
   }
@@ -53,9 +55,17 @@ describe('benchmark smoke test', () => {
     expect(ws).toMatchObject({ scenario: 'durable-relay', system: 'ws-relay', pairs: 4, window: 4 });
     expectDelivered(ws);
 
-    const lotus = await run(() => startLotus('pglite'));
+    const profileDir = mkdtempSync(join(tmpdir(), 'lotusdesk-bench-profiles-'));
+    const lotus = await run(() => startLotus('pglite', { inspect: true }), profileDir);
     expect(lotus).toMatchObject({ scenario: 'durable-relay', system: 'lotusdesk-pglite' });
     expectDelivered(lotus);
+    // Profiles of phases of their own: saturation and the half-load rate, kept on disk.
+    expect(lotus.profiles!.map((p) => p.phase)).toEqual(['saturation', 'half load']);
+    for (const p of lotus.profiles!) {
+      expect(p.busyUsPerMessage).toBeGreaterThan(0);
+      expect(existsSync(p.file)).toBe(true);
+    }
+    rmSync(profileDir, { recursive: true, force: true });
 
     const results = [ws, lotus];
     const targets = judge(results);
@@ -70,6 +80,7 @@ describe('benchmark smoke test', () => {
     const md = markdown(report);
     expect(md).toContain('| lotusdesk-pglite |');
     expect(md).toContain('## Durable relay');
+    expect(md).toContain('· lotusdesk-pglite · half load: busy');
     expect(md).toMatch(/\| lotusdesk-pglite \| lotusdesk-pglite \| [\d.]+ \| [\d.]+ \|/);
   }, 240_000);
 

@@ -42,6 +42,10 @@ function areaOf(url: string, name: string): string {
 /** A server's CPU profile over a phase, summarized for the report. */
 export interface ProfileDigest {
   server: string;
+  /** The load it was taken under: a saturation phase, or the half-load rate (older runs: saturation). */
+  phase?: 'saturation' | 'half load';
+  /** Main-thread busy time per message acked in that phase, in microseconds. */
+  busyUsPerMessage?: number;
   file: string;
   busyMs: number;
   byArea: ProfileSummary['byArea'];

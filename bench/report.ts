@@ -111,7 +111,9 @@ export function findings(results: Array<ScenarioResult | FailedScenario>, target
       if (main) parts.push(`at ${phase} its main thread ran ${main.runCores} cores and waited ${main.waitingCores} cores' worth for a CPU (runnable, not running; ${sched.machineIdleCores} cores idle on the machine)`);
     }
     for (const p of (r as ScenarioResult).profiles ?? []) {
-      parts.push(`${p.server} CPU: ${p.byArea.slice(0, 5).map((a) => `${a.area} ${a.share}%`).join(', ')}`);
+      const perMessage = p.busyUsPerMessage !== undefined ? ` ${p.busyUsPerMessage} µs of main thread per message,` : '';
+      const top = p.topFunctions[0];
+      parts.push(`${p.server} CPU${p.phase ? ` at ${p.phase}` : ''}:${perMessage} ${p.byArea.slice(0, 5).map((a) => `${a.area} ${a.share}%`).join(', ')}${top ? ` (top function ${top.name} ${top.share}%)` : ''}`);
     }
     out.push(parts.join('; ') + '.');
   }
@@ -229,12 +231,13 @@ export function markdown(r: BenchReport): string {
   }
   const profiled = r.results.filter((x): x is ScenarioResult => !('error' in x) && !!(x as ScenarioResult).profiles?.length);
   if (profiled.length) {
-    out.push('## CPU profiles', '', 'V8 profiles of the server processes\' main threads over a saturation phase of their own, run after the measured phases (`--profile`): self time by package or source folder, as a share of busy time.', '');
+    out.push('## CPU profiles', '', 'V8 profiles of the server processes\' main threads over phases of their own, run after the measured phases (`--profile`): one at saturation, one at the half-load rate; busy time per message acked, and self time by package or source folder as a share of busy time.', '');
     for (const x of profiled) {
       for (const p of x.profiles!) {
         const areas = p.byArea.slice(0, 8).map((a) => `${a.area} ${a.share}%`).join(', ');
         const fns = p.topFunctions.slice(0, 5).map((f) => `${f.name} ${f.share}%`).join(', ');
-        out.push(`- ${x.scenario} · ${p.server}: busy ${p.busyMs} ms — ${areas}. Top functions: ${fns}.`);
+        const perMessage = p.busyUsPerMessage !== undefined ? ` (${p.busyUsPerMessage} µs per message)` : '';
+        out.push(`- ${x.scenario} · ${p.server}${p.phase ? ` · ${p.phase}` : ''}: busy ${p.busyMs} ms${perMessage} — ${areas}. Top functions: ${fns}.`);
       }
     }
     out.push('');

@@ -86,13 +86,24 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
       const perMessage = (n: number) => Math.round((n / Math.max(1, saturation.acked + half.acked)) * 100) / 100;
       result.saturation.postgres = { ...pg, transactionsPerMessage: perMessage(pg.transactions), rowWritesPerMessage: perMessage(pg.rowsInserted + pg.rowsUpdated) };
     }
-    // The profile comes from a saturation phase of its own, after everything measured, so the
-    // sampling profiler's cost (and the inspector session's) never touches a measured figure.
+    // The profiles come from phases of their own, after everything measured, so the sampling
+    // profiler's cost (and the inspector session's) never touches a measured figure: one at
+    // saturation, one at the half-load rate (where the cost per message differs: less batching).
     if (cfg.profileDir) {
       const profiling = await Promise.all(system.servers.map((s) => Inspector.attach(s.output)));
-      await Promise.all(profiling.map((i) => i.startProfiling()));
-      await driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window);
-      result.profiles = await Promise.all(profiling.map((i, k) => digest(i, system.servers[k].label, cfg.profileDir!)));
+      result.profiles = [];
+      const phases = [
+        ['saturation', () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window)],
+        ['half load', () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate)],
+      ] as const;
+      for (const [phase, run] of phases) {
+        await quiet(system);
+        await Promise.all(profiling.map((i) => i.startProfiling()));
+        const ran = await run();
+        const digests = await Promise.all(profiling.map((i, k) => digest(i, system.servers[k].label, phase, ran.acked, cfg.profileDir!)));
+        result.profiles.push(...digests);
+      }
+      for (const i of profiling) i.close();
     }
     return result;
   } finally {
@@ -101,14 +112,14 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
 }
 
 /** Stops a server's profiler, keeps the raw profile on disk and returns its summary. */
-async function digest(inspector: Inspector, server: string, dir: string): Promise<ProfileDigest> {
+async function digest(inspector: Inspector, server: string, phase: 'saturation' | 'half load', acked: number, dir: string): Promise<ProfileDigest> {
   const profile = await inspector.stopProfiling();
-  inspector.close();
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${server}-saturation.cpuprofile`);
+  const file = join(dir, `${server}-${phase === 'saturation' ? 'saturation' : 'half-load'}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
   const s = summarizeProfileData(profile, file, 12);
-  return { server, file, busyMs: s.totalMs - s.idleMs, byArea: s.byArea, topFunctions: s.topFunctions };
+  const busyMs = s.totalMs - s.idleMs;
+  return { server, phase, busyUsPerMessage: Math.round((busyMs * 1000) / Math.max(1, acked)), file, busyMs, byArea: s.byArea, topFunctions: s.topFunctions };
 }
 
 /**
