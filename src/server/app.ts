@@ -119,8 +119,6 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const facts = new ChatFactsCache();
   const chats = new ChatService(db, events, users, facts, clock);
   const store = new MessageStore(db, {
-    windowMs: config.groupCommitMs,
-    maxInFlight: 1,
     ...(database.prepared ? { prepared: database.prepared } : {}),
     onBatch: (written) => {
       metrics.batches.inc();

@@ -173,7 +173,7 @@ export class MessageStore {
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { windowMs: number; maxInFlight: number; onBatch?: (written: AppendResult[]) => void; prepared?: PreparedRunner },
+    private readonly opts: { onBatch?: (written: AppendResult[]) => void; prepared?: PreparedRunner },
   ) {}
 
   /** Stores one message; resolves after the transaction that holds it has committed. */
@@ -190,18 +190,19 @@ export class MessageStore {
     await new Promise<void>((r) => this.drained.push(r));
   }
 
+  /**
+   * One batch is written at a time. With nothing in flight, the batch starts right after this
+   * turn's I/O (it collects every frame read in it; a timer would add a millisecond to every
+   * batch); while a commit runs, later messages wait for it and ride the next batch together.
+   * A second batch in flight made acks no faster here (bench/): both wait on the same chats' locks.
+   */
   private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.opts.maxInFlight) return;
+    if (this.scheduled || this.inFlight > 0) return;
     this.scheduled = true;
-    const flush = () => {
+    setImmediate(() => {
       this.scheduled = false;
       void this.flush();
-    };
-    // With nothing in flight, flush right after this turn's I/O (collects every frame read in it;
-    // a timer would add a millisecond to every batch). While a commit is running, later messages
-    // wait for the window and ride the next batch together.
-    if (this.inFlight === 0) setImmediate(flush);
-    else setTimeout(flush, this.opts.windowMs);
+    });
   }
 
   private async flush(): Promise<void> {

@@ -81,18 +81,6 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   LOTUSDESK_RATE_FRAMES_PER_SEC: positiveInt('LOTUSDESK_RATE_FRAMES_PER_SEC', 50),
   LOTUSDESK_RATE_FRAMES_BURST: positiveInt('LOTUSDESK_RATE_FRAMES_BURST', 200),
-  LOTUSDESK_GROUP_COMMIT_MS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return 2;
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0 || n > 1000) {
-        ctx.addIssue({ code: 'custom', message: `must be a number of milliseconds 0-1000, got "${v}"` });
-        return z.NEVER;
-      }
-      return n;
-    }),
   LOTUSDESK_HEARTBEAT_MS: positiveInt('LOTUSDESK_HEARTBEAT_MS', 30_000),
   // Score messages on a worker thread ('on', the default) or on the event loop ('off').
   LOTUSDESK_SCORING_THREAD: z.enum(['on', 'off']).default('on'),
@@ -136,7 +124,6 @@ export interface Config {
   devLogin: boolean;
   logLevel: string;
   rateLimit: { framesPerSec: number; burst: number };
-  groupCommitMs: number;
   heartbeatMs: number;
   desk: { timezone: string; offlineGraceMs: number; requeueGraceMs: number; inactivityMs: number };
   /** Backups (interval 0 = none scheduled) and retention (0 days = keep forever). */
@@ -176,7 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devLogin: !production && !e.LOTUSDESK_JWT_SECRET,
     logLevel: e.LOG_LEVEL,
     rateLimit: { framesPerSec: e.LOTUSDESK_RATE_FRAMES_PER_SEC, burst: e.LOTUSDESK_RATE_FRAMES_BURST },
-    groupCommitMs: e.LOTUSDESK_GROUP_COMMIT_MS,
     heartbeatMs: e.LOTUSDESK_HEARTBEAT_MS,
     desk: {
       timezone: e.LOTUSDESK_TIMEZONE,
