@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
+import { sql } from 'kysely';
+import { recentRepliesQuery } from '../src/server/dharma/auto-replies';
 
 let server: TestServer;
 let admin: string;
@@ -306,3 +308,24 @@ describe('merit', () => {
     expect((await api(server, 'GET', '/api/merit/me', member.token)).body).toEqual({ total: 0, entries: [] });
   });
 });
+
+describe('the automatic replies\' guard', () => {
+  it('reads a long chat\'s recent agent and automatic messages from its own index, not the whole chat', async () => {
+    const { member, agent, chatId } = await openChat('法會報名');
+    const db = server.desk.database.db;
+    // 3,000 member messages an hour old, then one agent answer now.
+    await sql`INSERT INTO messages (chat_id, seq, sender_id, sender_role, kind, content, created_at)
+      SELECT ${chatId}, 100 + g, ${member.id}, 'member', 'text', '第' || g || '則', now() - interval '1 hour'
+      FROM generate_series(1, 3000) AS g`.execute(db);
+    await sql`INSERT INTO messages (chat_id, seq, sender_id, sender_role, kind, content) VALUES (${chatId}, 5000, ${agent.id}, 'agent', 'text', '您好')`.execute(db);
+    await sql`ANALYZE messages`.execute(db);
+    const since = new Date(Date.now() - 5 * 60_000);
+    const rows = (await recentRepliesQuery(chatId, since).execute(db)).rows;
+    expect(rows.map((r) => r.sender_role)).toEqual(['agent']);
+    const compiled = recentRepliesQuery(chatId, since).compile(db);
+    const explained = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ${sql.raw(compiled.sql.replace('$1', `'${chatId}'`).replace('$2', `'${since.toISOString()}'`))}`.execute(db);
+    const plan = explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toContain('messages_reply_guard_idx');
+  });
+});
+

@@ -164,14 +164,8 @@ export class AutoReplies {
     for (const [userId, at] of this.typing.get(chatId) ?? []) {
       if (userId !== facts.memberId && now - at < this.opts.typingMs) return false;
     }
-    const recent = await this.deps.db
-      .selectFrom('messages')
-      .select(['kind', 'sender_role', 'created_at'])
-      .where('chat_id', '=', chatId)
-      .where('created_at', '>', new Date(now - Math.max(this.opts.cooldownMs, this.opts.humanQuietMs)))
-      .where((eb) => eb.or([eb('kind', '=', 'auto_reply'), eb('sender_role', 'in', ['agent', 'master'])]))
-      .execute();
-    for (const m of recent) {
+    const recent = await recentRepliesQuery(chatId, new Date(now - Math.max(this.opts.cooldownMs, this.opts.humanQuietMs))).execute(this.deps.db);
+    for (const m of recent.rows) {
       const age = now - new Date(m.created_at).getTime();
       if (m.kind === 'auto_reply' && age < this.opts.cooldownMs) return false;
       if ((m.sender_role === 'agent' || m.sender_role === 'master') && age < this.opts.humanQuietMs) return false;
@@ -256,4 +250,16 @@ export class AutoReplies {
 
 function validateKeywords(keywords: string[]): void {
   if (!keywords.length || keywords.some((k) => !normalizeText(k))) throw new AppError('invalid', { field: 'keywords', reason: 'at least one keyword with letters or digits' });
+}
+
+/**
+ * A chat's agent, master and automatic messages since `since`: what the reply guard looks at. The
+ * kinds and roles are written into the statement, not bound, so PostgreSQL can tell that the
+ * partial index holding just those rows (migration 006) answers it.
+ */
+export function recentRepliesQuery(chatId: string, since: Date) {
+  return sql<{ kind: string; sender_role: string; created_at: Date }>`
+    SELECT kind, sender_role, created_at FROM messages
+    WHERE chat_id = ${chatId} AND created_at > ${since}
+      AND (kind = 'auto_reply' OR sender_role IN ('agent', 'master'))`;
 }

@@ -8,6 +8,7 @@ import * as m002 from './002_desk';
 import * as m003 from './003_dharma';
 import * as m004 from './004_insight';
 import * as m005 from './005_hot_updates';
+import * as m006 from './006_reply_guard_idx';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '003_dharma': m003,
   '004_insight': m004,
   '005_hot_updates': m005,
+  '006_reply_guard_idx': m006,
 };
