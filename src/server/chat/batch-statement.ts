@@ -70,6 +70,7 @@ let appendSql: string | null = null;
  * chat, resend, a text from someone not in the chat, a closed chat (`refusal` gives the reason).
  */
 function appendStatement(db: Db): string {
+  // The ${''} are placeholders only ($1…$9): the values are bound per batch by the caller.
   appendSql ??= sql`
     WITH input AS (
       SELECT * FROM unnest(
