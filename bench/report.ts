@@ -106,8 +106,8 @@ export function findings(results: Array<ScenarioResult | FailedScenario>, target
       const waits = pg.topWaits.slice(0, 3).map((w) => `${w.share}% ${w.wait} on \`${w.statement.replace(/[|`]/g, ' ').trim()}…\``);
       if (waits.length) parts.push(`its busy sessions were mostly ${waits.join(', ')}`);
     }
-    const waits = [['saturation', r.saturation.scheduling], ['half load', r.halfLoad.scheduling]] as const;
-    for (const [phase, sched] of waits) {
+    const phases = [['saturation', r.saturation.scheduling], ['half load', r.halfLoad.scheduling]] as const;
+    for (const [phase, sched] of phases) {
       const main = sched?.mainThreads[0];
       if (main) parts.push(`at ${phase} its main thread ran ${main.runCores} cores and waited ${main.waitingCores} cores' worth for a CPU (runnable, not running; ${sched.machineIdleCores} cores idle on the machine)`);
     }
