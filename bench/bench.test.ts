@@ -13,7 +13,7 @@ import { idleScenario } from './scenarios/idle';
 import { relayScenario, type RelayResult } from './scenarios/relay';
 import { startLotus, startWsRelay, type RunningSystem } from './systems';
 
-const cfg = { pairs: 4, window: 4, warmupMs: 300, durationMs: 1200, workers: 1 };
+const cfg = { pairs: 4, window: 4, warmupMs: 300, durationMs: 1200, workers: 1, sweep: { fractions: [0.25], commonRates: [20], durationMs: 600 } };
 
 async function run(start: () => Promise<RunningSystem>, profileDir?: string): Promise<RelayResult> {
   const system = await start();
@@ -47,6 +47,13 @@ function expectDelivered(r: RelayResult): void {
     expect(phase.scheduling!.machineIdleCores).toBeLessThanOrEqual(cpus().length + 0.1);
   }
   expect(r.halfLoad.targetRatePerSec).toBe(Math.max(1, Math.round(r.saturation.deliveredPerSec / 2)));
+  // The lower loads: a quarter of saturation, then the rate every system runs, each delivered whole.
+  expect(r.sweep!.map((p) => [p.label, p.ratePerSec])).toEqual([['quarter load', Math.round(r.saturation.deliveredPerSec / 4)], ['common rate', 20]]);
+  for (const p of r.sweep!) {
+    expect(p.lostAcks).toBe(0);
+    expect(p.delivery.count).toBeGreaterThan(0);
+    expect(p.scheduling!.mainThreads[0].runCores).toBeGreaterThan(0);
+  }
 }
 
 describe('benchmark smoke test', () => {
@@ -82,6 +89,7 @@ describe('benchmark smoke test', () => {
     expect(md).toContain('## Durable relay');
     expect(md).toContain('· lotusdesk-pglite · half load: busy');
     expect(md).toMatch(/\| lotusdesk-pglite \| lotusdesk-pglite \| [\d.]+ \| [\d.]+ \|/);
+    expect(md).toMatch(/\| lotusdesk-pglite \| common rate \| 20\/s \| [\d.]+ \| [\d.]+ \| 0 \| \d+ \|/);
   }, 240_000);
 
   it('idle density spreads the connections over several server processes and sums their memory', async () => {

@@ -41,6 +41,34 @@ const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const isRelay = (r: ScenarioResult | FailedScenario): r is RelayResult => r.scenario === 'durable-relay' && !('error' in r);
 const isIdle = (r: ScenarioResult | FailedScenario): r is IdleResult => r.scenario === 'idle-density' && !('error' in r);
 
+/** Every load a relay ran at, highest first: saturation, half load, then the sweep's lower loads. */
+export interface LoadRow {
+  label: string;
+  ratePerSec: number;
+  delivery: RelayResult['halfLoad']['delivery'];
+  lostAcks: number;
+  scheduling?: RelayResult['halfLoad']['scheduling'];
+}
+
+export function loadRows(r: RelayResult): LoadRow[] {
+  return [
+    { label: 'saturation', ratePerSec: r.saturation.deliveredPerSec, delivery: r.saturation.delivery, lostAcks: r.saturation.lostAcks, scheduling: r.saturation.scheduling },
+    { label: 'half load', ratePerSec: r.halfLoad.targetRatePerSec, delivery: r.halfLoad.delivery, lostAcks: r.halfLoad.lostAcks, scheduling: r.halfLoad.scheduling },
+    ...(r.sweep ?? []).map((p) => ({ label: p.label, ratePerSec: p.ratePerSec, delivery: p.delivery, lostAcks: p.lostAcks, scheduling: p.scheduling })),
+  ];
+}
+
+/**
+ * Main-thread CPU per message at a load, in µs, summed over the server processes (from the
+ * kernel's run time, not a profiler). It rises as the rate falls when each message costs its own
+ * system calls and wake-ups instead of sharing them with others.
+ */
+export function mainThreadUsPerMessage(row: LoadRow): number | null {
+  const threads = row.scheduling?.mainThreads;
+  if (!threads?.length || row.ratePerSec <= 0) return null;
+  return Math.round((threads.reduce((sum, t) => sum + t.runCores, 0) * 1e6) / row.ratePerSec);
+}
+
 /** Adds ratios to the result objects and judges every target. */
 export function judge(results: Array<ScenarioResult | FailedScenario>): TargetVerdict[] {
   const targets: TargetVerdict[] = [];
@@ -117,6 +145,7 @@ export function findings(results: Array<ScenarioResult | FailedScenario>, target
       const wsP99 = ws.halfLoad.delivery.p99;
       parts.push(`the bare ws relay's own p99 delivery at its half load in this run: ${ms(wsP99)} ms (${wsP99 > 25 ? 'over' : 'within'} the same 25 ms)`);
     }
+    if (missed.has(`p99 delivery at half load|${r.system}`)) parts.push(...lowerLoads(r, relays));
     for (const p of (r as ScenarioResult).profiles ?? []) {
       const perMessage = p.busyUsPerMessage !== undefined ? ` ${p.busyUsPerMessage} µs of main thread per message,` : '';
       const top = p.topFunctions[0];
@@ -131,6 +160,34 @@ export function findings(results: Array<ScenarioResult | FailedScenario>, target
     }
   }
   return out;
+}
+
+/**
+ * What the sweep adds to a missed half-load p99: the p99 at the lower loads, beside the other
+ * systems' at the same common rate, and the main thread's cost per message at each load (with the
+ * bare relay's, whose cost rises the same way when the machine, not the code, sets it).
+ */
+function lowerLoads(r: RelayResult, relays: RelayResult[]): string[] {
+  const parts: string[] = [];
+  for (const p of r.sweep ?? []) {
+    if (p.label !== 'common rate') {
+      parts.push(`at ${p.label} (${p.ratePerSec}/s) its p99 delivery was ${ms(p.delivery.p99)} ms`);
+      continue;
+    }
+    const peers = relays
+      .filter((x) => x !== r && !x.system.startsWith('lotusdesk'))
+      .flatMap((x) => (x.sweep ?? []).filter((q) => q.label === 'common rate' && q.ratePerSec === p.ratePerSec).map((q) => `${x.system} ${ms(q.delivery.p99)} ms`));
+    parts.push(`at ${p.ratePerSec}/s, a rate every system ran, its p99 delivery was ${ms(p.delivery.p99)} ms${peers.length ? ` (${peers.join(', ')})` : ''}`);
+  }
+  const costs = (x: RelayResult) =>
+    loadRows(x).flatMap((row) => {
+      const us = mainThreadUsPerMessage(row);
+      return us === null ? [] : [`${us} µs at ${row.ratePerSec}/s`];
+    });
+  const own = costs(r);
+  const ws = relays.find((x) => x.system === 'ws-relay');
+  if (own.length > 1) parts.push(`its main thread ran ${own.join(', ')} per message${ws && costs(ws).length > 1 ? ` (the bare ws relay: ${costs(ws).join(', ')})` : ''}`);
+  return parts;
 }
 
 /** Writes latest.json and latest.md into `dir`. */
@@ -194,6 +251,17 @@ export function markdown(r: BenchReport): string {
           const a = sat?.mainThreads.find((m) => m.server === server);
           const b = half?.mainThreads.find((m) => m.server === server);
           out.push(`| ${x.system} | ${server} | ${a?.runCores ?? '—'} | ${a?.waitingCores ?? '—'} | ${sat?.machineIdleCores ?? '—'} | ${b?.runCores ?? '—'} | ${b?.waitingCores ?? '—'} | ${half?.machineIdleCores ?? '—'} |`);
+        }
+      }
+      out.push('');
+    }
+    if (relays.some((x) => x.sweep?.length)) {
+      out.push('Latency by offered load: the saturation and half-load phases above, then fixed rates below half load (a quarter of the system\'s own saturation, and a rate every system ran). Main-thread CPU per message is the kernel\'s run time of the server processes\' main threads over the phase divided by the messages at that rate.', '');
+      out.push('| system | load | rate | delivery p50 | delivery p99 | lost acks | main thread µs per message | main thread waiting for a core | machine idle |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+      for (const x of relays) {
+        for (const row of loadRows(x)) {
+          const waiting = row.scheduling ? round(row.scheduling.mainThreads.reduce((sum, t) => sum + t.waitingCores, 0)) : '—';
+          out.push(`| ${x.system} | ${row.label} | ${row.ratePerSec}/s | ${ms(row.delivery.p50)} | ${ms(row.delivery.p99)} | ${row.lostAcks} | ${mainThreadUsPerMessage(row) ?? '—'} | ${waiting} | ${row.scheduling?.machineIdleCores ?? '—'} |`);
         }
       }
       out.push('');

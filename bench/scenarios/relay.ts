@@ -22,6 +22,34 @@ export interface RelayConfig {
   workers: number;
   /** Profile the server processes over the saturation phase into this directory (needs StartOptions.inspect). */
   profileDir?: string;
+  /** How long each profiled phase lasts (default durationMs): a profile needs fewer samples than a p99. */
+  profileDurationMs?: number;
+  /** Further fixed-rate phases below half load (see `LoadPoint`). */
+  sweep?: SweepConfig;
+}
+
+/**
+ * Latency at lower offered loads: fractions of the system's own saturation, and rates every system
+ * of the run is driven at (the same load side by side). A rate at or above 90% of what the system
+ * delivered at saturation is left out (it would measure a queue, not a latency).
+ */
+export interface SweepConfig {
+  fractions: number[];
+  commonRates: number[];
+  durationMs: number;
+}
+
+/** One fixed-rate phase of the sweep. */
+export interface LoadPoint {
+  /** `quarter load`, or `common rate` for a rate every system ran. */
+  label: string;
+  ratePerSec: number;
+  ack: MergedPhase['ack'];
+  delivery: MergedPhase['delivery'];
+  lostAcks: number;
+  clientCpuCores: number;
+  serverCpuCores: number;
+  scheduling?: PhaseScheduling;
 }
 
 /** How a phase shared the machine's cores (see `measured`). */
@@ -55,7 +83,22 @@ export interface RelayResult {
     /** LotusDesk only: event-loop delay and GC pauses over this phase, from the servers' /metrics. */
     serverHealth?: ServerHealth[];
   };
+  /** Lower loads (`RelayConfig.sweep`), in the order they ran. */
+  sweep?: LoadPoint[];
   profiles?: ProfileDigest[];
+}
+
+/** The sweep's rates for a system that delivered `saturated` messages per second. */
+export function sweepRates(sweep: SweepConfig, saturated: number): Array<{ label: string; ratePerSec: number }> {
+  const points = [
+    ...sweep.fractions.map((f) => ({ label: fractionLabel(f), ratePerSec: Math.max(1, Math.round(saturated * f)) })),
+    ...sweep.commonRates.map((rate) => ({ label: 'common rate', ratePerSec: rate })),
+  ];
+  return points.filter((p) => p.ratePerSec < saturated * 0.9);
+}
+
+function fractionLabel(f: number): string {
+  return f === 0.25 ? 'quarter load' : `${Math.round(f * 100)}% load`;
 }
 
 /** Runs the durable relay scenario against a running system. */
@@ -86,15 +129,28 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
       const perMessage = (n: number) => Math.round((n / Math.max(1, saturation.acked + half.acked)) * 100) / 100;
       result.saturation.postgres = { ...pg, transactionsPerMessage: perMessage(pg.transactions), rowWritesPerMessage: perMessage(pg.rowsInserted + pg.rowsUpdated) };
     }
+    if (cfg.sweep) {
+      result.sweep = [];
+      for (const point of sweepRates(cfg.sweep, saturation.deliveredPerSec)) {
+        await quiet(system);
+        await checkpoint(system);
+        const ran = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.sweep!.durationMs, point.ratePerSec));
+        result.sweep.push({
+          ...point, ack: ran.ack, delivery: ran.delivery, lostAcks: ran.lostAcks, clientCpuCores: ran.clientCpuCores, serverCpuCores: ran.serverCpuCores,
+          ...(ran.scheduling ? { scheduling: ran.scheduling } : {}),
+        });
+      }
+    }
     // The profiles come from phases of their own, after everything measured, so the sampling
     // profiler's cost (and the inspector session's) never touches a measured figure: one at
     // saturation, one at the half-load rate (where the cost per message differs: less batching).
     if (cfg.profileDir) {
       const profiling = await Promise.all(system.servers.map((s) => Inspector.attach(s.output)));
       result.profiles = [];
+      const profileMs = cfg.profileDurationMs ?? cfg.durationMs;
       const phases = [
-        ['saturation', () => driver.closedLoop(cfg.warmupMs, cfg.durationMs, cfg.window)],
-        ['half load', () => driver.openLoop(cfg.warmupMs, cfg.durationMs, rate)],
+        ['saturation', () => driver.closedLoop(cfg.warmupMs, profileMs, cfg.window)],
+        ['half load', () => driver.openLoop(cfg.warmupMs, profileMs, rate)],
       ] as const;
       for (const [phase, run] of phases) {
         await quiet(system);
