@@ -2,6 +2,7 @@
  * Batched sentiment score writes keep every message's claim individual: each message is scored
  * once, duplicates (also inside one batch) report no claim, and a busy worker writes few statements.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScoreWriter } from '../src/server/insight/score-writer';
 import { api, startServer, type TestServer } from './helpers/server';
@@ -37,7 +38,7 @@ describe('ScoreWriter', () => {
     const writer = new ScoreWriter(counting);
     const first = await Promise.all(ids.map((id, i) => writer.claim(id, -0.5 + i / 100)));
     expect(first.every(Boolean)).toBe(true);
-    expect(statements).toBe(2); // one batch: SET LOCAL synchronous_commit, then the UPDATE
+    expect(statements).toBe(1); // one batch, one statement (its commit made asynchronous inside it)
     const rows = await db.selectFrom('messages').select(['id', 'sentiment_score']).where('id', 'in', ids).execute();
     const byId = new Map(rows.map((r) => [r.id, r.sentiment_score]));
     ids.forEach((id, i) => expect(byId.get(id)).toBeCloseTo(-0.5 + i / 100, 5));
@@ -50,6 +51,18 @@ describe('ScoreWriter', () => {
     const [fresh] = await storedMessages(1);
     const twice = await Promise.all([writer.claim(ids[1], 0), writer.claim(fresh, 0.3), writer.claim(fresh, 0.3)]);
     expect(twice.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('leaves the connection it used committing synchronously (the relaxed commit is the statement\'s own)', async () => {
+    const db = server.desk.database.db;
+    const [id] = await storedMessages(1);
+    await db.connection().execute(async (conn) => {
+      expect(await new ScoreWriter(conn).claim(id, 0.25)).toBe(true);
+      // The same connection, next statement: a session-wide setting here would make every later
+      // commit on this pooled connection skip its flush, members' messages included.
+      const { rows } = await sql<{ synchronous_commit: string }>`SHOW synchronous_commit`.execute(conn);
+      expect(rows[0].synchronous_commit).toBe('on');
+    });
   });
 });
 

@@ -37,16 +37,17 @@ export class ScoreWriter {
   private async write(batch: Score[]): Promise<boolean[]> {
     // One score per message even if a job was queued twice in the same batch.
     const byId = new Map(batch.map((p) => [p.messageId, p.score]));
-    const result = await this.db.transaction().execute(async (tx) => {
-      // A score is an annotation the worker can compute again, not a member's words: it need not
-      // wait for its own WAL flush, which leaves the disk to the commits members wait on (acks).
-      await sql`SET LOCAL synchronous_commit TO OFF`.execute(tx);
-      return sql<{ id: string }>`
-        UPDATE messages AS m SET sentiment_score = v.score
-        FROM unnest(${arrayLiteral([...byId.keys()])}::uuid[], ${arrayLiteral([...byId.values()])}::real[]) AS v(id, score)
-        WHERE m.id = v.id AND m.sentiment_score IS NULL
-        RETURNING m.id`.execute(tx);
-    });
+    // A score is an annotation the worker can compute again, not a member's words: it need not
+    // wait for its own WAL flush, which leaves the disk to the commits members wait on (acks).
+    // set_config(…, true) lasts until the end of this statement's own transaction, so the commit
+    // that ends it is asynchronous: one round trip, where BEGIN, SET LOCAL, UPDATE and COMMIT were
+    // four, each waiting for a busy event loop (bench/).
+    const result = await sql<{ id: string }>`
+      WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
+      UPDATE messages AS m SET sentiment_score = v.score
+      FROM unnest(${arrayLiteral([...byId.keys()])}::uuid[], ${arrayLiteral([...byId.values()])}::real[]) AS v(id, score), relaxed
+      WHERE m.id = v.id AND m.sentiment_score IS NULL
+      RETURNING m.id`.execute(this.db);
     const claimed = new Set(result.rows.map((r) => r.id));
     // A message queued twice in one batch: only its first job reports the claim.
     const reported = new Set<string>();
