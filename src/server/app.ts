@@ -119,7 +119,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const facts = new ChatFactsCache();
   const chats = new ChatService(db, events, users, facts, clock);
   const store = new MessageStore(db, {
-    ...(database.prepared ? { prepared: database.prepared } : {}),
+    prepared: database.prepared,
     onBatch: (written) => {
       metrics.batches.inc();
       for (const w of written) metrics.messages.inc({ kind: w.message.kind });

@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema';
 import { migrations } from './migrations/index';
+import { pglitePrepared } from './pglite-prepared';
 
 export type Db = Kysely<Database>;
 
@@ -26,8 +27,8 @@ export interface DatabaseHandle {
   kind: 'postgres' | 'pglite';
   /** The embedded engine itself (backups dump its data directory). */
   pglite?: PGlite;
-  /** Prepared statements, on PostgreSQL (PGlite runs in-process: nothing to save there). */
-  prepared?: PreparedRunner;
+  /** Prepared statements (a named statement per pooled connection; on PGlite, pglite-prepared.ts). */
+  prepared: PreparedRunner;
   /** Answers true when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -43,7 +44,7 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
   let db: Db;
   let kind: DatabaseHandle['kind'];
   let pglite: PGlite | undefined;
-  let prepared: PreparedRunner | undefined;
+  let prepared: PreparedRunner;
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     // A pool error (e.g. the server restarting) must not crash the process; queries fail and retry.
@@ -64,13 +65,14 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
     db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
     kind = 'pglite';
     pglite = client;
+    prepared = pglitePrepared(client, db);
   }
   await migrate(db);
   return {
     db,
     kind,
     ...(pglite ? { pglite } : {}),
-    ...(prepared ? { prepared } : {}),
+    prepared,
     async ping() {
       try {
         await sql`select 1`.execute(db);
