@@ -1,7 +1,7 @@
 /**
  * Named prepared statements on PGlite. Its `query()` sends every statement unnamed (parse,
  * describe, bind, describe, execute, sync), so PostgreSQL parses and plans it again each time; on
- * PGlite that is the event loop's own CPU: the group commit's statement cost about 4 ms whatever
+ * PGlite that is the event loop's own CPU: the group commit's statement cost 3 to 4 ms whatever
  * the batch held, which at a few hundred messages a second kept the loop busy with commits of three
  * or four messages (bench/, durable relay, lower loads). A statement parsed once under a name is
  * only bound and executed after that, and PostgreSQL may keep its plan.
