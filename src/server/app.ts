@@ -26,6 +26,7 @@ import { ChatFactsCache, ChatService } from './chat/chat-service';
 import { Gateway } from './chat/gateway';
 import { History } from './chat/history';
 import { MessageStore } from './chat/message-store';
+import { TableStatistics } from './db/table-statistics';
 import { MessagePipeline } from './chat/pipeline';
 import { ReadReceipts } from './chat/read-receipts';
 import { chatRoutes } from './chat/routes';
@@ -118,6 +119,10 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const events = new ChatEvents(bus);
   const facts = new ChatFactsCache();
   const chats = new ChatService(db, events, users, facts, clock);
+  const statistics = new TableStatistics(db, { onError: (err, table) => app.log.warn({ err, table }, 'ANALYZE failed') });
+  chats.onChange((_chat, change) => {
+    if (change === 'created') statistics.noteInserted('chats', 1);
+  });
   const store = new MessageStore(db, {
     prepared: database.prepared,
     onBatch: (written) => {
@@ -229,6 +234,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
       await app.close();
       clearTimeout(cut);
       await bus.close();
+      await statistics.close();
       await database.close();
     },
   };

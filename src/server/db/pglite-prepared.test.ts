@@ -60,7 +60,7 @@ describe('PGlite prepared statements', () => {
     expect(await counting).toEqual([{ n: 1 }]); // after the commit, not in the transaction
   });
 
-  it('carry the group commit: numbered messages, then a resend found', async () => {
+  it('carry the group commit: numbered messages, then resends found', async () => {
     const member = (await sql<{ id: string }>`INSERT INTO users (external_id, role, name) VALUES ('prepared-m', 'member', '甲') RETURNING id`.execute(handle.db)).rows[0].id;
     const chat = (await sql<{ id: string }>`INSERT INTO chats (member_id) VALUES (${member}) RETURNING id`.execute(handle.db)).rows[0].id;
     const item = (clientId: string): AppendItem => ({
@@ -70,8 +70,13 @@ describe('PGlite prepared statements', () => {
     expect(first!.map((o) => (o.ok ? o.result.message.seq : null))).toEqual([1, 2]);
     const second = await writeBatchAtOnce(handle.db, [item('c')], handle.prepared);
     expect(second!.map((o) => (o.ok ? o.result.message.seq : null))).toEqual([3]);
-    // A resend: the statement writes nothing and says so (the caller then answers it the careful way).
+    // A resend, alone or beside a new message: the unique index fails the statement, nothing is
+    // written and it says so (the caller then answers it the careful way).
     expect(await writeBatchAtOnce(handle.db, [item('a')], handle.prepared)).toBeNull();
+    expect(await writeBatchAtOnce(handle.db, [item('d'), item('b')], handle.prepared)).toBeNull();
     expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM messages WHERE chat_id = ${chat}`.execute(handle.db)).rows[0].n).toBe(3);
+    // And no seq was spent on what was not written.
+    const after = await writeBatchAtOnce(handle.db, [item('d')], handle.prepared);
+    expect(after!.map((o) => (o.ok ? o.result.message.seq : null))).toEqual([4]);
   });
 });
