@@ -22,11 +22,11 @@ export function benchConfig(quick: boolean, maxConnections: number): BenchConfig
     relay: quick
       ? { pairs: 20, window: 8, warmupMs: 500, durationMs: 2500, workers: 2, sweep: { fractions: [0.25], commonRates: [100], durationMs: 1500 } }
       : {
-          pairs: 100, window: 8, warmupMs: 2000, durationMs: 10_000, workers: 2, profileDurationMs: 6000,
+          pairs: 100, window: 8, warmupMs: 2000, durationMs: 8000, workers: 2, profileDurationMs: 4000,
           // 1,000 messages/s is under half of what the slowest system here delivers (Socket.IO + pg).
-          sweep: { fractions: [0.25], commonRates: [1000], durationMs: 6000 },
+          sweep: { fractions: [0.25], commonRates: [1000], durationMs: 4000 },
         },
-    idle: { steps, processes, workers: Math.max(quick ? 1 : 3, processes), settleMs: quick ? 1000 : 8000, samples: quick ? 2 : 5 },
+    idle: { steps, processes, workers: Math.max(quick ? 1 : 3, processes), settleMs: quick ? 1000 : 5000, samples: quick ? 2 : 3 },
     crossNode: quick
       ? { pairs: 10, ratePerSec: 100, warmupMs: 500, durationMs: 2500 }
       : { pairs: 50, ratePerSec: 300, warmupMs: 2000, durationMs: 10_000 },
