@@ -29,7 +29,7 @@ export function benchConfig(quick: boolean, maxConnections: number): BenchConfig
     idle: { steps, processes, workers: Math.max(quick ? 1 : 3, processes), settleMs: quick ? 1000 : 5000, samples: quick ? 2 : 3 },
     crossNode: quick
       ? { pairs: 10, ratePerSec: 100, warmupMs: 500, durationMs: 2500 }
-      : { pairs: 50, ratePerSec: 300, warmupMs: 2000, durationMs: 10_000 },
+      : { pairs: 50, ratePerSec: 300, warmupMs: 2000, durationMs: 8000 },
     history: { bigMessages: 100_000, smallMessages: 100, requests: quick ? 50 : 300 },
   };
 }

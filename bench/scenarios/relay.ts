@@ -129,12 +129,15 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
       const perMessage = (n: number) => Math.round((n / Math.max(1, saturation.acked + half.acked)) * 100) / 100;
       result.saturation.postgres = { ...pg, transactionsPerMessage: perMessage(pg.transactions), rowWritesPerMessage: perMessage(pg.rowsInserted + pg.rowsUpdated) };
     }
+    // Later phases find the servers warm (compiled code, open connections, filled caches): their
+    // warm-up only has to let the new rate settle.
+    const laterWarmupMs = Math.min(cfg.warmupMs, 1000);
     if (cfg.sweep) {
       result.sweep = [];
       for (const point of sweepRates(cfg.sweep, saturation.deliveredPerSec)) {
         await quiet(system);
         await checkpoint(system);
-        const ran = await measured(system, () => driver.openLoop(cfg.warmupMs, cfg.sweep!.durationMs, point.ratePerSec));
+        const ran = await measured(system, () => driver.openLoop(laterWarmupMs, cfg.sweep!.durationMs, point.ratePerSec));
         result.sweep.push({
           ...point, ack: ran.ack, delivery: ran.delivery, lostAcks: ran.lostAcks, clientCpuCores: ran.clientCpuCores, serverCpuCores: ran.serverCpuCores,
           ...(ran.scheduling ? { scheduling: ran.scheduling } : {}),
@@ -149,8 +152,8 @@ export async function relayScenario(system: RunningSystem, cfg: RelayConfig): Pr
       result.profiles = [];
       const profileMs = cfg.profileDurationMs ?? cfg.durationMs;
       const phases = [
-        ['saturation', () => driver.closedLoop(cfg.warmupMs, profileMs, cfg.window)],
-        ['half load', () => driver.openLoop(cfg.warmupMs, profileMs, rate)],
+        ['saturation', () => driver.closedLoop(laterWarmupMs, profileMs, cfg.window)],
+        ['half load', () => driver.openLoop(laterWarmupMs, profileMs, rate)],
       ] as const;
       for (const [phase, run] of phases) {
         await quiet(system);
