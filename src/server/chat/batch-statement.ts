@@ -19,6 +19,9 @@ import { AppError } from '../http/errors';
 import type { MessageDto } from '../../shared/protocol';
 import type { AppendItem, AppendResult, ChatFacts, Outcome } from './message-store';
 
+/** PostgreSQL's error code for a duplicate key: here, a client id already stored. */
+const UNIQUE_VIOLATION = '23505';
+
 interface Row {
   status: ChatFacts['status'] | null;
   member_id: string | null;
@@ -66,8 +69,6 @@ export async function writeBatchAtOnce(db: Db, items: AppendItem[], prepared?: P
     return { ok: false, error: refusal(items[i], chat) };
   });
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 let appendSql: string | null = null;
 
