@@ -1,4 +1,4 @@
-/** The two sizes of a benchmark run: full (about 10 minutes) and --quick (about a minute). */
+/** The two sizes of a benchmark run: full (about 10 minutes) and --quick (about 4: most of it starting servers and waiting for them to go quiet). */
 import type { CrossNodeConfig } from './scenarios/crossnode';
 import type { HistoryConfig } from './scenarios/history';
 import type { IdleConfig } from './scenarios/idle';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (about 10 minutes) or `npm run bench -- --quick` (about a minute): runs every
+ * `npm run bench` (about 10 minutes) or `npm run bench -- --quick` (about 4): runs every
  * scenario side by side on this machine and writes bench/results/latest.{json,md}.
  *
  * Options: --quick · --only=relay,idle,crossnode,history · --systems=ws-relay,lotusdesk-postgres,…
