@@ -121,6 +121,28 @@ describe('ChatStore', () => {
     return view;
   }
 
+  it('an answer fetched before a live change does not undo it (the chat stays accepted)', async () => {
+    const member = await server.user('member');
+    const agent = await server.user('agent');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: 'stale' })).body.chat;
+    const store = await memberStore(member.token, member.id);
+    const realDetail = store.api.chatDetail.bind(store.api);
+    // As on a busy server: the chat is read while still pending, the agent accepts, the member's
+    // socket hears it, and only then does the old answer arrive.
+    store.api.chatDetail = async (chatId) => {
+      const early = await realDetail(chatId);
+      expect(early.chat.status).toBe('pending');
+      await api(server, 'POST', `/api/chats/${chat.id}/accept`, agent.token);
+      await until(() => store.views.get(chat.id)?.chat.status === 'open', 'accept heard live');
+      return early;
+    };
+    const view = await store.load(chat.id);
+    expect(view.chat.status).toBe('open');
+    expect(view.chat.assigneeId).toBe(agent.id);
+    store.conn.stop();
+    store.dispose();
+  });
+
   it('keeps a message that arrives live while the first page of its chat is loading', async () => {
     // The page predates the message, as on a busy server.
     const view = await loadWhileMemberWrites('剛剛寄出的問題', 'before');

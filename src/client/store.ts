@@ -135,6 +135,10 @@ export class ChatStore {
   upsert(chat: ChatDto): ChatView {
     const v = this.views.get(chat.id);
     if (v) {
+      // An answer computed before a change we already heard live (a page load racing an accept)
+      // must not undo it. Every status change stores a system message, so lastSeq orders a chat's
+      // states: an older one has a smaller lastSeq.
+      if (chat.lastSeq < v.chat.lastSeq) return v;
       // Live frames may carry fewer extension fields than a list row: keep what we knew.
       v.chat = { ...v.chat, ...chat, ...(chat.status !== 'pending' ? { queuePosition: undefined, waitEstimateSeconds: undefined, offDuty: undefined } : {}) };
       this.bump();
