@@ -39,7 +39,7 @@ export class TableStatistics {
   private readonly baseThreshold: number;
   private readonly scaleFactor: number;
   private closed = false;
-  /** ANALYZE runs done, for metrics and tests. */
+  /** ANALYZE runs done (tests read it). */
   analyzed = 0;
 
   constructor(
