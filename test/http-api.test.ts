@@ -120,8 +120,11 @@ describe(`HTTP API (${backend})`, () => {
     expect(t.body.chat).toMatchObject({ assigneeId: master.id, status: 'open', note: '居士家人往生，請法師開示' });
     const frame = await masterWs.next((f) => f.type === 'chat' && f.chat.id === chatId);
     expect(frame.chat.note).toBe('居士家人往生，請法師開示');
-    const sysNote = await masterWs.next((f) => f.type === 'message' && f.message.chatId === chatId && f.message.kind === 'system');
-    expect(sysNote.message.text).toContain('請法師開示');
+    const sysNote = await masterWs.next((f) => f.type === 'message' && f.message.chatId === chatId && f.message.kind === 'system' && f.message.text.includes('轉接'));
+    // The note is private: staff get it as a note, never in the line the member reads.
+    expect(sysNote.message.text).not.toContain('請法師開示');
+    const noteFrame = await masterWs.next((f) => f.type === 'note' && f.note.chatId === chatId);
+    expect(noteFrame.note).toMatchObject({ text: '居士家人往生，請法師開示', authorId: agent.id });
     // The previous agent no longer sees the chat.
     expect((await api(server, 'GET', `/api/chats/${chatId}`, agent.token)).status).toBe(404);
     // A supervisor can reassign anything, including back to the queue.

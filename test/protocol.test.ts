@@ -169,13 +169,13 @@ describe(`WebSocket protocol (${backend})`, () => {
     let held: Parameters<typeof publish>[0] | null = null;
     let first = true;
     bus.publish = (event) => {
-      if (event.type === 'chat.message' && event.chatId === chatId && first) {
+      if (event.type === 'message' && event.message.chatId === chatId && first) {
         first = false;
         held = event;
         return;
       }
       publish(event);
-      if (held && event.type === 'chat.message' && event.chatId === chatId) {
+      if (held && event.type === 'message' && event.message.chatId === chatId) {
         const late = held;
         held = null;
         publish(late);

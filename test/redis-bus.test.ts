@@ -24,10 +24,14 @@ describe.skipIf(!redisUrl)('Redis bus across nodes', () => {
     await Promise.all([a.ready(), b.ready()]);
     const heardA: number[] = [];
     const heardB: number[] = [];
-    const seqOf = (e: BusEvent) => (e.type === 'chat.message' ? e.seq : -1);
+    const seqOf = (e: BusEvent) => (e.type === 'message' ? e.message.seq : -1);
     a.subscribe((e) => heardA.push(seqOf(e)));
     b.subscribe((e) => heardB.push(seqOf(e)));
-    const event = (seq: number): BusEvent => ({ type: 'chat.message', chatId: 'c', seq, audience: { userIds: ['u'], roles: [] }, frame: `{"seq":${seq}}` });
+    const event = (seq: number): BusEvent => ({
+      type: 'message',
+      message: { id: `m${seq}`, chatId: 'c', seq, senderId: 'u', senderRole: 'member', senderName: 'u', kind: 'text', text: `${seq}`, attachments: [], createdAt: new Date(0).toISOString() },
+      chat: { memberId: 'u', assigneeId: null, status: 'pending' },
+    });
     const published: string[] = [];
     const pub = (a as unknown as { pub: { publish(channel: string, raw: string): Promise<number> } }).pub;
     const original = pub.publish.bind(pub);

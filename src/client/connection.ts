@@ -5,7 +5,8 @@
  * deduped by id and seq, and the connection state for the UI.
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
-import { CLOSE_CODES, type AckFrame, type ClientFrame, type ErrorFrame, type Locale, type MessageDto, type Role, type ServerFrame } from '../shared/protocol';
+import { CLOSE_CODES, type AckFrame, type ClientFrame, type ErrorFrame, type Locale, type MessageDto, type Role } from '../shared/protocol';
+import type { ServerFrame } from '../shared/frames';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 

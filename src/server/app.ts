@@ -22,13 +22,17 @@ import { Insight } from './insight/insight';
 import { insightRoutes } from './insight/routes';
 import type { UserDirectory as Users } from './identity/users';
 import { ChatEvents } from './chat/chat-events';
-import { ChatFactsCache, ChatService } from './chat/chat-service';
+import { ChatFactsCache, ChatService, factsCacheListener } from './chat/chat-service';
+import { deliveryListener } from './chat/delivery';
+import { EventHub } from './events/hub';
+import { declareListeners } from './events/listeners';
 import { Gateway } from './chat/gateway';
 import { History } from './chat/history';
 import { MessageStore } from './chat/message-store';
 import { MessagePipeline } from './chat/pipeline';
 import { ReadReceipts } from './chat/read-receipts';
 import { chatRoutes } from './chat/routes';
+import { noteRoutes } from './chat/note-routes';
 import { MemberChats } from './chat/member-chats';
 import { memberRoutes } from './chat/member-routes';
 import { uploadRoutes } from './uploads/routes';
@@ -51,6 +55,8 @@ export interface LotusDesk {
   config: Config;
   database: DatabaseHandle;
   bus: Bus;
+  /** The domain events' hub (events/listeners.ts declares who listens). */
+  hub: EventHub;
   tokens: TokenService;
   users: UserDirectory;
   chats: ChatService;
@@ -116,13 +122,11 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   }
   const tokens = new TokenService(config.jwtSecret ?? devSecret(config.dataDir));
   const users = new UserDirectory(db);
-  const events = new ChatEvents(bus);
+  const hub = new EventHub({ bus, db, log: app.log });
+  const events = new ChatEvents(hub);
   const facts = new ChatFactsCache();
-  const chats = new ChatService(db, events, users, facts, clock);
+  const chats = new ChatService(db, events, users, facts, hub, clock);
   const statistics = new TableStatistics(db, { onError: (err, table) => app.log.warn({ err, table }, 'ANALYZE failed') });
-  chats.onChange((_chat, change) => {
-    if (change === 'created') statistics.noteInserted('chats', 1);
-  });
   const store = new MessageStore(db, {
     prepared: database.prepared,
     onBatch: (written) => {
@@ -132,17 +136,12 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   });
   const history = new History(db);
   const reads = new ReadReceipts(db, chats, events);
-  const pipeline = new MessagePipeline(db, store, chats, events, app.log);
+  const pipeline = new MessagePipeline(db, store, chats, events);
   const authenticate = makeAuthenticate(tokens, users);
-
-  // Every node keeps its access facts current from the bus, whichever node changed the chat.
-  bus.subscribe((e) => {
-    if (e.type === 'chat.updated') facts.set(e.chat.id, { memberId: e.chat.memberId, assigneeId: e.chat.assigneeId, status: e.chat.status });
-  });
 
   let closed = false;
   const gateway = new Gateway({
-    bus, tokens, users, chats, events, pipeline, history, reads,
+    tokens, users, chats, events, pipeline, history, reads,
     rate: { perSec: config.rateLimit.framesPerSec, burst: config.rateLimit.burst },
     heartbeatMs: config.heartbeatMs,
     log: app.log,
@@ -156,17 +155,30 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const roles = new Set(config.services);
   // Periodic work runs once per cluster however many cron processes run (a test clock drives it by hand).
   const cron = roles.has('cron') && !opts.clock ? new ClusterCron(bus, app.log, (task) => metrics.cronRuns.inc({ task })) : null;
-  const desk = new Desk({ db, bus, chats, pipeline, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
+  const desk = new Desk({ db, bus, chats, hub, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
   desk.start();
   // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
   const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log });
   await dharma.start();
   const insight = new Insight({
-    db, bus, desk, chats, pipeline, clock, timezone: config.desk.timezone,
+    db, bus, hub, desk, chats, pipeline, clock, timezone: config.desk.timezone,
     scoring: config.scoringThread && roles.has('worker') ? 'thread' : 'inline',
   });
   // Low moods get a compassion reply from the Dharma pool (its cooldown and human-first rules apply).
   insight.connectCompassion((message, score) => dharma.autoReplies.onSentiment(message, score));
+  declareListeners(hub, {
+    factsCache: factsCacheListener(facts),
+    delivery: deliveryListener(gateway.registry),
+    typingMemory: dharma.autoReplies.typingMemory,
+    statistics: { name: 'db.statistics', scope: 'once', on: { 'chat.created': () => statistics.noteInserted('chats', 1) } },
+    desk: desk.listener,
+    deskActivity: desk.activity,
+    dharmaReviews: dharma.reviewsReaction,
+    dharmaAutoReplies: dharma.autoReplyReaction,
+    distress: insight.distress,
+    sentimentQueue: insight.worker.enqueueReaction(),
+    merit: dharma.merit.listener,
+  });
   const ops = startOps({ bus, cron, database, config, metrics, log: app.log });
   if (bus instanceof RedisBus) bus.onReconnect(() => void gateway.resync());
 
@@ -205,6 +217,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate });
+    await app.register(noteRoutes, { chats, authenticate });
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
@@ -217,7 +230,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   if (config.devLogin) await seedDemo(users, desk, clock);
 
   return {
-    app, config, database, bus, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma,
+    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma,
     async close() {
       if (closed) return;
       closed = true;
@@ -227,12 +240,14 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
       await insight.stop();
       await gateway.drain();
       await store.drain();
+      await hub.drain();
       // Idle HTTP connections close at once; one still busy (a download the client stopped
       // reading keeps its socket full) would hold the close forever: it gets a few seconds.
       const cut = setTimeout(() => app.server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
       cut.unref();
       await app.close();
       clearTimeout(cut);
+      hub.stop();
       await bus.close();
       await statistics.close();
       await database.close();

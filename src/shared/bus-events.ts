@@ -3,7 +3,12 @@
  * (job name tied to payload type). Imported by the server roles; the web app sees only the frames
  * these events carry.
  */
-import type { ChatDto, Role } from './protocol';
+import type { AnyDomainEvent, RecordedEventType } from './domain-events';
+import type { SignalFrame } from './frames';
+import type { ChatDto, ChatStatus, MessageDto, Role } from './protocol';
+
+/** A domain event of the outbox. */
+export type RecordedEvent = AnyDomainEvent & { type: RecordedEventType };
 
 /** Who should receive an event: explicit users plus every connection of some roles. */
 export interface Audience {
@@ -13,31 +18,29 @@ export interface Audience {
   exceptUserId?: string;
 }
 
+/** Who may see a chat's messages, as they were when a change or message committed. */
+export interface ChatFacts {
+  memberId: string;
+  assigneeId: string | null;
+  status: ChatStatus;
+}
+
+/**
+ * What crosses the bus: typed events, never pre-serialised frames. Each node's delivery listener
+ * (src/server/chat/delivery.ts) decides the audience and serialises once per role view.
+ */
 export type BusEvent =
+  /** A stored message (its chat's facts at commit decide who receives it). */
+  | { type: 'message'; message: MessageDto; chat: ChatFacts }
+  /** A committed domain event; `chat` is the chat as presented after the change (null if gone). */
+  | { type: 'domain'; event: RecordedEvent; chat: ChatDto | null }
+  /** A waiting member's new queue position and wait estimate (to the member alone). */
+  | { type: 'queue.position'; chat: ChatDto }
   /**
-   * A stored message; `frame` is the serialized `message` frame, built once. `memberFrame` is the
-   * member's view (without staff-only marks), present only when it differs.
+   * A frame outside any chat's seq order (read receipts, typing, moods, alerts, presence, the
+   * dashboard, notes). `background`: not urgent, sent with the connection's next frame.
    */
-  | { type: 'chat.message'; chatId: string; seq: number; audience: Audience; frame: string; memberFrame?: string }
-  /**
-   * A chat changed (created, assigned, transferred, closed, queue position). `memberFrame` is the
-   * member's view (without the desk's internal fields), present only when it differs.
-   */
-  | { type: 'chat.updated'; chat: ChatDto; audience: Audience; frame: string; memberFrame?: string }
-  /** A frame that is not ordered by seq (read receipts, typing, alerts). */
-  | {
-      type: 'chat.signal';
-      chatId: string;
-      audience: Audience;
-      frame: string;
-      /**
-       * Not urgent (a mood score): a connection sends it with its next frame, or within
-       * BACKGROUND_FRAME_MS, instead of on its own.
-       */
-      background?: boolean;
-    }
-  /** Presence or dashboard updates for supervisors. */
-  | { type: 'desk.signal'; audience: Audience; frame: string };
+  | { type: 'signal'; audience: Audience; frame: SignalFrame; background?: boolean };
 
 export interface JobMap {
   'message.analyze': { messageId: string; chatId: string; text: string; senderRole: Role };

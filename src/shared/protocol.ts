@@ -165,16 +165,6 @@ export interface PongFrame {
   type: 'pong';
   id?: string;
 }
-export type ServerFrame =
-  | WelcomeFrame
-  | AckFrame
-  | MessageFrame
-  | ChatFrame
-  | ReadReceiptFrame
-  | TypingNoticeFrame
-  | ErrorFrame
-  | PongFrame;
-
 /** HTTP error body. */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };

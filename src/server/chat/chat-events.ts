@@ -1,54 +1,34 @@
 /**
- * Publishes committed chat changes to every node. Frames are serialized here, once per event,
- * whatever the number of recipients.
+ * Publishes committed chat traffic that is not a lifecycle change: messages (through the hub, so
+ * the once-listeners react), read receipts, typing and queue positions. Audiences are decided
+ * here or in delivery.ts, from audience.ts.
  */
 import type { ChatDto, MessageDto } from '../../shared/protocol';
-import type { Bus } from '../bus/bus';
-import { chatAudience, chatChangeAudience } from './audience';
-import { memberChatView, memberView } from './presenters';
-import type { ChatFacts } from './message-store';
+import type { ChatFacts } from '../../shared/bus-events';
+import type { EventHub } from '../events/hub';
+import { chatAudience } from './audience';
+import type { ReactionContext } from './pipeline-types';
 
 export class ChatEvents {
-  constructor(private readonly bus: Bus) {}
+  constructor(private readonly hub: EventHub) {}
 
-  /** A message that has committed. */
-  message(message: MessageDto, chat: ChatFacts): void {
-    const forMember = memberView(message);
-    this.bus.publish({
-      type: 'chat.message',
-      chatId: message.chatId,
-      seq: message.seq,
-      audience: chatAudience(chat),
-      frame: JSON.stringify({ type: 'message', message }),
-      ...(forMember !== message ? { memberFrame: JSON.stringify({ type: 'message', message: forMember }) } : {}),
-    });
+  /** A message that has committed (delivered everywhere; reactions run once, here). */
+  message(message: MessageDto, chat: ChatFacts, ctx: ReactionContext): void {
+    this.hub.messageStored(message, chat, ctx);
   }
 
-  /** A chat status change that has committed. */
-  chat(chat: ChatDto, opts: { previousAssigneeId?: string | null; queueChanged: boolean }): void {
-    const facts: ChatFacts = { memberId: chat.memberId, assigneeId: chat.assigneeId, status: chat.status };
-    const forMember = memberChatView(chat);
-    this.bus.publish({
-      type: 'chat.updated',
-      chat,
-      audience: chatChangeAudience(facts, opts),
-      frame: JSON.stringify({ type: 'chat', chat }),
-      ...(forMember !== chat ? { memberFrame: JSON.stringify({ type: 'chat', chat: forMember }) } : {}),
-    });
-  }
-
-  /** A chat frame for the member alone (queue position moves). */
+  /** A waiting member's queue position and wait estimate (to the member alone). */
   chatToMember(chat: ChatDto): void {
-    this.bus.publish({ type: 'chat.updated', chat, audience: { userIds: [chat.memberId], roles: [] }, frame: JSON.stringify({ type: 'chat', chat: memberChatView(chat) }) });
+    this.hub.queuePosition(chat);
   }
 
   /** A read receipt. */
   read(chat: ChatFacts & { id: string }, userId: string, seq: number): void {
-    this.bus.publish({ type: 'chat.signal', chatId: chat.id, audience: chatAudience(chat), frame: JSON.stringify({ type: 'read', chatId: chat.id, userId, seq }) });
+    this.hub.signal(chatAudience(chat), { type: 'read', chatId: chat.id, userId, seq });
   }
 
   /** Someone is typing (not stored; not sent back to the typist). */
   typing(chat: ChatFacts & { id: string }, userId: string): void {
-    this.bus.publish({ type: 'chat.signal', chatId: chat.id, audience: chatAudience(chat, userId), frame: JSON.stringify({ type: 'typing', chatId: chat.id, userId }) });
+    this.hub.signal(chatAudience(chat, userId), { type: 'typing', chatId: chat.id, userId });
   }
 }

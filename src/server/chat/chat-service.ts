@@ -1,6 +1,7 @@
 /**
- * Chats: create, list, read, accept (接聽), transfer, close. Every status change is written with a
- * system message in the same transaction and published after commit.
+ * Chats: create, list, read, accept (接聽), transfer, close, private notes. Access is checked
+ * here; each change is a command of transitions.ts (one transaction with its system line and
+ * domain events), published after commit through the event hub.
  */
 import type { ChatDto, ChatStatus } from '../../shared/protocol';
 import type { Db } from '../db/database';
@@ -10,8 +11,12 @@ import { pendingPositions, WaitEstimator } from '../desk/queue';
 import { AppError } from '../http/errors';
 import type { User, UserDirectory } from '../identity/users';
 import { assertVisible, canSee, isParticipant, oversees, serves } from './access';
+import type { NoteDto } from '../../shared/frames';
+import type { EventHub, Listener } from '../events/hub';
 import type { ChatEvents } from './chat-events';
-import { writeBatch, type AppendItem, type AppendResult, type ChatFacts } from './message-store';
+import type { ChatFacts } from './message-store';
+import type { ReactionContext } from './pipeline-types';
+import { ChatTransitions, LINES, type Transition } from './transitions';
 
 import { presentChat, type ChatRow } from './presenters';
 
@@ -20,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** True when the string is a UUID (anything else cannot name a chat: not_found, not a 500). */
 export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
 
-/** Chat facts cached per node and refreshed by chat.updated events, to keep sends off the chat row. */
+/** Chat facts cached per node and refreshed by the lifecycle events (factsCacheListener), to keep sends off the chat row. */
 export class ChatFactsCache {
   private readonly map = new Map<string, ChatFacts>();
   /** Remembers the latest facts of a chat. */
@@ -34,25 +39,34 @@ export class ChatFactsCache {
   }
 }
 
-export type ChatChange = 'created' | 'accepted' | 'transferred' | 'requeued' | 'closed';
+/** Every node keeps its access facts current from the events, whichever node changed the chat. */
+export function factsCacheListener(facts: ChatFactsCache): Listener {
+  const remember = (_event: unknown, chat: ChatDto | null) => {
+    if (chat) facts.set(chat.id, { memberId: chat.memberId, assigneeId: chat.assigneeId, status: chat.status });
+  };
+  return {
+    name: 'chat.facts-cache',
+    scope: 'every-node',
+    on: { 'chat.created': remember, 'chat.assigned': remember, 'chat.transferred': remember, 'chat.requeued': remember, 'chat.closed': remember },
+  };
+}
 
 export class ChatService {
-  private readonly listeners: Array<(chat: ChatDto, change: ChatChange) => void> = [];
   readonly waits: WaitEstimator;
+  readonly transitions: ChatTransitions;
+  /** Lets the system lines of lifecycle changes reach the message listeners (set by the pipeline). */
+  replies: ReactionContext = { postMessage: () => Promise.reject(new Error('no message pipeline')) };
 
   constructor(
     private readonly db: Db,
     private readonly events: ChatEvents,
     private readonly users: UserDirectory,
     readonly facts: ChatFactsCache,
+    private readonly hub: EventHub,
     readonly clock: Clock = systemClock,
   ) {
     this.waits = new WaitEstimator(db, clock);
-  }
-
-  /** Tells `listener` about every chat change made on this node (after commit). */
-  onChange(listener: (chat: ChatDto, change: ChatChange) => void): void {
-    this.listeners.push(listener);
+    this.transitions = new ChatTransitions(db, clock);
   }
 
   /** Loads a chat row with member and assignee names, or null. */
@@ -92,15 +106,9 @@ export class ChatService {
     const existing = await this.liveChatOf(user.id);
     if (existing) return { chat: await this.present(existing), created: false };
     try {
-      const inserted = await this.db
-        .insertInto('chats')
-        .values({ member_id: user.id, topic, created_at: this.clock.now(), updated_at: new Date() })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const row = (await this.row(inserted.id))!;
-      const chat = await this.present(row);
-      this.events.chat(chat, { queueChanged: true });
-      this.notify(chat, 'created');
+      const { chatId, events } = await this.transitions.open(user.id, topic);
+      const chat = await this.present((await this.row(chatId))!);
+      void this.hub.committed(events, chat);
       return { chat, created: true };
     } catch (err) {
       // Two devices of one member racing: the unique index lets one win; the other gets that chat.
@@ -151,26 +159,7 @@ export class ChatService {
       if (!visibleBefore) throw new AppError('not_found');
       throw new AppError('forbidden');
     }
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      // Lock order everywhere: the chat, then the agent (the auto-assigner does the same).
-      const chat = await trx.selectFrom('chats').select(['status']).where('id', '=', chatId).forUpdate().executeTakeFirst();
-      if (chat?.status !== 'pending') return null;
-      const agent = await trx.selectFrom('users').select(['max_concurrent']).where('id', '=', user.id).forUpdate().executeTakeFirstOrThrow();
-      const load = await trx
-        .selectFrom('chats')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('customer_service_id', '=', user.id)
-        .where('status', '=', 'open')
-        .executeTakeFirstOrThrow();
-      if (Number(load.n) >= agent.max_concurrent) throw new AppError('conflict', { reason: 'at_capacity', capacity: agent.max_concurrent });
-      await trx
-        .updateTable('chats')
-        .set({ status: 'open', customer_service_id: user.id, assigned_at: this.clock.now(), updated_at: new Date() })
-        .where('id', '=', chatId)
-        .execute();
-      const [note] = await writeBatch(trx, [systemItem(chatId, `${user.name} 已接聽，為您服務。`)]);
-      return note;
-    });
+    const outcome = await this.transitions.accept(user, chatId);
     if (!outcome) {
       const now = (await this.row(chatId))!;
       if (now.customer_service_id === user.id && now.status === 'open') return this.present(now);
@@ -178,10 +167,13 @@ export class ChatService {
       // The contract: 409 even though the caller can no longer see the chat.
       throw new AppError('conflict');
     }
-    return this.afterChange(chatId, outcome, { previousAssigneeId: null, queueChanged: true }, 'accepted');
+    return this.afterChange(chatId, outcome);
   }
 
-  /** Hands a chat to another agent or master, or back to the queue, with a note the receiver sees. */
+  /**
+   * Hands a chat to another agent or master, or back to the queue. The note is a private note:
+   * staff see it (the chat frame's `note` and a `note` frame); the member never does.
+   */
   async transfer(user: User, chatId: string, to: string, note: string | null): Promise<ChatDto> {
     const before = await this.visibleRow(user, chatId);
     if (!(before.customer_service_id === user.id || oversees(user))) throw new AppError('forbidden');
@@ -191,25 +183,10 @@ export class ChatService {
       target = isUuid(to) ? await this.users.byId(to) : null;
       if (!target || !serves(target)) throw new AppError('invalid', { field: 'to', reason: 'must be an agent or master id, or "queue"' });
     }
-    const text = target
-      ? `對話已由 ${user.name} 轉接給 ${target.name}${note ? `。備註：${note}` : ''}`
-      : `對話已轉回排隊佇列${note ? `。備註：${note}` : ''}`;
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      const locked = await trx.selectFrom('chats').select(['status']).where('id', '=', chatId).forUpdate().executeTakeFirstOrThrow();
-      if (locked.status === 'closed') throw new AppError('chat_closed');
-      await trx
-        .updateTable('chats')
-        .set(
-          target
-            ? { status: 'open', customer_service_id: target.id, assigned_at: this.clock.now(), updated_at: new Date() }
-            : { status: 'pending', customer_service_id: null, assigned_at: null, updated_at: new Date() },
-        )
-        .where('id', '=', chatId)
-        .execute();
-      const [n] = await writeBatch(trx, [systemItem(chatId, text)]);
-      return n;
-    });
-    return this.afterChange(chatId, outcome, { previousAssigneeId: before.customer_service_id, queueChanged: true }, target ? 'transferred' : 'requeued', note);
+    const outcome = await this.transitions.transfer(user, chatId, target, note);
+    const chat = await this.afterChange(chatId, outcome, note);
+    if (outcome.note) this.publishNote(outcome.note, chat, before.customer_service_id);
+    return chat;
   }
 
   /** Closes a chat (participants and overseers); closing a closed chat returns it unchanged. */
@@ -217,86 +194,69 @@ export class ChatService {
     const before = await this.visibleRow(user, chatId);
     if (!(isParticipant(user, toAccess(before)) || oversees(user))) throw new AppError('forbidden');
     if (before.status === 'closed') return this.present(before);
-    return this.closeAsSystem(chatId, reason ?? `對話已由 ${user.name} 結束。`);
+    const outcome = await this.transitions.close(chatId, user, 'user', reason ?? LINES.closedBy(user.name));
+    return outcome ? this.afterChange(chatId, outcome) : this.present((await this.row(chatId))!);
   }
 
   /** Sends a chat back to the queue on behalf of the system (its agent dropped). */
-  async requeueAsSystem(chatId: string, text: string): Promise<ChatDto | null> {
+  async requeueAsSystem(chatId: string, text: string = LINES.agentOffline()): Promise<ChatDto | null> {
     const before = await this.row(chatId);
     if (!before || before.status !== 'open') return null;
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('chats')
-        .set({ status: 'pending', customer_service_id: null, assigned_at: null, updated_at: new Date() })
-        .where('id', '=', chatId)
-        .where('status', '=', 'open')
-        .where('customer_service_id', '=', before.customer_service_id)
-        .returning('id')
-        .executeTakeFirst();
-      if (!updated) return null;
-      const [n] = await writeBatch(trx, [systemItem(chatId, text)]);
-      return n;
-    });
-    if (!outcome) return null;
-    return this.afterChange(chatId, outcome, { previousAssigneeId: before.customer_service_id, queueChanged: true }, 'requeued');
-  }
-
-  /** Sends the current state of a chat to everyone concerned (after the desk changed its queue data). */
-  async republish(chatId: string): Promise<void> {
-    const row = await this.row(chatId);
-    if (row) this.events.chat(await this.present(row), { queueChanged: row.status === 'pending' });
+    const outcome = await this.transitions.requeue(chatId, before.customer_service_id, 'agent_offline', text);
+    return outcome ? this.afterChange(chatId, outcome) : null;
   }
 
   /** Closes a chat on behalf of the system (inactivity, drains); no permission check. */
-  async closeAsSystem(chatId: string, text: string): Promise<ChatDto> {
-    const before = (await this.row(chatId))!;
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('chats')
-        .set({ status: 'closed', closed_at: this.clock.now(), updated_at: new Date() })
-        .where('id', '=', chatId)
-        .where('status', '<>', 'closed')
-        .returning('id')
-        .executeTakeFirst();
-      if (!updated) return null;
-      const [n] = await writeBatch(trx, [systemItem(chatId, text)]);
-      return n;
-    });
+  async closeAsSystem(chatId: string, text: string, reason: 'inactive' | 'system' = 'system'): Promise<ChatDto> {
+    const outcome = await this.transitions.close(chatId, null, reason, text);
     if (!outcome) return this.present((await this.row(chatId))!);
-    return this.afterChange(chatId, outcome, { previousAssigneeId: null, queueChanged: before.status === 'pending' }, 'closed');
+    return this.afterChange(chatId, outcome);
   }
 
-  /** Publishes the system note and the new chat state, then tells the queue it moved. */
-  private async afterChange(
-    chatId: string,
-    outcome: Awaited<ReturnType<typeof writeBatch>>[number],
-    opts: { previousAssigneeId: string | null; queueChanged: boolean },
-    change: ChatChange,
-    note?: string | null,
-  ): Promise<ChatDto> {
+  /** Staff who may see a chat write a private note; staff connections receive it at once. */
+  async addNote(user: User, chatId: string, text: string): Promise<NoteDto> {
+    if (user.role === 'member') throw new AppError('not_found');
+    const before = await this.visibleRow(user, chatId);
+    const { note, events } = await this.transitions.addNote(user, chatId, text);
+    this.publishNote(note, await this.present(before), null);
+    void this.hub.committed(events, null);
+    return note;
+  }
+
+  /** The private notes of a chat, oldest first (staff who may see it; members get not_found). */
+  async notes(user: User, chatId: string): Promise<NoteDto[]> {
+    if (user.role === 'member') throw new AppError('not_found');
+    await this.visibleRow(user, chatId);
+    const rows = await this.db.selectFrom('chat_notes').selectAll().where('chat_id', '=', chatId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, chatId: r.chat_id, authorId: r.author_id, authorName: r.author_name, text: r.text, createdAt: new Date(r.created_at).toISOString() }));
+  }
+
+  /**
+   * After a committed transition: the system line is delivered, then the events are published
+   * with the chat as it is now (delivery and the once-listeners take it from there).
+   */
+  async afterChange(chatId: string, outcome: Transition, note?: string | null): Promise<ChatDto> {
     const row = (await this.row(chatId))!;
     const chat = await this.present(row);
     const withNote = note ? { ...chat, note } : chat;
-    if (outcome.ok) this.events.message(outcome.result.message, factsOf(row));
-    this.events.chat(withNote, opts);
-    if (opts.queueChanged) void this.announceQueuePositions().catch(() => {});
-    this.notify(withNote, change);
+    if (outcome.line) this.events.message(outcome.line.message, factsOf(row), this.replies);
+    void this.hub.committed(outcome.events, withNote);
     return withNote;
   }
 
-  /** Publishes a chat that the desk changed in its own transaction (auto-assignment, re-queue). */
-  async publishChange(chatId: string, note: AppendResult | null, opts: { previousAssigneeId: string | null }, change: ChatChange): Promise<ChatDto> {
-    return this.afterChange(chatId, note ? { ok: true, result: note } : { ok: false, error: null }, { ...opts, queueChanged: true }, change);
+  /** Publishes events a desk or Dharma command committed, with the chat as it is now. */
+  async publish(chatId: string, events: Transition['events']): Promise<void> {
+    if (events.length === 0) return;
+    const row = await this.row(chatId);
+    void this.hub.committed(events, row ? await this.present(row) : null);
   }
 
-  private notify(chat: ChatDto, change: ChatChange): void {
-    for (const l of this.listeners) {
-      try {
-        l(chat, change);
-      } catch {
-        /* a listener's failure must not undo a committed change */
-      }
-    }
+  /** A note reaches staff only: the assignee (and the one before), overseers, and while the chat waits, those who may take it. */
+  private publishNote(note: NoteDto, chat: ChatDto, previousAssigneeId: string | null): void {
+    const roles: Array<'supervisor' | 'admin' | 'agent' | 'master'> = ['supervisor', 'admin'];
+    if (chat.status === 'pending') roles.push('agent', 'master');
+    const userIds = [chat.assigneeId, previousAssigneeId].filter((id): id is string => Boolean(id));
+    this.hub.signal({ userIds, roles }, { type: 'note', note });
   }
 
   /** Sends every waiting member their new queue position and wait estimate. */
@@ -330,11 +290,6 @@ export class ChatService {
         'c.queue', 'c.base_urgency', 'c.distress', 'c.off_duty',
       ]);
   }
-}
-
-/** A system note for a chat (allowed in closed chats: it records the closing itself). */
-export function systemItem(chatId: string, text: string): AppendItem {
-  return { chatId, senderId: null, senderRole: 'system', senderName: '系統', kind: 'system', text, clientId: null, attachments: [], flags: [], requireOpen: false };
 }
 
 function factsOf(row: { member_id: string; customer_service_id: string | null; status: ChatStatus }): ChatFacts {

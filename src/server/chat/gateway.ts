@@ -1,13 +1,12 @@
 /**
- * The WebSocket gateway at /ws: hello and resume, send/ack, read, typing, ping, and delivery of
- * bus events to this node's connections. Routes frames to services; holds no chat logic itself.
+ * The WebSocket gateway at /ws: hello and resume, send/ack, read, typing, ping. Routes frames to
+ * services and holds no chat logic itself; what reaches its connections is decided by the
+ * delivery listener (delivery.ts) over `registry`.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { BusEvent } from '../../shared/bus-events';
 import { CLOSE_CODES, LIMITS, type ClientFrame, type ErrorCode, type HelloFrame, type SendFrame } from '../../shared/protocol';
-import type { Bus } from '../bus/bus';
 import { AppError } from '../http/errors';
 import { errorMessage } from '../i18n/errors';
 import type { TokenService } from '../identity/tokens';
@@ -25,7 +24,6 @@ import type { MessagePipeline } from './pipeline';
 import type { ReadReceipts } from './read-receipts';
 
 export interface GatewayDeps {
-  bus: Bus;
   tokens: TokenService;
   users: UserDirectory;
   chats: ChatService;
@@ -46,20 +44,18 @@ export class Gateway {
   readonly registry = new ConnectionRegistry<Connection>();
   private readonly all = new Set<Connection>();
   private heartbeat: NodeJS.Timeout | null = null;
-  private unsubscribe: (() => void) | null = null;
   private draining = false;
   /** Sends accepted but not yet acked or refused; drain waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: GatewayDeps) {}
 
-  /** Registers /ws and starts delivering bus events and heartbeats. */
+  /** Registers /ws and starts the heartbeats. */
   register(app: FastifyInstance): void {
     app.get('/ws', { websocket: true, schema: { hide: true } }, (socket, request) => {
       releaseUpgrade(socket, request.raw);
       this.accept(socket);
     });
-    this.unsubscribe = this.deps.bus.subscribe((e) => this.onBusEvent(e));
     this.heartbeat = setInterval(() => this.beat(), this.deps.heartbeatMs);
     this.heartbeat.unref?.();
   }
@@ -104,7 +100,6 @@ export class Gateway {
       }),
     ]);
     clearTimeout(timer);
-    this.unsubscribe?.();
     for (const c of this.all) c.socket.close(CLOSE_CODES.restart, 'server restarting');
   }
 
@@ -273,20 +268,6 @@ export class Gateway {
     const messages = await this.deps.history.range(chatId, after, upTo);
     const role = conn.user?.role ?? 'member';
     return messages.map((m) => ({ seq: m.seq, frame: JSON.stringify({ type: 'message', message: messageFor(role, m) }) }));
-  }
-
-  private onBusEvent(event: BusEvent): void {
-    let buffer: Buffer | null = null; // encoded once, only if someone here receives it
-    let memberBuffer: Buffer | null = null; // the member's view, when it differs
-    const memberFrame = event.type === 'chat.message' || event.type === 'chat.updated' ? event.memberFrame : undefined;
-    for (const conn of this.registry.match(event.audience)) {
-      let frame: Buffer;
-      if (memberFrame !== undefined && conn.user?.role === 'member') frame = memberBuffer ??= Buffer.from(memberFrame);
-      else frame = buffer ??= Buffer.from(event.frame);
-      if (event.type === 'chat.message') conn.deliver(event.chatId, event.seq, frame);
-      else if (event.type === 'chat.signal' && event.background) conn.sendBackground(frame);
-      else conn.send(frame);
-    }
   }
 
   private beat(): void {

@@ -8,6 +8,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
 import type { Db, PreparedRunner } from '../db/database';
 import type { Database } from '../db/schema';
+import type { ChatFacts } from '../../shared/bus-events';
 import { AppError } from '../http/errors';
 import { storedResult, writeBatchAtOnce } from './batch-statement';
 import { presentMessage } from './presenters';
@@ -28,11 +29,7 @@ export interface AppendItem {
 }
 
 /** The chat facts as they were when the message was written (for deciding the audience). */
-export interface ChatFacts {
-  memberId: string;
-  assigneeId: string | null;
-  status: 'pending' | 'open' | 'closed';
-}
+export type { ChatFacts } from '../../shared/bus-events';
 
 export interface AppendResult {
   message: MessageDto;

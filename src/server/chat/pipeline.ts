@@ -1,6 +1,8 @@
 /**
  * The one message pipeline for WebSocket and HTTP sends:
- * validate → access → attachments → content checks → group-committed insert → publish → reactions.
+ * validate → access → attachments → content checks → group-committed insert → ack → publish.
+ * What reacts to a stored message (desk, Dharma, insight) is a listener of the event hub
+ * (events/listeners.ts), not part of the pipeline.
  */
 import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
 import { LIMITS } from '../../shared/protocol';
@@ -11,7 +13,7 @@ import { assertCanWrite } from './access';
 import type { ChatEvents } from './chat-events';
 import type { ChatService } from './chat-service';
 import type { AppendItem, AppendResult, MessageStore } from './message-store';
-import type { ContentCheck, Reaction, ReactionContext } from './pipeline-types';
+import type { ContentCheck, ReactionContext } from './pipeline-types';
 import { presentAttachment } from './presenters';
 
 export interface SendInput {
@@ -21,33 +23,24 @@ export interface SendInput {
   attachmentIds: string[];
 }
 
-export interface PipelineLogger {
-  error(obj: unknown, msg?: string): void;
-}
-
 export class MessagePipeline {
   private readonly checks: ContentCheck[] = [];
-  private readonly reactions: Reaction[] = [];
-  private readonly reactionContext: ReactionContext;
+  /** Lets listeners add a message of their own to a chat. */
+  readonly replies: ReactionContext;
 
   constructor(
     private readonly db: Db,
     private readonly store: MessageStore,
     private readonly chats: ChatService,
     private readonly events: ChatEvents,
-    private readonly log: PipelineLogger,
   ) {
-    this.reactionContext = { postMessage: (input) => this.postAutomatic(input) };
+    this.replies = { postMessage: (input) => this.postAutomatic(input) };
+    chats.replies = this.replies;
   }
 
   /** Adds a content check (runs before storing, in registration order). */
   addCheck(check: ContentCheck): void {
     this.checks.push(check);
-  }
-
-  /** Adds a reaction (runs after a message is stored and delivered). */
-  addReaction(reaction: Reaction): void {
-    this.reactions.push(reaction);
   }
 
   /** Validates, checks, stores and publishes one message; resolves after commit (the ack point). */
@@ -89,16 +82,13 @@ export class MessagePipeline {
     };
   }
 
-  /** Stores a prepared message (group commit), tells `onStored`, then publishes it and runs reactions. */
+  /** Stores a prepared message (group commit), tells `onStored` (the ack), then publishes it. */
   async commit(item: AppendItem, onStored?: (result: AppendResult) => void): Promise<AppendResult> {
     const result = await this.store.append(item);
     // The sender hears its ack before the message fans out, so a client always knows its own
     // message (by the ack's id) when the echo arrives, and never shows it twice.
     onStored?.(result);
-    if (!result.duplicate) {
-      this.events.message(result.message, result.chat);
-      this.react(result.message);
-    }
+    if (!result.duplicate) this.events.message(result.message, result.chat, this.replies);
     return result;
   }
 
@@ -116,30 +106,8 @@ export class MessagePipeline {
       flags: input.flags ?? [],
       requireOpen: true,
     });
-    this.events.message(result.message, result.chat);
+    this.events.message(result.message, result.chat, this.replies);
     return result.message;
-  }
-
-  /**
-   * Runs every reaction after the current step (never inside the caller's ack and publish). One
-   * microtask for all of them, and a catch only on what they return: this runs for every message,
-   * and three promises per reaction were a good part of what the send path allocated (bench/).
-   */
-  private react(message: MessageDto): void {
-    queueMicrotask(() => {
-      for (const reaction of this.reactions) {
-        try {
-          const running = reaction.afterStored(message, this.reactionContext);
-          if (running) running.catch((err) => this.reactionFailed(reaction, message, err));
-        } catch (err) {
-          this.reactionFailed(reaction, message, err);
-        }
-      }
-    });
-  }
-
-  private reactionFailed(reaction: Reaction, message: MessageDto, err: unknown): void {
-    this.log.error({ err, reaction: reaction.name, messageId: message.id }, 'reaction failed');
   }
 
   /** Binds the sender's own uploads to this chat; any id that is not theirs refuses the message. */

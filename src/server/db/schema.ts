@@ -196,7 +196,28 @@ export interface InsightSettingsTable {
   updated_by: string | null;
 }
 
+export interface DomainEventsTable {
+  id: string;
+  position: Generated<string>;
+  type: string;
+  chat_id: string | null;
+  data: Json<unknown>;
+  created_at: Timestamp;
+  published_at: Date | null;
+}
+
+export interface ChatNotesTable {
+  id: Generated<string>;
+  chat_id: string;
+  author_id: string | null;
+  author_name: string;
+  text: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  domain_events: DomainEventsTable;
+  chat_notes: ChatNotesTable;
   insight_settings: InsightSettingsTable;
   desk_queues: DeskQueuesTable;
   desk_holidays: DeskHolidaysTable;

@@ -7,8 +7,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { ChatService } from '../chat/chat-service';
-import { writeBatch, type AppendResult } from '../chat/message-store';
-import { systemItem } from '../chat/chat-service';
+import { openLoad, type Transition } from '../chat/transitions';
 import type { Clock } from './clock';
 import { urgencySql } from './priority';
 import { onDutySql } from './schedule';
@@ -23,7 +22,7 @@ interface Candidate {
 interface Claimed {
   chatId: string;
   agentId: string;
-  note: AppendResult | null;
+  taken: Transition;
 }
 
 export class AssignmentService {
@@ -43,7 +42,7 @@ export class AssignmentService {
       if (claimed === 'none') break;
       if (claimed === 'skip') continue;
       assigned++;
-      await this.chats.publishChange(claimed.chatId, claimed.note, { previousAssigneeId: null }, 'accepted');
+      await this.chats.afterChange(claimed.chatId, claimed.taken);
     }
     return assigned;
   }
@@ -77,18 +76,13 @@ export class AssignmentService {
       for (const agent of ordered) {
         const locked = await trx.selectFrom('users').select(['id', 'max_concurrent']).where('id', '=', agent.id).forUpdate().skipLocked().executeTakeFirst();
         if (!locked) continue; // another assigner is placing a chat with them right now
-        const load = await sql<{ n: number }>`SELECT count(*)::int AS n FROM chats WHERE customer_service_id = ${agent.id} AND status = 'open'`.execute(trx);
-        if (load.rows[0].n >= locked.max_concurrent) continue;
-        await trx
-          .updateTable('chats')
-          .set({ status: 'open', customer_service_id: agent.id, assigned_at: now, updated_at: new Date() })
-          .where('id', '=', chat.id)
-          .execute();
+        if ((await openLoad(trx, agent.id)) >= locked.max_concurrent) continue;
+        // The same write as 接聽 (transitions.ts), in this claim's transaction.
+        const taken = await this.chats.transitions.take(trx, chat.id, agent, 'auto');
         if (chat.assignment_mode === 'round_robin') {
           await trx.updateTable('desk_queues').set({ last_assigned_user_id: agent.id }).where('id', '=', chat.queue_id).execute();
         }
-        const [note] = await writeBatch(trx, [systemItem(chat.id, `${agent.name} 已接聽，為您服務。`)]);
-        return { chatId: chat.id, agentId: agent.id, note: note.ok ? note.result : null };
+        return { chatId: chat.id, agentId: agent.id, taken };
       }
       skipped.add(chat.id);
       return 'skip' as const;

@@ -6,7 +6,9 @@
 import { sql } from 'kysely';
 import type { Bus } from '../bus/bus';
 import type { ChatService } from '../chat/chat-service';
-import type { MessagePipeline } from '../chat/pipeline';
+import type { Reaction } from '../chat/pipeline-types';
+import { LINES } from '../chat/transitions';
+import type { EventHub, Listener } from '../events/hub';
 import { arrayLiteral } from '../db/array-literal';
 import type { Db } from '../db/database';
 import { SerialBatcher } from '../lib/serial-batcher';
@@ -31,14 +33,12 @@ export interface DeskDeps {
   db: Db;
   bus: Bus;
   chats: ChatService;
-  pipeline: MessagePipeline;
+  hub: EventHub;
   clock: Clock;
   log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
   /** Cluster-wide scheduler (ops/cron.ts): with several cron processes, each tick runs once. */
   cron?: { every(name: string, ms: number, task: () => Promise<unknown>): void } | null;
 }
-
-const INACTIVE_CLOSE = '因長時間沒有新訊息，對話已自動結束。如需協助，歡迎隨時再次開啟對話。';
 
 export class Desk {
   readonly schedule: ScheduleService;
@@ -62,25 +62,34 @@ export class Desk {
     this.stats = new DeskStats(db, clock, opts.timezone, this.presence);
   }
 
-  /** Hooks the desk into chat changes, the message pipeline, the bus and (cron role) timers. */
+  /**
+   * The desk's part in every chat change (once per change in the cluster): a new chat is routed
+   * and offered; a chat back in the queue counts its moods and words again; every change that
+   * moves the queue tells the waiting members their new place and refreshes the dashboard.
+   */
+  readonly listener: Listener = {
+    name: 'desk',
+    scope: 'once',
+    on: {
+      'chat.created': (e) => this.routeNewChat(e.data.chatId, e.data.topic),
+      'chat.assigned': () => this.queueMoved(),
+      'chat.transferred': (e) => (e.data.toAssigneeId === null ? this.backInQueue(e.data.chatId) : this.queueMoved()),
+      'chat.requeued': (e) => this.backInQueue(e.data.chatId),
+      'chat.closed': async () => {
+        this.queueMoved();
+        await this.requestAssignment('closed');
+      },
+      'chat.queued': () => this.queueMoved(),
+      'distress.raised': () => this.queueMoved(),
+    },
+  };
+
+  /** Members' and staff's messages: routing and urgency while the chat waits, first-response stamps. */
+  readonly activity: Reaction = { name: 'desk.activity', afterStored: (m) => this.onMessage(m.chatId, m.senderRole, m.text) };
+
+  /** Starts the desk's jobs and (cron role) timers. */
   start(): void {
-    const { chats, pipeline, bus } = this.deps;
-    chats.onChange((chat, change) => {
-      if (change === 'created') {
-        void this.onChatCreated(chat.id, chat.topic)
-          .catch((err) => this.stopped || this.deps.log.error({ err }, 'routing failed'))
-          .then(() => this.requestAssignment(change));
-      }
-      if (change === 'requeued') {
-        // Moods and words recorded while the chat was open count again in the queue.
-        void this.recomputeUrgency(chat.id)
-          .catch((err) => this.stopped || this.deps.log.error({ err }, 'urgency recompute failed'))
-          .then(() => this.requestAssignment(change));
-      }
-      if (change === 'closed') void this.requestAssignment(change);
-      this.dashboardChanged();
-    });
-    pipeline.addReaction({ name: 'desk.activity', afterStored: (m) => this.onMessage(m.chatId, m.senderRole, m.text) });
+    const { bus } = this.deps;
     bus.work('chat.assign', async () => {
       await this.assignment.assignBacklog();
     });
@@ -129,7 +138,7 @@ export class Desk {
   async requeueChatsOf(userId: string): Promise<number> {
     const open = await this.deps.db.selectFrom('chats').select('id').where('customer_service_id', '=', userId).where('status', '=', 'open').execute();
     for (const c of open) {
-      await this.deps.chats.requeueAsSystem(c.id, '服務人員已離線，已為您重新排隊，請稍候。').catch((err) => this.deps.log.warn({ err, chatId: c.id }, 're-queue failed'));
+      await this.deps.chats.requeueAsSystem(c.id, LINES.agentOffline()).catch((err) => this.deps.log.warn({ err, chatId: c.id }, 're-queue failed'));
     }
     return open.length;
   }
@@ -138,7 +147,7 @@ export class Desk {
   async closeInactive(): Promise<number> {
     const cut = new Date(this.deps.clock.now().getTime() - this.opts.inactivityMs);
     const stale = await this.deps.db.selectFrom('chats').select('id').where('status', '=', 'open').where('updated_at', '<', cut).limit(500).execute();
-    for (const c of stale) await this.deps.chats.closeAsSystem(c.id, INACTIVE_CLOSE);
+    for (const c of stale) await this.deps.chats.closeAsSystem(c.id, LINES.inactive(), 'inactive');
     return stale.length;
   }
 
@@ -173,14 +182,11 @@ export class Desk {
     return moods.map(() => undefined);
   }
 
-  /** Distress seam: the chat goes to the top of the queue. */
-  async markDistress(chatId: string): Promise<void> {
-    await this.deps.db.updateTable('chats').set({ distress: true, base_urgency: 1 }).where('id', '=', chatId).execute();
-    // Agents and masters learn of the mark (and the new order) from the chat frame; positions
-    // alone only reach the waiting members.
-    await this.deps.chats.republish(chatId);
-    await this.deps.chats.announceQueuePositions();
-    this.dashboardChanged();
+  /** Marks a chat as in distress (the top of the queue); the change is published like any other. */
+  async markDistress(chatId: string, messageId: string | null = null): Promise<boolean> {
+    const { first, events } = await this.deps.chats.transitions.raiseDistress(chatId, messageId);
+    await this.deps.chats.publish(chatId, events);
+    return first;
   }
 
   /** Recomputes the stored urgency of a chat from its inputs. */
@@ -202,27 +208,44 @@ export class Desk {
       .execute();
     const words = [...new Set(urgencyWordsIn([row.topic ?? '', extraText, ...texts.map((t) => t.content)].join('\n')))];
     const base = baseUrgency({ tier: row.tier, minSentiment: row.min_sentiment, words, distress: row.distress });
-    await this.deps.db.updateTable('chats').set({ base_urgency: base }).where('id', '=', chatId).execute();
+    await this.deps.chats.transitions.setUrgency(chatId, base);
     if (row.status === 'pending') await this.deps.chats.announceQueuePositions();
   }
 
   /** Publishes the dashboard snapshot to supervisors and admins now. */
   async publishDashboard(): Promise<void> {
     const snapshot = await this.stats.snapshot();
-    this.deps.bus.publish({ type: 'desk.signal', audience: { userIds: [], roles: ['supervisor', 'admin'] }, frame: JSON.stringify({ type: 'desk', snapshot }) });
+    this.deps.hub.signal({ userIds: [], roles: ['supervisor', 'admin'] }, { type: 'desk', snapshot });
   }
 
-  private async onChatCreated(chatId: string, topic: string | null): Promise<void> {
-    const queues = await this.deps.db.selectFrom('desk_queues').select(['id', 'keywords', 'position', 'serving_role']).execute();
-    const queue = routeToQueue(queues, topic ?? '');
-    await this.deps.db.updateTable('chats').set({ queue }).where('id', '=', chatId).execute();
-    await this.recomputeUrgency(chatId);
-    const servingRole = queues.find((q) => q.id === queue)?.serving_role ?? 'agent';
-    const onDuty = await this.anyoneOnDuty(servingRole);
-    // Nobody on duty: the chat frame says so (offDuty), and the member's messages wait in the
-    // queue for the first person on shift, whom the assignment pass gives them to.
-    if (!onDuty) await this.deps.db.updateTable('chats').set({ off_duty: true }).where('id', '=', chatId).execute();
-    await this.deps.chats.republish(chatId);
+  /** Routes a new chat to its queue, marks it when nobody who serves it is on duty, and offers it. */
+  private async routeNewChat(chatId: string, topic: string | null): Promise<void> {
+    try {
+      const queues = await this.deps.db.selectFrom('desk_queues').select(['id', 'keywords', 'position', 'serving_role']).execute();
+      const queue = routeToQueue(queues, topic ?? '');
+      await this.recomputeUrgency(chatId);
+      const servingRole = queues.find((q) => q.id === queue)?.serving_role ?? 'agent';
+      // Nobody on duty: the chat frame says so (offDuty), and the member's messages wait in the
+      // queue for the first person on shift, whom the assignment pass gives them to.
+      const offDuty = !(await this.anyoneOnDuty(servingRole));
+      await this.deps.chats.publish(chatId, await this.deps.chats.transitions.route(chatId, queue, offDuty));
+    } catch (err) {
+      if (!this.stopped) this.deps.log.error({ err }, 'routing failed');
+    }
+    await this.requestAssignment('created');
+  }
+
+  /** A chat is back in the queue: moods and words recorded while it was open count again. */
+  private async backInQueue(chatId: string): Promise<void> {
+    this.queueMoved();
+    await this.recomputeUrgency(chatId).catch((err) => this.stopped || this.deps.log.error({ err }, 'urgency recompute failed'));
+    await this.requestAssignment('requeued');
+  }
+
+  /** The queue changed: waiting members hear their new place; the dashboard follows. */
+  private queueMoved(): void {
+    void this.deps.chats.announceQueuePositions().catch(() => {});
+    this.dashboardChanged();
   }
 
   private async onMessage(chatId: string, senderRole: string, text: string): Promise<void> {
@@ -237,18 +260,12 @@ export class Desk {
       if (chat.queue === 'general') {
         const queues = await this.deps.db.selectFrom('desk_queues').select(['id', 'keywords', 'position']).execute();
         const queue = routeToQueue(queues, text);
-        if (queue !== 'general') await this.deps.db.updateTable('chats').set({ queue }).where('id', '=', chatId).execute();
+        if (queue !== 'general') await this.deps.chats.publish(chatId, await this.deps.chats.transitions.route(chatId, queue));
       }
       if (urgencyWordsIn(text).length) await this.recomputeUrgency(chatId, text);
     } else if (senderRole === 'agent' || senderRole === 'master') {
-      const stamped = await this.deps.db
-        .updateTable('chats')
-        .set({ first_response_at: this.deps.clock.now() })
-        .where('id', '=', chatId)
-        .where('first_response_at', 'is', null)
-        .executeTakeFirst();
       // Today's first-response figures on the dashboard change with the first answer only.
-      if (stamped.numUpdatedRows) this.dashboardChanged();
+      if (await this.deps.chats.transitions.stampFirstResponse(chatId)) this.dashboardChanged();
     }
   }
 
@@ -267,11 +284,10 @@ export class Desk {
 
   private onPresence(change: PresenceChange): void {
     this.deps.chats.waits.invalidate();
-    this.deps.bus.publish({
-      type: 'desk.signal',
-      audience: { userIds: [change.userId], roles: ['supervisor', 'admin'] },
-      frame: JSON.stringify({ type: 'presence', userId: change.userId, name: change.name, role: change.role, status: change.status }),
-    });
+    this.deps.hub.signal(
+      { userIds: [change.userId], roles: ['supervisor', 'admin'] },
+      { type: 'presence', userId: change.userId, name: change.name, role: change.role, status: change.status },
+    );
     if (change.status === 'online') void this.requestAssignment('presence');
     this.dashboardChanged();
   }

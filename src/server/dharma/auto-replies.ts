@@ -9,7 +9,7 @@
 import { sql } from 'kysely';
 import type { CompassionEntry, Rule, RuleInput } from '../../shared/dharma';
 import type { MessageDto, MessageFlag } from '../../shared/protocol';
-import type { BusEvent } from '../../shared/bus-events';
+import type { Listener } from '../events/hub';
 import type { ChatService } from '../chat/chat-service';
 import type { Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
@@ -101,17 +101,20 @@ export class AutoReplies {
     this.pool = pool.map((p) => p.text);
   }
 
-  /** Remembers typing notices from the bus (every node sees every chat's typing). */
-  onBusEvent(e: BusEvent): void {
-    if (e.type !== 'chat.signal' || !e.frame.startsWith('{"type":"typing"')) return;
-    const f = JSON.parse(e.frame) as { chatId: string; userId: string };
-    if (this.typing.size > 10_000) this.typing.clear();
-    let users = this.typing.get(f.chatId);
-    if (!users) this.typing.set(f.chatId, (users = new Map()));
-    users.set(f.userId, this.deps.clock.now().getTime());
-  }
+  /** Remembers typing notices (an every-node listener: every node sees every chat's typing). */
+  readonly typingMemory: Listener = {
+    name: 'dharma.typing-memory',
+    scope: 'every-node',
+    onSignal: (_audience, frame) => {
+      if (frame.type !== 'typing') return;
+      if (this.typing.size > 10_000) this.typing.clear();
+      let users = this.typing.get(frame.chatId);
+      if (!users) this.typing.set(frame.chatId, (users = new Map()));
+      users.set(frame.userId, this.deps.clock.now().getTime());
+    },
+  };
 
-  /** The keyword reaction on the pipeline. */
+  /** The keyword reaction to members' messages. */
   asReaction(): Reaction {
     return {
       name: 'dharma.auto-replies',

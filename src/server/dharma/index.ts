@@ -8,7 +8,7 @@ import type { Bus } from '../bus/bus';
 import type { ChatEvents } from '../chat/chat-events';
 import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
-import type { ContentCheck } from '../chat/pipeline-types';
+import type { ContentCheck, Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
 import { AutoReplies, DEFAULT_AUTO_REPLY_OPTIONS, type AutoReplyOptions } from './auto-replies';
@@ -44,7 +44,6 @@ export class Dharma {
   readonly merit: Merit;
   readonly reviews: Reviews;
   private readonly watcher: VersionWatcher;
-  private unsubscribe: (() => void) | null = null;
   private ready: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -70,13 +69,13 @@ export class Dharma {
   }
 
   /**
-   * Plugs into the pipeline and the bus, then loads (seeding the shipped lists into a fresh
+   * Plugs its checks into the pipeline, then loads (seeding the shipped lists into a fresh
    * database takes seconds) and resolves when loaded, so a server listens with its filter ready.
    * Checks, reactions and routes also wait for the load themselves: nothing is ever judged by a
    * half-loaded filter. A failed load is logged; checks then refuse with `internal`.
    */
   async start(): Promise<void> {
-    const { pipeline, bus, log } = this.deps;
+    const { pipeline, log } = this.deps;
     this.ready = this.load();
     this.ready.catch((err) => log.error({ err }, 'dharma: loading failed; checks refuse messages with internal until restart'));
     const afterLoad = (c: ContentCheck): ContentCheck => ({
@@ -86,20 +85,27 @@ export class Dharma {
         return c.check(draft);
       },
     });
-    const replies = this.autoReplies.asReaction();
     pipeline.addCheck(afterLoad(this.filter.asContentCheck()));
     pipeline.addCheck(afterLoad(this.citations.asContentCheck()));
-    pipeline.addReaction(this.reviews.asReaction());
-    pipeline.addReaction({
+    this.merit.start();
+    await this.ready.catch(() => {});
+  }
+
+  /** The domain's reactions to stored messages (declared in events/listeners.ts). */
+  get reviewsReaction(): Reaction {
+    return this.reviews.asReaction();
+  }
+
+  /** Keyword replies, once the rules are loaded. */
+  get autoReplyReaction(): Reaction {
+    const replies = this.autoReplies.asReaction();
+    return {
       name: replies.name,
       afterStored: async (message, ctx) => {
         await this.ready;
         return replies.afterStored(message, ctx);
       },
-    });
-    this.unsubscribe = bus.subscribe((e) => this.autoReplies.onBusEvent(e));
-    this.merit.start();
-    await this.ready.catch(() => {});
+    };
   }
 
   /** Resolves once the shipped data is seeded and everything is loaded. */
@@ -132,7 +138,6 @@ export class Dharma {
   async stop(): Promise<void> {
     this.stopped = true;
     this.watcher.stop();
-    this.unsubscribe?.();
     await this.ready.catch(() => {});
   }
 

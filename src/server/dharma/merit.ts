@@ -9,8 +9,9 @@ import type { MeritSummary } from '../../shared/dharma';
 import type { Bus } from '../bus/bus';
 import type { ChatEvents } from '../chat/chat-events';
 import type { ChatService } from '../chat/chat-service';
-import { systemItem } from '../chat/chat-service';
 import { writeBatch } from '../chat/message-store';
+import { systemItem } from '../chat/transitions';
+import type { Listener } from '../events/hub';
 import type { Db } from '../db/database';
 import { normalizeText } from './normalize';
 
@@ -47,12 +48,17 @@ export function positiveTermsIn(text: string): string[] {
 export class Merit {
   constructor(private readonly deps: { db: Db; bus: Bus; chats: ChatService; events: ChatEvents; log: { error(o: unknown, m?: string): void } }) {}
 
-  /** Queues scoring when a chat closes; registers the job handler. */
+  /** Queues scoring when a chat closes (once per cluster; the job id makes a second queueing a no-op). */
+  readonly listener: Listener = {
+    name: 'dharma.merit',
+    scope: 'once',
+    on: {
+      'chat.closed': (event) => this.deps.bus.enqueue('chat.merit', { chatId: event.data.chatId }, { jobId: `merit-${event.data.chatId}` }),
+    },
+  };
+
+  /** Registers the job handler. */
   start(): void {
-    this.deps.chats.onChange((chat, change) => {
-      if (change !== 'closed') return;
-      void this.deps.bus.enqueue('chat.merit', { chatId: chat.id }, { jobId: `merit-${chat.id}` }).catch((err) => this.deps.log.error({ err, chatId: chat.id }, 'could not queue merit'));
-    });
     this.deps.bus.work('chat.merit', async ({ chatId }) => {
       await this.score(chatId);
     });
@@ -92,7 +98,7 @@ export class Merit {
       return outcome;
     });
     if (note === null) return null;
-    if (note.ok) this.deps.events.message(note.result.message, note.result.chat);
+    if (note.ok) this.deps.events.message(note.result.message, note.result.chat, this.deps.chats.replies);
     return points;
   }
 

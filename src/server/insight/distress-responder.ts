@@ -10,7 +10,8 @@
  * never ran (its node died right after the commit), the chat is raised then.
  */
 import type { MessageDto } from '../../shared/protocol';
-import type { Bus } from '../bus/bus';
+import type { AlertFrame } from '../../shared/frames';
+import type { EventHub } from '../events/hub';
 import type { Reaction, ReactionContext } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
@@ -22,7 +23,7 @@ import { looksSimplified } from '../lib/chinese-script';
 
 export interface DistressDeps {
   db: Db;
-  bus: Bus;
+  hub: EventHub;
   desk: Desk;
   helplines: HelplineStore;
   clock: Clock;
@@ -30,17 +31,7 @@ export interface DistressDeps {
 }
 
 /** The additive `alert` frame (docs/PROTOCOL.md). */
-export interface DistressAlert {
-  type: 'alert';
-  kind: 'distress';
-  chatId: string;
-  messageId: string;
-  memberId: string | null;
-  memberName: string;
-  excerpt: string;
-  phrases: string[];
-  at: string;
-}
+export type DistressAlert = AlertFrame;
 
 /** What distress handling needs of a message (a stored message, or a scored job's payload). */
 export interface DistressMessage {
@@ -80,12 +71,10 @@ export class DistressResponder implements Reaction {
    * the one that marks the chat.
    */
   private async respond(message: DistressMessage, finding: DistressFinding, post: PostAutomatic, alwaysAlert: boolean): Promise<void> {
-    const { db, desk } = this.deps;
-    // Claiming the flag atomically decides which message of the chat gets the caring reply, even
+    // Claiming the mark atomically decides which message of the chat gets the caring reply, even
     // when several distress messages are stored at once (on one node or several).
-    const first = await db.updateTable('chats').set({ distress: true }).where('id', '=', message.chatId).where('distress', '=', false).returning('id').executeTakeFirst();
+    const first = await this.deps.desk.markDistress(message.chatId, message.id);
     if (!first && !alwaysAlert) return;
-    await desk.markDistress(message.chatId);
     await this.alert(message, finding);
     if (first) {
       const settings = await this.deps.helplines.get();
@@ -120,6 +109,6 @@ export class DistressResponder implements Reaction {
       phrases: finding.phrases,
       at: clock.now().toISOString(),
     };
-    this.deps.bus.publish({ type: 'desk.signal', audience: { userIds: [...userIds], roles: ['supervisor', 'admin'] }, frame: JSON.stringify(frame) });
+    this.deps.hub.signal({ userIds: [...userIds], roles: ['supervisor', 'admin'] }, frame);
   }
 }

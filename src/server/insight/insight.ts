@@ -8,6 +8,7 @@ import type { MessagePipeline } from '../chat/pipeline';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
 import type { Desk } from '../desk/desk';
+import type { EventHub } from '../events/hub';
 import { detectDistress } from './distress';
 import { DistressResponder } from './distress-responder';
 import { HelplineStore } from './helplines';
@@ -18,6 +19,7 @@ import { AnalysisWorker, type ScoredMessage } from './worker';
 export interface InsightDeps {
   db: Db;
   bus: Bus;
+  hub: EventHub;
   desk: Desk;
   chats: ChatService;
   pipeline: MessagePipeline;
@@ -47,13 +49,12 @@ export class Insight {
     this.worker = new AnalysisWorker({
       db: deps.db,
       bus: deps.bus,
+      signal: (audience, frame, opts) => deps.hub.signal(audience, frame, opts),
       scorer: this.scorer,
       recordSentiment: (chatId, score) => deps.desk.recordSentiment(chatId, score),
       factsOf: (chatId) => deps.chats.factsOf(chatId),
     });
-    this.distress = new DistressResponder({ db: deps.db, bus: deps.bus, desk: deps.desk, helplines: this.helplines, clock: deps.clock, timezone: deps.timezone });
-    deps.pipeline.addReaction(this.distress);
-    deps.pipeline.addReaction(this.worker.enqueueReaction());
+    this.distress = new DistressResponder({ db: deps.db, hub: deps.hub, desk: deps.desk, helplines: this.helplines, clock: deps.clock, timezone: deps.timezone });
     this.worker.onScored((message) => this.distress.backstop(message, (input) => deps.pipeline.postAutomatic(input)));
     this.worker.start();
   }

@@ -9,7 +9,8 @@
  * duplicate or late retry of a job that already succeeded does nothing. If a step after the claim
  * fails, the claim is released and the error rethrown, so the bus retries the whole job.
  */
-import type { JobMap } from '../../shared/bus-events';
+import type { Audience, JobMap } from '../../shared/bus-events';
+import type { SentimentFrame } from '../../shared/frames';
 import type { MessageDto, Role } from '../../shared/protocol';
 import type { Bus } from '../bus/bus';
 import type { ChatFacts } from '../chat/message-store';
@@ -30,17 +31,11 @@ export interface ScoredMessage {
 /** Called once per scored message (again only if the job is retried after a failure). */
 export type ScoredListener = (message: ScoredMessage, score: number) => Promise<void> | void;
 
-/** The additive `sentiment` frame (docs/PROTOCOL.md). */
-export interface SentimentFrame {
-  type: 'sentiment';
-  chatId: string;
-  messageId: string;
-  score: number;
-}
-
 export interface WorkerDeps {
   db: Db;
   bus: Bus;
+  /** Publishes a frame outside seq order (the event hub's `signal`). */
+  signal(audience: Audience, frame: SentimentFrame, opts: { background: boolean }): void;
   /** Scores texts (on a worker thread in production: scoring-pool.ts). */
   scorer: Scorer;
   /** The desk's priority seam (Desk.recordSentiment). */
@@ -104,7 +99,7 @@ export class AnalysisWorker {
 
   /** Scores one message and applies the result once. */
   async analyze(job: AnalyzeJob): Promise<AnalyzeOutcome> {
-    const { db, bus, scorer } = this.deps;
+    const { db, scorer } = this.deps;
     const score = await scorer.score(job.text);
     const claimed = await this.scores.claim(job.messageId, score);
     if (!claimed) {
@@ -115,20 +110,17 @@ export class AnalysisWorker {
       await this.deps.recordSentiment(job.chatId, score);
       const chat = await this.deps.factsOf(job.chatId);
       const frame: SentimentFrame = { type: 'sentiment', chatId: job.chatId, messageId: job.messageId, score };
-      bus.publish({
-        type: 'chat.signal',
-        chatId: job.chatId,
-        // The member does not see a mood gauge of themselves; those serving or watching do, and
-        // while the chat waits in the queue, everyone who may pick it up.
-        audience: {
+      // The member does not see a mood gauge of themselves; those serving or watching do, and
+      // while the chat waits in the queue, everyone who may pick it up. A gauge can wait for the
+      // next delivery to the same person (background): one socket write less per message.
+      this.deps.signal(
+        {
           userIds: chat?.assigneeId ? [chat.assigneeId] : [],
           roles: chat?.status === 'pending' ? ['supervisor', 'admin', 'agent', 'master'] : ['supervisor', 'admin'],
         },
-        frame: JSON.stringify(frame),
-        // A mood gauge can wait for the next delivery to the same person: one write less per
-        // message under load, where each write to a socket was a costly system call (bench/).
-        background: true,
-      });
+        frame,
+        { background: true },
+      );
       const message: ScoredMessage = { id: job.messageId, chatId: job.chatId, text: job.text, senderRole: job.senderRole };
       for (const listener of this.listeners) await listener(message, score);
     } catch (err) {
