@@ -24,8 +24,10 @@ import type { UserDirectory as Users } from './identity/users';
 import { ChatEvents } from './chat/chat-events';
 import { ChatFactsCache, ChatService, factsCacheListener } from './chat/chat-service';
 import { deliveryListener } from './chat/delivery';
+import { faultsFromEnv } from './core/faults';
 import { EventHub } from './events/hub';
 import { declareListeners } from './events/listeners';
+import { MessageRelay, OutboxRelay } from './events/relay';
 import { Gateway } from './chat/gateway';
 import { History } from './chat/history';
 import { MessageStore } from './chat/message-store';
@@ -125,7 +127,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const hub = new EventHub({ bus, db, log: app.log });
   const events = new ChatEvents(hub);
   const facts = new ChatFactsCache();
-  const chats = new ChatService(db, events, users, facts, hub, clock);
+  const faults = faultsFromEnv(process.env, config.production, (msg) => app.log.warn(msg));
+  const chats = new ChatService(db, events, users, facts, hub, clock, faults);
   const statistics = new TableStatistics(db, { onError: (err, table) => app.log.warn({ err, table }, 'ANALYZE failed') });
   const store = new MessageStore(db, {
     prepared: database.prepared,
@@ -136,7 +139,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   });
   const history = new History(db);
   const reads = new ReadReceipts(db, chats, events);
-  const pipeline = new MessagePipeline(db, store, chats, events);
+  const pipeline = new MessagePipeline(db, store, chats, events, faults);
   const authenticate = makeAuthenticate(tokens, users);
 
   let closed = false;
@@ -179,6 +182,15 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     sentimentQueue: insight.worker.enqueueReaction(),
     merit: dharma.merit.listener,
   });
+  // What a node committed and never published (it died in between) is published by the relays.
+  const outboxRelay = new OutboxRelay(db, hub, async (chatId) => {
+    const row = await chats.row(chatId);
+    return row ? chats.present(row) : null;
+  });
+  cron?.every('events.outbox-relay', 2000, () => outboxRelay.tick());
+  const messageRelay = new MessageRelay(db, gateway.registry);
+  const messageRelayTimer = roles.has('ws') ? setInterval(() => void messageRelay.tick().catch((err) => app.log.warn({ err }, 'message relay failed')), 1000) : null;
+  messageRelayTimer?.unref();
   const ops = startOps({ bus, cron, database, config, metrics, log: app.log });
   if (bus instanceof RedisBus) bus.onReconnect(() => void gateway.resync());
 
@@ -235,6 +247,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
       if (closed) return;
       closed = true;
       cron?.stop();
+      if (messageRelayTimer) clearInterval(messageRelayTimer);
       desk.stop();
       await dharma.stop();
       await insight.stop();

@@ -12,6 +12,7 @@ import { AppError } from '../http/errors';
 import type { User, UserDirectory } from '../identity/users';
 import { assertVisible, canSee, isParticipant, oversees, serves } from './access';
 import type { NoteDto } from '../../shared/frames';
+import { NO_FAULTS, type Faults } from '../core/faults';
 import type { EventHub, Listener } from '../events/hub';
 import type { ChatEvents } from './chat-events';
 import type { ChatFacts } from './message-store';
@@ -64,6 +65,7 @@ export class ChatService {
     readonly facts: ChatFactsCache,
     private readonly hub: EventHub,
     readonly clock: Clock = systemClock,
+    private readonly faults: Faults = NO_FAULTS,
   ) {
     this.waits = new WaitEstimator(db, clock);
     this.transitions = new ChatTransitions(db, clock);
@@ -107,6 +109,7 @@ export class ChatService {
     if (existing) return { chat: await this.present(existing), created: false };
     try {
       const { chatId, events } = await this.transitions.open(user.id, topic);
+      this.faults.afterCommit(topic);
       const chat = await this.present((await this.row(chatId))!);
       void this.hub.committed(events, chat);
       return { chat, created: true };

@@ -156,6 +156,20 @@ export class Connection {
     this.scheduleGapFill(chatId);
   }
 
+  /**
+   * The chat's stored messages go up to `lastSeq` (the message relay read it): fetches what this
+   * connection lacks. Only for chats it follows; a gap fill already on its way does the same.
+   */
+  catchUp(chatId: string, lastSeq: number): void {
+    const cursor = this.cursors?.get(chatId);
+    if (cursor === undefined || lastSeq <= cursor || this.gapTimers?.has(chatId) || this.socket.readyState !== 1) return;
+    this.loadRange(chatId, cursor, lastSeq)
+      .then((frames) => {
+        for (const f of frames) this.deliver(chatId, f.seq, f.frame);
+      })
+      .catch(() => {});
+  }
+
   /** Clears timers when the socket closes. */
   dispose(): void {
     if (this.helloTimer) clearTimeout(this.helloTimer);

@@ -13,6 +13,7 @@ import { assertCanWrite } from './access';
 import type { ChatEvents } from './chat-events';
 import type { ChatService } from './chat-service';
 import type { AppendItem, AppendResult, MessageStore } from './message-store';
+import { NO_FAULTS, type Faults } from '../core/faults';
 import type { ContentCheck, ReactionContext } from './pipeline-types';
 import { presentAttachment } from './presenters';
 
@@ -33,6 +34,7 @@ export class MessagePipeline {
     private readonly store: MessageStore,
     private readonly chats: ChatService,
     private readonly events: ChatEvents,
+    private readonly faults: Faults = NO_FAULTS,
   ) {
     this.replies = { postMessage: (input) => this.postAutomatic(input) };
     chats.replies = this.replies;
@@ -85,6 +87,7 @@ export class MessagePipeline {
   /** Stores a prepared message (group commit), tells `onStored` (the ack), then publishes it. */
   async commit(item: AppendItem, onStored?: (result: AppendResult) => void): Promise<AppendResult> {
     const result = await this.store.append(item);
+    this.faults.afterCommit(item.text);
     // The sender hears its ack before the message fans out, so a client always knows its own
     // message (by the ack's id) when the echo arrives, and never shows it twice.
     onStored?.(result);
