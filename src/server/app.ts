@@ -114,7 +114,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     // Start even if Redis is down (readiness says so); local connections work meanwhile.
     await bus.ready(5000).catch((err) => app.log.warn({ err }, 'Redis is not answering yet; serving local connections only'));
   }
-  const tokens = new TokenService(config.jwtSecret ?? devSecret(config.dataDir));
+  const tokens = new TokenService(config.jwtSecret ?? devSecret(config.dataDir), config.jwt);
   const users = new UserDirectory(db);
   const events = new ChatEvents(bus);
   const facts = new ChatFactsCache();

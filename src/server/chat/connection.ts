@@ -24,6 +24,8 @@ export class Connection {
   helloTimer: NodeJS.Timeout | null = null;
   /** Set while hello is being verified: frames that follow it wait for it. */
   helloInFlight: Promise<void> | null = null;
+  /** Cancels the timer that closes the connection when its token expires (set at hello). */
+  stopTokenExpiry: (() => void) | null = null;
   /** Orders this connection's sends up to the point they are queued for commit. */
   sendChain: Promise<unknown> = Promise.resolve();
   private tokens: number;
@@ -159,6 +161,8 @@ export class Connection {
   /** Clears timers when the socket closes. */
   dispose(): void {
     if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.stopTokenExpiry?.();
+    this.stopTokenExpiry = null;
     if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
     this.background = null;
     for (const t of this.gapTimers?.values() ?? []) clearTimeout(t);

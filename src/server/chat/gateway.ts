@@ -20,6 +20,8 @@ import { ConnectionRegistry } from './connection-registry';
 import { parseClientFrame } from './frames';
 import { messageFor } from './presenters';
 import { releaseUpgrade } from './upgrade';
+import { chatsToReplay, planResume, resumeTooLarge } from './resume';
+import { watchTokenExpiry } from '../identity/token-expiry';
 import type { History } from './history';
 import type { MessagePipeline } from './pipeline';
 import type { ReadReceipts } from './read-receipts';
@@ -218,9 +220,12 @@ export class Gateway {
   }
 
   private async onHello(conn: Connection, frame: HelloFrame): Promise<void> {
-    let user;
+    const tooLarge = resumeTooLarge(frame.resume);
+    if (tooLarge) return this.sendError(conn, tooLarge.code, undefined, tooLarge.details); // a smaller hello may follow
+    let user, claims;
     try {
-      user = await this.deps.users.fromClaims(await this.deps.tokens.verify(frame.token));
+      claims = await this.deps.tokens.verify(frame.token);
+      user = await this.deps.users.fromClaims(claims);
     } catch (err) {
       return this.refuseAuth(conn, err instanceof AppError ? String(err.details?.reason ?? 'bad token') : 'bad token');
     }
@@ -231,31 +236,38 @@ export class Gateway {
       this.deps.log.warn({ err, conn: conn.id }, 'live chat cursors unavailable');
       return [];
     });
+    let plan;
+    try {
+      plan = await planResume(this.deps.history, user, frame.resume ?? {});
+    } catch (err) {
+      // Resume cannot be honoured without the database: the client reconnects later and resumes.
+      this.deps.log.warn({ err, conn: conn.id }, 'resume cursors unavailable');
+      this.sendError(conn, 'internal');
+      conn.socket.close(1011, 'resume unavailable');
+      return;
+    }
     if (conn.socket.readyState !== 1) return;
     if (conn.helloTimer) clearTimeout(conn.helloTimer);
     conn.helloTimer = null; // an idle connection should not keep its spent timer
     conn.user = user;
     conn.locale = frame.locale ?? 'zh-TW';
+    conn.stopTokenExpiry = watchTokenExpiry(claims.expiresAt, () => this.refuseAuth(conn, 'expired'));
     // Cursors first, then registration, then replay: live frames that arrive during the replay
     // are held by the connection's ordering and nothing is sent twice.
-    const resume = Object.entries(frame.resume ?? {});
-    const visible: Array<[string, number]> = [];
-    for (const [chatId, seq] of resume) {
-      const facts = await this.deps.chats.factsOf(chatId);
-      if (facts && canSee(user, facts)) {
-        conn.setCursor(chatId, seq);
-        visible.push([chatId, seq]);
-      }
-    }
+    for (const [chatId, seq] of plan.visible) conn.setCursor(chatId, seq);
     // Live chats not resumed start after what was stored when the hello came.
     for (const [chatId, seq] of live) if (!conn.hasCursor(chatId)) conn.setCursor(chatId, seq);
     this.registry.add(conn);
     if (this.registry.ofUser(user.id).size === 1) this.deps.onPresence?.(user, 1);
     conn.send(JSON.stringify({ type: 'welcome', userId: user.id, role: user.role, name: user.name }));
-    for (const [chatId] of resume) {
-      if (!visible.some(([id]) => id === chatId)) this.sendError(conn, 'not_found', undefined, { chatId });
+    for (const chatId of plan.notFound) this.sendError(conn, 'not_found', undefined, { chatId });
+    try {
+      // Read after registering: a chat with nothing new now gets its next message live.
+      for (const [chatId, seq] of await chatsToReplay(this.deps.history, plan.visible)) await this.replay(conn, chatId, seq);
+    } catch (err) {
+      this.deps.log.warn({ err, conn: conn.id }, 'resume replay failed');
+      conn.socket.close(1011, 'resume unavailable'); // the client reconnects and resumes from its cursors
     }
-    for (const [chatId, seq] of visible) await this.replay(conn, chatId, seq);
   }
 
   /** Sends every stored message after `seq`, in pages, through the connection's ordering. */

@@ -36,6 +36,21 @@ const nonNegative = (name: string, fallback: number, integer: boolean) =>
       return n;
     });
 
+/** An optional claim value the shop's tokens must carry (unset or empty: not checked). */
+const claimValue = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return null;
+      const t = v.trim();
+      if (!t || t.length > 256) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be 1-256 characters (the exact claim value the shop's tokens carry), got "${v.slice(0, 40)}${v.length > 40 ? '…' : ''}"` });
+        return z.NEVER;
+      }
+      return t;
+    });
+
 const envSchema = z.object({
   PORT: z
     .string()
@@ -64,6 +79,9 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((v) => !v || v.length >= 16, 'must be at least 16 characters (an HS256 shared secret)'),
+  LOTUSDESK_JWT_MAX_AGE_SECONDS: positiveInt('LOTUSDESK_JWT_MAX_AGE_SECONDS', 0),
+  LOTUSDESK_JWT_ISSUER: claimValue('LOTUSDESK_JWT_ISSUER'),
+  LOTUSDESK_JWT_AUDIENCE: claimValue('LOTUSDESK_JWT_AUDIENCE'),
   SERVICES: z
     .string()
     .optional()
@@ -116,6 +134,8 @@ export interface Config {
   redisPrefix: string;
   dataDir: string;
   jwtSecret: string | null;
+  /** Optional token checks: maximum age from `iat` (sockets close when they reach it), `iss`, `aud`. */
+  jwt: { maxAgeSeconds: number | null; issuer: string | null; audience: string | null };
   services: ServiceRole[];
   /** Sentiment scoring on its own thread (insight/scoring-pool.ts). */
   scoringThread: boolean;
@@ -157,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.LOTUSDESK_REDIS_PREFIX,
     dataDir: resolve(e.LOTUSDESK_DATA_DIR),
     jwtSecret: e.LOTUSDESK_JWT_SECRET || null,
+    jwt: { maxAgeSeconds: e.LOTUSDESK_JWT_MAX_AGE_SECONDS || null, issuer: e.LOTUSDESK_JWT_ISSUER, audience: e.LOTUSDESK_JWT_AUDIENCE },
     services: e.SERVICES,
     scoringThread: e.LOTUSDESK_SCORING_THREAD === 'on',
     production,
