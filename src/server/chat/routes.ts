@@ -113,6 +113,16 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
     return reply.status(201).send({ id: request.body.id, chatId: m.chatId, messageId: m.id, seq: m.seq, createdAt: m.createdAt, ...(result.duplicate ? { duplicate: true } : {}) });
   });
 
+  app.post<{ Params: { id: string }; Body: { seq: number } }>('/api/chats/:id/read', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'Mark the chat read up to `seq` (participants; same as the WebSocket `read`)',
+      params: idParam,
+      body: { type: 'object', required: ['seq'], properties: { seq: { type: 'integer', minimum: 0 } }, additionalProperties: false },
+      response: { 200: { type: 'object', properties: { chatId: { type: 'string' }, seq: { type: 'integer' } } }, 429: errorBody, ...errors },
+    },
+  }, async (request) => ({ chatId: request.params.id, seq: await reads.markRead(callerOf(request), request.params.id, request.body.seq) }));
+
   app.post<{ Params: { id: string } }>('/api/chats/:id/accept', {
     preHandler: authenticate,
     schema: { tags, security: bearer, summary: 'Take a pending chat (接聽)', params: idParam, response: { 200: { type: 'object', properties: { chat: chatObject } }, ...errors } },
