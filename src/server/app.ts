@@ -29,6 +29,7 @@ import { MessageStore } from './chat/message-store';
 import { MessagePipeline } from './chat/pipeline';
 import { ReadReceipts } from './chat/read-receipts';
 import { chatRoutes } from './chat/routes';
+import { UserRateLimiter } from './chat/user-rate-limit';
 import { MemberChats } from './chat/member-chats';
 import { memberRoutes } from './chat/member-routes';
 import { uploadRoutes } from './uploads/routes';
@@ -134,6 +135,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const reads = new ReadReceipts(db, chats, events);
   const pipeline = new MessagePipeline(db, store, chats, events, app.log);
   const authenticate = makeAuthenticate(tokens, users);
+  const userRate = new UserRateLimiter({ perSec: config.rateLimit.userPerSec, burst: config.rateLimit.userBurst });
 
   // Every node keeps its access facts current from the bus, whichever node changed the chat.
   bus.subscribe((e) => {
@@ -144,6 +146,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const gateway = new Gateway({
     bus, tokens, users, chats, events, pipeline, history, reads,
     rate: { perSec: config.rateLimit.framesPerSec, burst: config.rateLimit.burst },
+    userRate,
     heartbeatMs: config.heartbeatMs,
     log: app.log,
     metrics: metrics.gatewayHooks(),
@@ -204,7 +207,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(deskRoutes, { desk, db, authenticate });
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
-    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate });
+    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate, userRate });
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });

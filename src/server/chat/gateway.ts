@@ -21,6 +21,7 @@ import { parseClientFrame } from './frames';
 import { messageFor } from './presenters';
 import { releaseUpgrade } from './upgrade';
 import { chatsToReplay, planResume, resumeTooLarge } from './resume';
+import { spendBudgets, type RateBudget, type UserRateLimiter } from './user-rate-limit';
 import { watchTokenExpiry } from '../identity/token-expiry';
 import type { History } from './history';
 import type { MessagePipeline } from './pipeline';
@@ -35,7 +36,10 @@ export interface GatewayDeps {
   pipeline: MessagePipeline;
   history: History;
   reads: ReadReceipts;
-  rate: { perSec: number; burst: number };
+  /** Each connection's own frame budget. */
+  rate: RateBudget;
+  /** The budget shared by all of a user's sockets and HTTP sends on this node. */
+  userRate: UserRateLimiter;
   heartbeatMs: number;
   log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void; debug(o: unknown, m?: string): void };
   /** Told when a user's first connection on this node opens or last one closes (presence). */
@@ -141,26 +145,28 @@ export class Gateway {
   }
 
   private async onRaw(conn: Connection, data: Buffer, isBinary: boolean): Promise<void> {
-    if (data.length > LIMITS.maxFrameBytes) {
-      return this.sendError(conn, 'too_large', undefined, { maxBytes: LIMITS.maxFrameBytes });
-    }
-    if (isBinary) return this.sendError(conn, 'invalid', undefined, { reason: 'frames are JSON text' });
-    const parsed = parseClientFrame(data.toString('utf8'));
-    if (!parsed.ok) {
-      if (!conn.user) return this.refuseAuth(conn, 'the first frame must be hello');
-      return this.sendError(conn, 'invalid', parsed.id, { reason: parsed.reason, ...(parsed.field ? { field: parsed.field } : {}) });
-    }
-    const frame = parsed.frame;
-    this.deps.metrics?.frame(frame.type);
+    // Before hello, only a JSON text hello is acceptable: a binary frame ends the socket at once.
+    if (!conn.user && !conn.helloInFlight && isBinary) return this.closeBadStart(conn, 'frames are JSON text; the first must be hello');
+    const tooLarge = data.length > LIMITS.maxFrameBytes;
+    const parsed = tooLarge || isBinary ? null : parseClientFrame(data.toString('utf8'));
+    if (parsed?.ok) this.deps.metrics?.frame(parsed.frame.type);
     if (conn.helloInFlight) await conn.helloInFlight;
     if (!conn.user) {
-      if (frame.type !== 'hello' || conn.socket.readyState !== 1) return this.refuseAuth(conn, 'the first frame must be hello');
-      conn.helloInFlight = this.onHello(conn, frame).finally(() => (conn.helloInFlight = null));
+      if (tooLarge) this.sendError(conn, 'too_large', undefined, { maxBytes: LIMITS.maxFrameBytes });
+      if (!parsed?.ok || parsed.frame.type !== 'hello' || conn.socket.readyState !== 1) return this.refuseAuth(conn, 'the first frame must be hello');
+      conn.helloInFlight = this.onHello(conn, parsed.frame).finally(() => (conn.helloInFlight = null));
       return conn.helloInFlight;
     }
-    if (!conn.takeToken()) {
-      return this.sendError(conn, 'rate_limited', 'id' in frame ? frame.id : undefined, { retryAfterMs: conn.retryAfterMs() });
+    // Every frame spends the budgets, refused ones included: bad input costs work too.
+    const retryAfterMs = spendBudgets(conn, this.deps.userRate);
+    if (retryAfterMs !== null) {
+      const id = parsed ? (parsed.ok ? ('id' in parsed.frame ? parsed.frame.id : undefined) : parsed.id) : undefined;
+      return this.sendError(conn, 'rate_limited', id, { retryAfterMs });
     }
+    if (tooLarge) return this.sendError(conn, 'too_large', undefined, { maxBytes: LIMITS.maxFrameBytes });
+    if (!parsed) return this.sendError(conn, 'invalid', undefined, { reason: 'frames are JSON text' });
+    if (!parsed.ok) return this.sendError(conn, 'invalid', parsed.id, { reason: parsed.reason, ...(parsed.field ? { field: parsed.field } : {}) });
+    const frame = parsed.frame;
     try {
       await this.dispatch(conn, frame);
     } catch (err) {
@@ -310,6 +316,12 @@ export class Gateway {
       conn.alive = false;
       conn.socket.ping();
     }
+  }
+
+  /** A first frame that cannot be a hello (binary): closed at once with "unsupported data". */
+  private closeBadStart(conn: Connection, reason: string): void {
+    this.sendError(conn, 'invalid', undefined, { reason });
+    conn.socket.close(CLOSE_CODES.unsupportedData, 'JSON text frames only');
   }
 
   private refuseAuth(conn: Connection, reason: string): void {

@@ -99,6 +99,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   LOTUSDESK_RATE_FRAMES_PER_SEC: positiveInt('LOTUSDESK_RATE_FRAMES_PER_SEC', 50),
   LOTUSDESK_RATE_FRAMES_BURST: positiveInt('LOTUSDESK_RATE_FRAMES_BURST', 200),
+  // 0 = unset: a user's budget across sockets and HTTP sends is the size of one connection's.
+  LOTUSDESK_RATE_USER_PER_SEC: positiveInt('LOTUSDESK_RATE_USER_PER_SEC', 0),
+  LOTUSDESK_RATE_USER_BURST: positiveInt('LOTUSDESK_RATE_USER_BURST', 0),
   LOTUSDESK_HEARTBEAT_MS: positiveInt('LOTUSDESK_HEARTBEAT_MS', 30_000),
   // Score messages on a worker thread ('on', the default) or on the event loop ('off').
   LOTUSDESK_SCORING_THREAD: z.enum(['on', 'off']).default('on'),
@@ -143,7 +146,8 @@ export interface Config {
   /** Dev login and demo users exist only without a shared secret and outside production. */
   devLogin: boolean;
   logLevel: string;
-  rateLimit: { framesPerSec: number; burst: number };
+  /** Frame budgets (token buckets): per connection, and per user across sockets and HTTP sends. */
+  rateLimit: { framesPerSec: number; burst: number; userPerSec: number; userBurst: number };
   heartbeatMs: number;
   desk: { timezone: string; offlineGraceMs: number; requeueGraceMs: number; inactivityMs: number };
   /** Backups (interval 0 = none scheduled) and retention (0 days = keep forever). */
@@ -183,7 +187,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     devLogin: !production && !e.LOTUSDESK_JWT_SECRET,
     logLevel: e.LOG_LEVEL,
-    rateLimit: { framesPerSec: e.LOTUSDESK_RATE_FRAMES_PER_SEC, burst: e.LOTUSDESK_RATE_FRAMES_BURST },
+    rateLimit: {
+      framesPerSec: e.LOTUSDESK_RATE_FRAMES_PER_SEC,
+      burst: e.LOTUSDESK_RATE_FRAMES_BURST,
+      userPerSec: e.LOTUSDESK_RATE_USER_PER_SEC || e.LOTUSDESK_RATE_FRAMES_PER_SEC,
+      userBurst: e.LOTUSDESK_RATE_USER_BURST || e.LOTUSDESK_RATE_FRAMES_BURST,
+    },
     heartbeatMs: e.LOTUSDESK_HEARTBEAT_MS,
     desk: {
       timezone: e.LOTUSDESK_TIMEZONE,
