@@ -5,7 +5,7 @@
  * deduped by id and seq, and the connection state for the UI.
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
-import { CLOSE_CODES, type AckFrame, type ClientFrame, type ErrorFrame, type Locale, type MessageDto, type Role } from '../shared/protocol';
+import { CLOSE_CODES, LIMITS, type AckFrame, type ClientFrame, type ErrorFrame, type Locale, type MessageDto, type Role } from '../shared/protocol';
 import type { ServerFrame } from '../shared/frames';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -26,6 +26,12 @@ export interface OutgoingMessage {
 export interface ConnectionOptions {
   url: string;
   token: string;
+  /**
+   * Gives a fresh token when the server closes the socket with 4401 (its token expired or reached
+   * its maximum age): the connection then reconnects with it and resumes. Asked once per refusal;
+   * if the fresh token is refused too, or there is no provider, the connection stays closed.
+   */
+  tokenProvider?: () => Promise<string> | string;
   locale?: Locale;
   /** A WebSocket constructor (Node tests pass `ws`); defaults to the global one. */
   WebSocket?: unknown;
@@ -56,8 +62,8 @@ export interface ConnectionEvents {
 
 type Listeners = { [K in keyof ConnectionEvents]: Set<ConnectionEvents[K]> };
 
-/** Chats resumed in one hello (keeps the frame far below the 64 KiB limit). */
-export const MAX_RESUME = 500;
+/** Chats resumed in one hello: the server refuses more (and it keeps the frame small). */
+export const MAX_RESUME = LIMITS.maxResumeChats;
 
 /** A fresh client message id (the server dedupes resends by it). */
 export function newClientId(): string {
@@ -72,6 +78,9 @@ export class ChatConnection {
   private welcomed = false;
   private everOpened = false;
   private stopped = false;
+  private token: string;
+  /** A fresh token was asked for since the last welcome: another 4401 is final. */
+  private refreshed = false;
   private readonly outbox = new Map<string, OutgoingMessage>();
   private readonly cursors = new Map<string, number>();
   private readonly seenIds = new Set<string>();
@@ -79,6 +88,7 @@ export class ChatConnection {
   private retryTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: ConnectionOptions) {
+    this.token = opts.token;
     for (const m of this.loadOutbox()) this.outbox.set(m.id, m);
   }
 
@@ -172,7 +182,7 @@ export class ChatConnection {
       // A supervisor sees every chat: resume the most recently active ones so hello stays small
       // (the store refetches the rest over HTTP after the welcome).
       const resume = Object.fromEntries([...this.cursors].slice(-MAX_RESUME));
-      const hello: ClientFrame = { type: 'hello', token: o.token, ...(o.locale ? { locale: o.locale } : {}), ...(this.cursors.size ? { resume } : {}) };
+      const hello: ClientFrame = { type: 'hello', token: this.token, ...(o.locale ? { locale: o.locale } : {}), ...(this.cursors.size ? { resume } : {}) };
       socket.send(JSON.stringify(hello));
     });
     socket.addEventListener('message', (e) => {
@@ -189,6 +199,7 @@ export class ChatConnection {
       if (socket !== this.socket || this.stopped) return;
       this.welcomed = false;
       if (e.code === CLOSE_CODES.unauthenticated) {
+        if (this.mayRefresh()) return this.refreshToken();
         // A refused token will not get better by retrying.
         socket.close();
         this.socket = null;
@@ -200,6 +211,33 @@ export class ChatConnection {
       // The server is restarting or draining: reconnect at once (the library would wait its backoff).
       if (e.code === CLOSE_CODES.restart) this.replaceSocket();
     });
+  }
+
+  private mayRefresh(): boolean {
+    return Boolean(this.opts.tokenProvider) && !this.refreshed;
+  }
+
+  /** Drops the socket (its library would retry the stale token), asks for a fresh token, reopens. */
+  private refreshToken(): void {
+    this.refreshed = true;
+    const old = this.socket;
+    this.socket = null;
+    old?.close();
+    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    Promise.resolve()
+      .then(() => this.opts.tokenProvider!())
+      .then(
+        (token) => {
+          if (this.stopped || this.socket) return;
+          this.token = token;
+          this.open();
+        },
+        () => {
+          if (this.stopped || this.socket) return;
+          this.setState('closed');
+          this.emit('unauthenticated', null);
+        },
+      );
   }
 
   private replaceSocket(): void {
@@ -215,6 +253,7 @@ export class ChatConnection {
       case 'welcome':
         this.welcomed = true;
         this.everOpened = true;
+        this.refreshed = false;
         this.me = { userId: frame.userId, role: frame.role, ...(frame.name ? { name: frame.name } : {}) };
         this.setState('open');
         this.emit('welcome', this.me);
@@ -238,8 +277,9 @@ export class ChatConnection {
         return;
       }
       case 'error': {
-        if (frame.code === 'unauthenticated' && !this.welcomed) {
-          this.emit('unauthenticated', frame);
+        if (frame.code === 'unauthenticated') {
+          // The server closes with 4401 next: that refreshes the token or ends the connection.
+          if (!this.welcomed && !this.mayRefresh()) this.emit('unauthenticated', frame);
           return;
         }
         const sent = frame.id ? this.outbox.get(frame.id) : undefined;

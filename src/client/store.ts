@@ -229,8 +229,11 @@ export class ChatStore {
     if (!view || last <= 0) return;
     const changed = last > view.myRead;
     view.myRead = Math.max(view.myRead, last);
+    // Only the member and the assignee read for the chat (the server refuses anyone else);
+    // others keep their unread count on this device only.
+    const participant = view.chat.memberId === this.meId || view.chat.assigneeId === this.meId;
     // Sent even if nothing changed locally: an unchanged cursor costs the server nothing.
-    if (changed || view.readSent !== last) {
+    if (participant && (changed || view.readSent !== last)) {
       this.conn.read(chatId, last);
       if (this.conn.state === 'open') view.readSent = last;
     }

@@ -35,6 +35,7 @@ import { MessagePipeline } from './chat/pipeline';
 import { ReadReceipts } from './chat/read-receipts';
 import { chatRoutes } from './chat/routes';
 import { noteRoutes } from './chat/note-routes';
+import { UserRateLimiter } from './chat/user-rate-limit';
 import { MemberChats } from './chat/member-chats';
 import { memberRoutes } from './chat/member-routes';
 import { uploadRoutes } from './uploads/routes';
@@ -122,7 +123,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     // Start even if Redis is down (readiness says so); local connections work meanwhile.
     await bus.ready(5000).catch((err) => app.log.warn({ err }, 'Redis is not answering yet; serving local connections only'));
   }
-  const tokens = new TokenService(config.jwtSecret ?? devSecret(config.dataDir));
+  const tokens = new TokenService(config.jwtSecret ?? devSecret(config.dataDir), config.jwt);
   const users = new UserDirectory(db);
   const hub = new EventHub({ bus, db, log: app.log });
   const events = new ChatEvents(hub);
@@ -141,11 +142,13 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const reads = new ReadReceipts(db, chats, events);
   const pipeline = new MessagePipeline(db, store, chats, events, faults);
   const authenticate = makeAuthenticate(tokens, users);
+  const userRate = new UserRateLimiter({ perSec: config.rateLimit.userPerSec, burst: config.rateLimit.userBurst });
 
   let closed = false;
   const gateway = new Gateway({
     tokens, users, chats, events, pipeline, history, reads,
     rate: { perSec: config.rateLimit.framesPerSec, burst: config.rateLimit.burst },
+    userRate,
     heartbeatMs: config.heartbeatMs,
     log: app.log,
     metrics: metrics.gatewayHooks(),
@@ -228,8 +231,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(deskRoutes, { desk, db, authenticate });
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
-    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate });
     await app.register(noteRoutes, { chats, authenticate });
+    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate, userRate });
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });

@@ -179,11 +179,15 @@ export const LIMITS = {
   helloTimeoutMs: 10_000,
   historyPageDefault: 50,
   historyPageMax: 100,
+  /** Entries of `hello.resume`; more is refused with `too_large` (the client refetches the rest over HTTP). */
+  maxResumeChats: 200,
 } as const;
 
 /** WebSocket close codes. */
 export const CLOSE_CODES = {
   unauthenticated: 4401,
+  /** A binary first frame: the server speaks JSON text only (RFC 6455 "unsupported data"). */
+  unsupportedData: 1003,
   /** Server is restarting or draining; clients reconnect (to another node) at once. */
   restart: 4503,
 } as const;

@@ -7,6 +7,7 @@
 import type { WebSocket } from 'ws';
 import type { Locale, Role } from '../../shared/protocol';
 import type { User } from '../identity/users';
+import { TokenBucket, type RateBudget } from './user-rate-limit';
 
 /** Loads the serialized `message` frames of a chat with seq in (after, upTo], ascending. */
 export type RangeLoader = (chatId: string, after: number, upTo: number) => Promise<Array<{ seq: number; frame: string }>>;
@@ -24,10 +25,11 @@ export class Connection {
   helloTimer: NodeJS.Timeout | null = null;
   /** Set while hello is being verified: frames that follow it wait for it. */
   helloInFlight: Promise<void> | null = null;
+  /** Cancels the timer that closes the connection when its token expires (set at hello). */
+  stopTokenExpiry: (() => void) | null = null;
   /** Orders this connection's sends up to the point they are queued for commit. */
   sendChain: Promise<unknown> = Promise.resolve();
-  private tokens: number;
-  private refilledAt = Date.now();
+  private readonly budget: TokenBucket;
   private corked = false;
   /** Background frames waiting for the next write (or their timer). */
   private background: Array<string | Buffer> | null = null;
@@ -39,10 +41,10 @@ export class Connection {
   constructor(
     readonly socket: WebSocket,
     readonly id: string,
-    private readonly rate: { perSec: number; burst: number },
+    rate: RateBudget,
     private readonly loadRange: RangeLoader,
   ) {
-    this.tokens = rate.burst;
+    this.budget = new TokenBucket(rate);
   }
 
   get userId(): string {
@@ -54,17 +56,12 @@ export class Connection {
 
   /** Takes one token from the connection's budget; false when it is exhausted. */
   takeToken(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate.perSec);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.budget.take();
   }
 
   /** Milliseconds until the next token. */
   retryAfterMs(): number {
-    return Math.ceil(((1 - this.tokens) / this.rate.perSec) * 1000);
+    return this.budget.retryAfterMs();
   }
 
   /** Sends a frame (already serialized) unless the socket is closed or hopelessly behind. */
@@ -173,6 +170,8 @@ export class Connection {
   /** Clears timers when the socket closes. */
   dispose(): void {
     if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.stopTokenExpiry?.();
+    this.stopTokenExpiry = null;
     if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
     this.background = null;
     for (const t of this.gapTimers?.values() ?? []) clearTimeout(t);

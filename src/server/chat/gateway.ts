@@ -19,6 +19,9 @@ import { ConnectionRegistry } from './connection-registry';
 import { parseClientFrame } from './frames';
 import { messageFor } from './presenters';
 import { releaseUpgrade } from './upgrade';
+import { chatsToReplay, planResume, resumeTooLarge } from './resume';
+import { spendBudgets, type RateBudget, type UserRateLimiter } from './user-rate-limit';
+import { watchTokenExpiry } from '../identity/token-expiry';
 import type { History } from './history';
 import type { MessagePipeline } from './pipeline';
 import type { ReadReceipts } from './read-receipts';
@@ -31,7 +34,10 @@ export interface GatewayDeps {
   pipeline: MessagePipeline;
   history: History;
   reads: ReadReceipts;
-  rate: { perSec: number; burst: number };
+  /** Each connection's own frame budget. */
+  rate: RateBudget;
+  /** The budget shared by all of a user's sockets and HTTP sends on this node. */
+  userRate: UserRateLimiter;
   heartbeatMs: number;
   log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void; debug(o: unknown, m?: string): void };
   /** Told when a user's first connection on this node opens or last one closes (presence). */
@@ -134,26 +140,28 @@ export class Gateway {
   }
 
   private async onRaw(conn: Connection, data: Buffer, isBinary: boolean): Promise<void> {
-    if (data.length > LIMITS.maxFrameBytes) {
-      return this.sendError(conn, 'too_large', undefined, { maxBytes: LIMITS.maxFrameBytes });
-    }
-    if (isBinary) return this.sendError(conn, 'invalid', undefined, { reason: 'frames are JSON text' });
-    const parsed = parseClientFrame(data.toString('utf8'));
-    if (!parsed.ok) {
-      if (!conn.user) return this.refuseAuth(conn, 'the first frame must be hello');
-      return this.sendError(conn, 'invalid', parsed.id, { reason: parsed.reason, ...(parsed.field ? { field: parsed.field } : {}) });
-    }
-    const frame = parsed.frame;
-    this.deps.metrics?.frame(frame.type);
+    // Before hello, only a JSON text hello is acceptable: a binary frame ends the socket at once.
+    if (!conn.user && !conn.helloInFlight && isBinary) return this.closeBadStart(conn, 'frames are JSON text; the first must be hello');
+    const tooLarge = data.length > LIMITS.maxFrameBytes;
+    const parsed = tooLarge || isBinary ? null : parseClientFrame(data.toString('utf8'));
+    if (parsed?.ok) this.deps.metrics?.frame(parsed.frame.type);
     if (conn.helloInFlight) await conn.helloInFlight;
     if (!conn.user) {
-      if (frame.type !== 'hello' || conn.socket.readyState !== 1) return this.refuseAuth(conn, 'the first frame must be hello');
-      conn.helloInFlight = this.onHello(conn, frame).finally(() => (conn.helloInFlight = null));
+      if (tooLarge) this.sendError(conn, 'too_large', undefined, { maxBytes: LIMITS.maxFrameBytes });
+      if (!parsed?.ok || parsed.frame.type !== 'hello' || conn.socket.readyState !== 1) return this.refuseAuth(conn, 'the first frame must be hello');
+      conn.helloInFlight = this.onHello(conn, parsed.frame).finally(() => (conn.helloInFlight = null));
       return conn.helloInFlight;
     }
-    if (!conn.takeToken()) {
-      return this.sendError(conn, 'rate_limited', 'id' in frame ? frame.id : undefined, { retryAfterMs: conn.retryAfterMs() });
+    // Every frame spends the budgets, refused ones included: bad input costs work too.
+    const retryAfterMs = spendBudgets(conn, this.deps.userRate);
+    if (retryAfterMs !== null) {
+      const id = parsed ? (parsed.ok ? ('id' in parsed.frame ? parsed.frame.id : undefined) : parsed.id) : undefined;
+      return this.sendError(conn, 'rate_limited', id, { retryAfterMs });
     }
+    if (tooLarge) return this.sendError(conn, 'too_large', undefined, { maxBytes: LIMITS.maxFrameBytes });
+    if (!parsed) return this.sendError(conn, 'invalid', undefined, { reason: 'frames are JSON text' });
+    if (!parsed.ok) return this.sendError(conn, 'invalid', parsed.id, { reason: parsed.reason, ...(parsed.field ? { field: parsed.field } : {}) });
+    const frame = parsed.frame;
     try {
       await this.dispatch(conn, frame);
     } catch (err) {
@@ -213,9 +221,12 @@ export class Gateway {
   }
 
   private async onHello(conn: Connection, frame: HelloFrame): Promise<void> {
-    let user;
+    const tooLarge = resumeTooLarge(frame.resume);
+    if (tooLarge) return this.sendError(conn, tooLarge.code, undefined, tooLarge.details); // a smaller hello may follow
+    let user, claims;
     try {
-      user = await this.deps.users.fromClaims(await this.deps.tokens.verify(frame.token));
+      claims = await this.deps.tokens.verify(frame.token);
+      user = await this.deps.users.fromClaims(claims);
     } catch (err) {
       return this.refuseAuth(conn, err instanceof AppError ? String(err.details?.reason ?? 'bad token') : 'bad token');
     }
@@ -226,31 +237,38 @@ export class Gateway {
       this.deps.log.warn({ err, conn: conn.id }, 'live chat cursors unavailable');
       return [];
     });
+    let plan;
+    try {
+      plan = await planResume(this.deps.history, user, frame.resume ?? {});
+    } catch (err) {
+      // Resume cannot be honoured without the database: the client reconnects later and resumes.
+      this.deps.log.warn({ err, conn: conn.id }, 'resume cursors unavailable');
+      this.sendError(conn, 'internal');
+      conn.socket.close(1011, 'resume unavailable');
+      return;
+    }
     if (conn.socket.readyState !== 1) return;
     if (conn.helloTimer) clearTimeout(conn.helloTimer);
     conn.helloTimer = null; // an idle connection should not keep its spent timer
     conn.user = user;
     conn.locale = frame.locale ?? 'zh-TW';
+    conn.stopTokenExpiry = watchTokenExpiry(claims.expiresAt, () => this.refuseAuth(conn, 'expired'));
     // Cursors first, then registration, then replay: live frames that arrive during the replay
     // are held by the connection's ordering and nothing is sent twice.
-    const resume = Object.entries(frame.resume ?? {});
-    const visible: Array<[string, number]> = [];
-    for (const [chatId, seq] of resume) {
-      const facts = await this.deps.chats.factsOf(chatId);
-      if (facts && canSee(user, facts)) {
-        conn.setCursor(chatId, seq);
-        visible.push([chatId, seq]);
-      }
-    }
+    for (const [chatId, seq] of plan.visible) conn.setCursor(chatId, seq);
     // Live chats not resumed start after what was stored when the hello came.
     for (const [chatId, seq] of live) if (!conn.hasCursor(chatId)) conn.setCursor(chatId, seq);
     this.registry.add(conn);
     if (this.registry.ofUser(user.id).size === 1) this.deps.onPresence?.(user, 1);
     conn.send(JSON.stringify({ type: 'welcome', userId: user.id, role: user.role, name: user.name }));
-    for (const [chatId] of resume) {
-      if (!visible.some(([id]) => id === chatId)) this.sendError(conn, 'not_found', undefined, { chatId });
+    for (const chatId of plan.notFound) this.sendError(conn, 'not_found', undefined, { chatId });
+    try {
+      // Read after registering: a chat with nothing new now gets its next message live.
+      for (const [chatId, seq] of await chatsToReplay(this.deps.history, plan.visible)) await this.replay(conn, chatId, seq);
+    } catch (err) {
+      this.deps.log.warn({ err, conn: conn.id }, 'resume replay failed');
+      conn.socket.close(1011, 'resume unavailable'); // the client reconnects and resumes from its cursors
     }
-    for (const [chatId, seq] of visible) await this.replay(conn, chatId, seq);
   }
 
   /** Sends every stored message after `seq`, in pages, through the connection's ordering. */
@@ -279,6 +297,12 @@ export class Gateway {
       conn.alive = false;
       conn.socket.ping();
     }
+  }
+
+  /** A first frame that cannot be a hello (binary): closed at once with "unsupported data". */
+  private closeBadStart(conn: Connection, reason: string): void {
+    this.sendError(conn, 'invalid', undefined, { reason });
+    conn.socket.close(CLOSE_CODES.unsupportedData, 'JSON text frames only');
   }
 
   private refuseAuth(conn: Connection, reason: string): void {

@@ -1,6 +1,8 @@
 /** Reading stored messages: pages for history and ranges for resume and gap fills, by (chat_id, seq). */
 import type { MessageDto } from '../../shared/protocol';
 import type { Db } from '../db/database';
+import type { ChatAccessFacts } from './access';
+import { isUuid } from './chat-service';
 import { presentMessage, type MessageRow } from './presenters';
 
 export class History {
@@ -21,6 +23,16 @@ export class History {
     if (upTo !== null) q = q.where('m.seq', '<=', upTo);
     const rows = (await q.orderBy('m.seq', 'asc').limit(max).execute()) as MessageRow[];
     return rows.map(presentMessage);
+  }
+
+  /** Where each of these chats stands (access facts and last seq), in one query; unknown ids are absent. */
+  async standing(chatIds: readonly string[]): Promise<Map<string, ChatAccessFacts & { lastSeq: number }>> {
+    const ids = chatIds.filter(isUuid);
+    const found = new Map<string, ChatAccessFacts & { lastSeq: number }>();
+    if (!ids.length) return found;
+    const rows = await this.db.selectFrom('chats').select(['id', 'member_id', 'customer_service_id', 'status', 'last_seq']).where('id', 'in', ids).execute();
+    for (const r of rows) found.set(r.id, { memberId: r.member_id, assigneeId: r.customer_service_id, status: r.status, lastSeq: r.last_seq });
+    return found;
   }
 
   private select() {

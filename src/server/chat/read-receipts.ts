@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { User } from '../identity/users';
 import { AppError } from '../http/errors';
-import { assertVisible } from './access';
+import { assertVisible, isParticipant } from './access';
 import type { ChatEvents } from './chat-events';
 import type { ChatService } from './chat-service';
 
@@ -14,10 +14,15 @@ export class ReadReceipts {
     private readonly events: ChatEvents,
   ) {}
 
-  /** Records that `user` has read up to `seq` (never moving backwards) and tells the chat. */
+  /**
+   * Records that `user` has read up to `seq` (never moving backwards) and tells the chat. Only its
+   * participants (the member, the assignee) read for the chat: a read marks the other side's
+   * messages read, so staff who merely see it (the queue, supervisors) get forbidden.
+   */
   async markRead(user: User, chatId: string, seq: number): Promise<number> {
     const facts = await this.chats.factsOf(chatId);
     assertVisible(user, facts);
+    if (!isParticipant(user, facts)) throw new AppError('forbidden');
     const chat = await this.db.selectFrom('chats').select('last_seq').where('id', '=', chatId).executeTakeFirst();
     if (!chat) throw new AppError('not_found');
     const upTo = Math.min(seq, chat.last_seq);

@@ -9,6 +9,7 @@ import type { History } from './history';
 import { chatFor, memberView } from './presenters';
 import type { MessagePipeline } from './pipeline';
 import type { ReadReceipts } from './read-receipts';
+import type { UserRateLimiter } from './user-rate-limit';
 
 export interface ChatRouteDeps {
   chats: ChatService;
@@ -16,6 +17,8 @@ export interface ChatRouteDeps {
   pipeline: MessagePipeline;
   reads: ReadReceipts;
   authenticate: preHandlerHookHandler;
+  /** The per-user budget HTTP message sends and reads share with the user's sockets. */
+  userRate: UserRateLimiter;
 }
 
 const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
@@ -23,7 +26,7 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
 
 /** Registers /api/chats and its sub-resources. */
 export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Promise<void> {
-  const { chats, history, pipeline, reads, authenticate } = deps;
+  const { chats, history, pipeline, reads, authenticate, userRate } = deps;
   const tags = ['chats'];
 
   app.post<{ Body: { topic?: string } | undefined }>('/api/chats', {
@@ -100,10 +103,12 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
           attachments: { type: 'array', items: { type: 'string' } },
         },
       },
-      response: { 200: ackObject, 201: ackObject, 413: errorBody, 422: errorBody, ...errors },
+      response: { 200: ackObject, 201: ackObject, 413: errorBody, 422: errorBody, 429: errorBody, ...errors },
     },
   }, async (request, reply) => {
-    const result = await pipeline.send(callerOf(request), {
+    const caller = callerOf(request);
+    userRate.spend(caller.id);
+    const result = await pipeline.send(caller, {
       chatId: request.params.id,
       clientId: request.body.id,
       text: request.body.text,
@@ -111,6 +116,20 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
     });
     const m = result.message;
     return reply.status(201).send({ id: request.body.id, chatId: m.chatId, messageId: m.id, seq: m.seq, createdAt: m.createdAt, ...(result.duplicate ? { duplicate: true } : {}) });
+  });
+
+  app.post<{ Params: { id: string }; Body: { seq: number } }>('/api/chats/:id/read', {
+    preHandler: authenticate,
+    schema: {
+      tags, security: bearer, summary: 'Mark the chat read up to `seq` (participants; same as the WebSocket `read`)',
+      params: idParam,
+      body: { type: 'object', required: ['seq'], properties: { seq: { type: 'integer', minimum: 0 } }, additionalProperties: false },
+      response: { 200: { type: 'object', properties: { chatId: { type: 'string' }, seq: { type: 'integer' } } }, 429: errorBody, ...errors },
+    },
+  }, async (request) => {
+    const caller = callerOf(request);
+    userRate.spend(caller.id);
+    return { chatId: request.params.id, seq: await reads.markRead(caller, request.params.id, request.body.seq) };
   });
 
   app.post<{ Params: { id: string } }>('/api/chats/:id/accept', {

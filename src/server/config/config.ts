@@ -36,6 +36,21 @@ const nonNegative = (name: string, fallback: number, integer: boolean) =>
       return n;
     });
 
+/** An optional claim value the shop's tokens must carry (unset or empty: not checked). */
+const claimValue = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return null;
+      const t = v.trim();
+      if (!t || t.length > 256) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be 1-256 characters (the exact claim value the shop's tokens carry), got "${v.slice(0, 40)}${v.length > 40 ? '…' : ''}"` });
+        return z.NEVER;
+      }
+      return t;
+    });
+
 const envSchema = z.object({
   PORT: z
     .string()
@@ -64,6 +79,9 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((v) => !v || v.length >= 16, 'must be at least 16 characters (an HS256 shared secret)'),
+  LOTUSDESK_JWT_MAX_AGE_SECONDS: positiveInt('LOTUSDESK_JWT_MAX_AGE_SECONDS', 0),
+  LOTUSDESK_JWT_ISSUER: claimValue('LOTUSDESK_JWT_ISSUER'),
+  LOTUSDESK_JWT_AUDIENCE: claimValue('LOTUSDESK_JWT_AUDIENCE'),
   SERVICES: z
     .string()
     .optional()
@@ -81,6 +99,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   LOTUSDESK_RATE_FRAMES_PER_SEC: positiveInt('LOTUSDESK_RATE_FRAMES_PER_SEC', 50),
   LOTUSDESK_RATE_FRAMES_BURST: positiveInt('LOTUSDESK_RATE_FRAMES_BURST', 200),
+  // 0 = unset: a user's budget across sockets and HTTP sends is the size of one connection's.
+  LOTUSDESK_RATE_USER_PER_SEC: positiveInt('LOTUSDESK_RATE_USER_PER_SEC', 0),
+  LOTUSDESK_RATE_USER_BURST: positiveInt('LOTUSDESK_RATE_USER_BURST', 0),
   LOTUSDESK_HEARTBEAT_MS: positiveInt('LOTUSDESK_HEARTBEAT_MS', 30_000),
   // Score messages on a worker thread ('on', the default) or on the event loop ('off').
   LOTUSDESK_SCORING_THREAD: z.enum(['on', 'off']).default('on'),
@@ -116,6 +137,8 @@ export interface Config {
   redisPrefix: string;
   dataDir: string;
   jwtSecret: string | null;
+  /** Optional token checks: maximum age from `iat` (sockets close when they reach it), `iss`, `aud`. */
+  jwt: { maxAgeSeconds: number | null; issuer: string | null; audience: string | null };
   services: ServiceRole[];
   /** Sentiment scoring on its own thread (insight/scoring-pool.ts). */
   scoringThread: boolean;
@@ -123,7 +146,8 @@ export interface Config {
   /** Dev login and demo users exist only without a shared secret and outside production. */
   devLogin: boolean;
   logLevel: string;
-  rateLimit: { framesPerSec: number; burst: number };
+  /** Frame budgets (token buckets): per connection, and per user across sockets and HTTP sends. */
+  rateLimit: { framesPerSec: number; burst: number; userPerSec: number; userBurst: number };
   heartbeatMs: number;
   desk: { timezone: string; offlineGraceMs: number; requeueGraceMs: number; inactivityMs: number };
   /** Backups (interval 0 = none scheduled) and retention (0 days = keep forever). */
@@ -157,12 +181,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.LOTUSDESK_REDIS_PREFIX,
     dataDir: resolve(e.LOTUSDESK_DATA_DIR),
     jwtSecret: e.LOTUSDESK_JWT_SECRET || null,
+    jwt: { maxAgeSeconds: e.LOTUSDESK_JWT_MAX_AGE_SECONDS || null, issuer: e.LOTUSDESK_JWT_ISSUER, audience: e.LOTUSDESK_JWT_AUDIENCE },
     services: e.SERVICES,
     scoringThread: e.LOTUSDESK_SCORING_THREAD === 'on',
     production,
     devLogin: !production && !e.LOTUSDESK_JWT_SECRET,
     logLevel: e.LOG_LEVEL,
-    rateLimit: { framesPerSec: e.LOTUSDESK_RATE_FRAMES_PER_SEC, burst: e.LOTUSDESK_RATE_FRAMES_BURST },
+    rateLimit: {
+      framesPerSec: e.LOTUSDESK_RATE_FRAMES_PER_SEC,
+      burst: e.LOTUSDESK_RATE_FRAMES_BURST,
+      userPerSec: e.LOTUSDESK_RATE_USER_PER_SEC || e.LOTUSDESK_RATE_FRAMES_PER_SEC,
+      userBurst: e.LOTUSDESK_RATE_USER_BURST || e.LOTUSDESK_RATE_FRAMES_BURST,
+    },
     heartbeatMs: e.LOTUSDESK_HEARTBEAT_MS,
     desk: {
       timezone: e.LOTUSDESK_TIMEZONE,

@@ -10,6 +10,8 @@ import { AppError, statusOf } from './errors';
 /** Sends the contract's error body. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, details?: Record<string, unknown>, message?: string) {
   const locale = pickLocale(request.headers['accept-language']);
+  // HTTP clients and proxies understand the header; the body's retryAfterMs is the exact wait.
+  if (code === 'rate_limited' && typeof details?.retryAfterMs === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(details.retryAfterMs / 1000))));
   return reply.status(statusOf(code)).send({ error: { code, message: message ?? errorMessage(code, locale), ...(details ? { details } : {}) } });
 }
 

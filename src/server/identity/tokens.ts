@@ -1,5 +1,8 @@
-/** JWT HS256 tokens as the shop signs them: claims sub, role, name, exp. */
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+/**
+ * JWT HS256 tokens as the shop signs them: claims sub, role, name, exp (and iat, iss, aud when
+ * the deployment asks for them).
+ */
+import { SignJWT, jwtVerify, errors as joseErrors, type JWTVerifyOptions } from 'jose';
 import { ROLES, type Role } from '../../shared/protocol';
 import { AppError } from '../http/errors';
 
@@ -9,37 +12,76 @@ export interface TokenClaims {
   name: string;
 }
 
+/** Claims of a verified token, with the moment it stops being valid. */
+export interface VerifiedClaims extends TokenClaims {
+  /** Epoch milliseconds: `exp`, or `iat` + the maximum age when that comes first. */
+  expiresAt: number;
+}
+
+/** Optional checks beyond signature and `exp` (all off when null). */
+export interface TokenPolicy {
+  /** Tokens whose `iat` is older than this are refused (and then `iat` is required). */
+  maxAgeSeconds: number | null;
+  /** The `iss` the shop puts in its tokens. */
+  issuer: string | null;
+  /** The `aud` the shop addresses LotusDesk by. */
+  audience: string | null;
+}
+
+const NO_POLICY: TokenPolicy = { maxAgeSeconds: null, issuer: null, audience: null };
+
 /** Verifies and signs tokens with one shared secret. */
 export class TokenService {
   private readonly key: Uint8Array;
-  constructor(secret: string) {
+  private readonly options: JWTVerifyOptions;
+
+  constructor(
+    secret: string,
+    private readonly policy: TokenPolicy = NO_POLICY,
+  ) {
     this.key = new TextEncoder().encode(secret);
+    const required = ['exp', 'sub', ...(policy.maxAgeSeconds !== null ? ['iat'] : []), ...(policy.issuer !== null ? ['iss'] : []), ...(policy.audience !== null ? ['aud'] : [])];
+    this.options = {
+      algorithms: ['HS256'],
+      requiredClaims: required,
+      ...(policy.maxAgeSeconds !== null ? { maxTokenAge: policy.maxAgeSeconds } : {}),
+      ...(policy.issuer !== null ? { issuer: policy.issuer } : {}),
+      ...(policy.audience !== null ? { audience: policy.audience } : {}),
+    };
   }
 
   /** Returns the claims of a valid token, or throws AppError('unauthenticated'). */
-  async verify(token: string | undefined | null): Promise<TokenClaims> {
+  async verify(token: string | undefined | null): Promise<VerifiedClaims> {
     if (!token || typeof token !== 'string') throw new AppError('unauthenticated');
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] }));
+      ({ payload } = await jwtVerify(token, this.key, this.options));
     } catch (err) {
-      const reason = err instanceof joseErrors.JWTExpired ? 'expired' : 'bad_token';
-      throw new AppError('unauthenticated', { reason });
+      throw new AppError('unauthenticated', { reason: refusalReason(err) });
     }
-    const { sub, role, name } = payload;
+    const { sub, role, name, exp, iat } = payload;
     if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) throw new AppError('unauthenticated', { reason: 'bad_sub' });
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new AppError('unauthenticated', { reason: 'unknown_role' });
     const displayName = typeof name === 'string' && name.trim() ? name.trim().slice(0, 100) : sub;
-    return { sub, role: role as Role, name: displayName };
+    let expiresAt = (exp as number) * 1000; // jose checked that exp is a number
+    if (this.policy.maxAgeSeconds !== null) expiresAt = Math.min(expiresAt, ((iat as number) + this.policy.maxAgeSeconds) * 1000);
+    return { sub, role: role as Role, name: displayName, expiresAt };
   }
 
-  /** Signs a token (dev login, tests, benchmarks). */
+  /** Signs a token (dev login, tests, benchmarks) that passes this service's own checks. */
   async sign(claims: TokenClaims, ttlSeconds = 12 * 3600): Promise<string> {
-    return new SignJWT({ role: claims.role, name: claims.name })
+    let jwt = new SignJWT({ role: claims.role, name: claims.name })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.sub)
       .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-      .sign(this.key);
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds);
+    if (this.policy.issuer !== null) jwt = jwt.setIssuer(this.policy.issuer);
+    if (this.policy.audience !== null) jwt = jwt.setAudience(this.policy.audience);
+    return jwt.sign(this.key);
   }
+}
+
+/** The `details.reason` of a refused token: expired (jose says so past the maximum age too) or bad_token. */
+function refusalReason(err: unknown): string {
+  return err instanceof joseErrors.JWTExpired ? 'expired' : 'bad_token';
 }
