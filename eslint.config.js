@@ -17,6 +17,25 @@ export default defineConfig(
   {
     languageOptions: { globals: { ...globals.node } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // A leading underscore marks a name left unused on purpose (a parameter a signature needs, a
+      // field left out of a rest copy).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    // The gateway's delivery uses `(a, b)` for two-statement bodies; it is being reworked (issue 17),
+    // so its files keep that form until then.
+    files: ['src/server/chat/connection.ts', 'src/server/chat/connection-registry.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
+    // Tests and benchmarks read the JSON replies of the server they drive; a wrong shape fails the run.
+    files: ['test/**', 'bench/**', '**/*.test.{ts,tsx}'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     files: ['src/web/**/*.{ts,tsx}', 'src/client/**/*.{ts,tsx}', 'test/browser/**/*.{ts,tsx}'],
@@ -25,6 +44,12 @@ export default defineConfig(
   {
     files: ['src/web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs['recommended-latest'].rules },
+    rules: {
+      ...reactHooks.configs['recommended-latest'].rules,
+      // Effects that load data clear their error first; that is this app's loading pattern.
+      'react-hooks/set-state-in-effect': 'off',
+      // Chart data are memoised on the JSON of polled rows (a content key), which this rule refuses.
+      'react-hooks/use-memo': 'off',
+    },
   },
 );

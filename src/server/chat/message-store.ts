@@ -5,7 +5,6 @@
  * chat row, locked FOR UPDATE, so they are gap-free under concurrent writers on any node.
  */
 import { sql, type Transaction } from 'kysely';
-import type { MessageDto } from '../../shared/protocol';
 import type { Db, PreparedRunner } from '../db/database';
 import type { Database } from '../db/schema';
 import { AppError } from '../http/errors';
