@@ -47,7 +47,10 @@ function connectFrames(opts: ConnectOptions): Promise<Endpoint> {
     const ws = new WebSocket(opts.url, { localAddress: opts.localAddress, perMessageDeflate: false });
     let welcomed = false;
     const timer = setTimeout(() => {
-      if (!welcomed) (ws.terminate(), reject(new Error('no welcome in time')));
+      if (!welcomed) {
+        ws.terminate();
+        reject(new Error('no welcome in time'));
+      }
     }, opts.timeoutMs ?? 30_000);
     const endpoint: Endpoint = {
       send: (id, chatId, text) => ws.send(JSON.stringify({ type: 'send', id, chatId, text })),
@@ -76,11 +79,16 @@ function connectFrames(opts: ConnectOptions): Promise<Endpoint> {
       }
     });
     ws.on('error', (err) => {
-      if (!welcomed) (clearTimeout(timer), reject(err));
+      if (!welcomed) {
+        clearTimeout(timer);
+        reject(err);
+      }
     });
     ws.on('close', (code) => {
-      if (!welcomed) (clearTimeout(timer), reject(new Error(`closed ${code} before welcome`)));
-      else opts.events.closed(code);
+      if (!welcomed) {
+        clearTimeout(timer);
+        reject(new Error(`closed ${code} before welcome`));
+      } else opts.events.closed(code);
     });
   });
 }

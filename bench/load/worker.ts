@@ -78,7 +78,10 @@ async function handle(c: Command): Promise<unknown> {
       tag = c.tag;
       return openIdle(c.count);
     case 'close':
-      for (const p of pairs) (p.member?.close(), p.agent?.close());
+      for (const p of pairs) {
+        p.member?.close();
+        p.agent?.close();
+      }
       for (const e of idle) e.close();
       pairs = [];
       idle = [];

@@ -2,7 +2,7 @@
  * The signed-in session: where the token comes from (dev login, `?token=`, or a `postMessage` from
  * the shop page embedding us), and the API client, connection and store built on it.
  */
-import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { ApiClient, ApiError, type Me } from '../client/api';
 import { ChatConnection } from '../client/connection';
 import { ChatStore } from '../client/store';
@@ -97,6 +97,7 @@ export function SessionProvider({ token, onLogout, children, loading }: { token:
   }, [token]);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/immutability -- the session's ApiClient is a live service object; its locale is a setting, not render state
     if (session) session.api.locale = locale;
   }, [locale, session]);
 
@@ -121,5 +122,5 @@ export function useStore(): ChatStore {
 /** Memo helper for the current session's connection state. */
 export function useConnectionState() {
   const store = useStore();
-  return useMemo(() => store.conn.state, [store.version]); // eslint-disable-line react-hooks/exhaustive-deps
+  return store.conn.state;
 }

@@ -17,7 +17,7 @@ import { arrayLiteral } from '../db/array-literal';
 import type { Db, PreparedRunner } from '../db/database';
 import { AppError } from '../http/errors';
 import type { MessageDto } from '../../shared/protocol';
-import type { AppendItem, AppendResult, ChatFacts, Outcome } from './message-store';
+import type { AppendItem, AppendResult, ChatFacts, Outcome } from './append-types';
 
 /** PostgreSQL's error code for a duplicate key: here, a client id already stored. */
 const UNIQUE_VIOLATION = '23505';

@@ -5,40 +5,16 @@
  * chat row, locked FOR UPDATE, so they are gap-free under concurrent writers on any node.
  */
 import { sql, type Transaction } from 'kysely';
-import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
 import type { Db, PreparedRunner } from '../db/database';
 import type { Database } from '../db/schema';
-import type { ChatFacts } from '../../shared/bus-events';
 import { AppError } from '../http/errors';
+import type { AppendItem, AppendResult, ChatFacts, Outcome } from './append-types';
 import { storedResult, writeBatchAtOnce } from './batch-statement';
 import { presentMessage } from './presenters';
 
-export interface AppendItem {
-  chatId: string;
-  senderId: string | null;
-  senderRole: string;
-  senderName: string;
-  kind: 'text' | 'auto_reply' | 'system';
-  text: string;
-  /** The sender's client message id; resending it returns the original message. */
-  clientId: string | null;
-  attachments: AttachmentDto[];
-  flags: MessageFlag[];
-  /** Refuse with chat_closed when the chat is closed (people's messages; not system notes). */
-  requireOpen: boolean;
-}
-
-/** The chat facts as they were when the message was written (for deciding the audience). */
-export type { ChatFacts } from '../../shared/bus-events';
-
-export interface AppendResult {
-  message: MessageDto;
-  duplicate: boolean;
-  chat: ChatFacts;
-}
+export type { AppendItem, AppendResult, ChatFacts, Outcome } from './append-types';
 
 type Trx = Transaction<Database>;
-export type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 interface Pending {
   item: AppendItem;

@@ -10,17 +10,10 @@ import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema';
 import { migrations } from './migrations/index';
+import type { Db, PreparedRunner } from './db-types';
 import { pglitePrepared } from './pglite-prepared';
 
-export type Db = Kysely<Database>;
-
-/**
- * Runs a statement the database keeps prepared per connection (node-postgres: a named statement,
- * parsed and planned once per pooled connection). For the few statements that run many times a
- * second with the same text: parsing and planning the group commit's statement took a third of
- * its round trip (bench/).
- */
-export type PreparedRunner = <R>(name: string, text: string, parameters: readonly unknown[]) => Promise<R[]>;
+export type { Db, PreparedRunner } from './db-types';
 
 export interface DatabaseHandle {
   db: Db;

@@ -11,7 +11,7 @@
  * a time: a transaction another caller holds open is never interleaved with.
  */
 import { parse as pgliteParse, protocol, type PGlite } from '@electric-sql/pglite';
-import type { Db, PreparedRunner } from './database';
+import type { Db, PreparedRunner } from './db-types';
 
 type BackendMessage = Parameters<typeof pgliteParse.parseResults>[0][number];
 

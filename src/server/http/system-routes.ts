@@ -13,7 +13,7 @@ export async function systemRoutes(app: FastifyInstance, deps: { probes: Readine
     const checks: Record<string, 'ok' | 'down'> = {};
     await Promise.all(
       deps.probes.map(async (p) => {
-        let ok = false;
+        let ok: boolean;
         try {
           ok = await p.check();
         } catch {

@@ -1,6 +1,6 @@
 /** Small display helpers shared by the components. */
 import type { MessageDto } from '../../shared/protocol';
-import type { MessageKey } from '../i18n';
+import type { MessageKey } from '../i18n/zh-TW';
 
 /** Adds the session token to an upload URL: `<img>` and download links cannot send a header. */
 export function withToken(url: string, token: string, extra: Record<string, string> = {}): string {

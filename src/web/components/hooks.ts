@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 
 /** The current time, refreshed every `ms` (for "waiting N minutes" labels). */
 export function useNow(ms = 30_000): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const id = setInterval(() => setNow(Date.now()), ms);
     return () => clearInterval(id);

@@ -45,6 +45,7 @@ export function DeskPage() {
   // My tabs: chats I hold, plus ones I held this session that closed or moved (until dismissed).
   const tabs = all.filter((c) => (c.status === 'open' && c.assigneeId === me.id) || kept.has(c.id));
 
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- runs after every render on purpose: it adds only chats not yet kept, so it settles
   useEffect(() => {
     // A chat assigned to me by the desk (auto-assignment, a transfer) opens as a tab too.
     const fresh = all.filter((c) => c.status === 'open' && c.assigneeId === me.id && !kept.has(c.id));

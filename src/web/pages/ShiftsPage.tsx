@@ -46,7 +46,6 @@ export function ShiftsPage() {
     } catch (err) {
       setError(failure(err));
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, week, timezone]);
   useEffect(() => {
     void load();

@@ -87,7 +87,10 @@ export class CorpusIndex {
     for (let i = 0; i + 1 < q.length; i++) {
       const len = this.postings.get(key(q[i], q[i + 1]))?.length ?? 0;
       if (len === 0) return null;
-      if (len < bestLen) ((bestLen = len), (best = i));
+      if (len < bestLen) {
+        bestLen = len;
+        best = i;
+      }
     }
     for (const p of this.postings.get(key(q[best], q[best + 1]))!) {
       const start = p - best;
@@ -192,9 +195,16 @@ export function align(q: number[], text: Int32Array | number[], from: number, to
       const sub = prev[j - 1] + (q[i - 1] === text[from + j - 1] ? 0 : 1);
       const del = prev[j] + 1;
       const ins = cur[j - 1] + 1;
-      if (sub <= del && sub <= ins) ((cur[j] = sub), (curStart[j] = prevStart[j - 1]));
-      else if (del <= ins) ((cur[j] = del), (curStart[j] = prevStart[j]));
-      else ((cur[j] = ins), (curStart[j] = curStart[j - 1]));
+      if (sub <= del && sub <= ins) {
+        cur[j] = sub;
+        curStart[j] = prevStart[j - 1];
+      } else if (del <= ins) {
+        cur[j] = del;
+        curStart[j] = prevStart[j];
+      } else {
+        cur[j] = ins;
+        curStart[j] = curStart[j - 1];
+      }
     }
     [prev, cur] = [cur, prev];
     [prevStart, curStart] = [curStart, prevStart];

@@ -58,9 +58,21 @@ export function serializeModel(model: SentimentModel): string {
   }, null, 1) + '\n';
 }
 
+/** A model file as parsed, before its fields are checked. */
+interface ModelFile {
+  format?: unknown;
+  version?: unknown;
+  bits: number;
+  scale: number;
+  weights: unknown;
+  bias: unknown;
+  lexiconWeight: unknown;
+  meta?: Record<string, unknown>;
+}
+
 /** Parses the JSON text of a model file; throws a clear error when it is not one. */
 export function parseModel(text: string, source = 'model'): SentimentModel {
-  let raw: any;
+  let raw: ModelFile | null;
   try {
     raw = JSON.parse(text);
   } catch {
@@ -82,7 +94,7 @@ export function loadModel(path: string = DEFAULT_MODEL_PATH): SentimentModel {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`sentiment model not found at ${path} (run \`npm run train:sentiment\`): ${(err as Error).message}`);
+    throw new Error(`sentiment model not found at ${path} (run \`npm run train:sentiment\`): ${(err as Error).message}`, { cause: err });
   }
   return parseModel(text, path);
 }

@@ -13,16 +13,16 @@ export const PALETTE = { accent: '#7a3e2f', gold: '#c9962e', ok: '#2f7a3e', mute
 
 type Kind = 'bar' | 'line';
 
+/** Plain option objects every time: spreading chart.js's resolved options proxy recurses. */
+function optionsOf<K extends Kind>(extra?: ChartOptions<K>): ChartOptions<K> {
+  const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+  return { responsive: true, maintainAspectRatio: false, animation: reduced ? false : { duration: 250 }, ...extra } as ChartOptions<K>;
+}
+
 /** A chart that follows its `data` prop. */
 export function DeskChart<K extends Kind>({ kind, data, options, label, testId }: { kind: K; data: ChartData<K>; options?: ChartOptions<K>; label: string; testId?: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<K> | null>(null);
-
-  // Plain option objects every time: spreading chart.js's resolved options proxy recurses.
-  const optionsOf = (extra?: ChartOptions<K>): ChartOptions<K> => {
-    const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-    return { responsive: true, maintainAspectRatio: false, animation: reduced ? false : { duration: 250 }, ...extra } as ChartOptions<K>;
-  };
 
   useEffect(() => {
     if (!canvas.current) return;
@@ -41,7 +41,6 @@ export function DeskChart<K extends Kind>({ kind, data, options, label, testId }
     c.data = structuredClone(data);
     c.options = optionsOf(options);
     c.update();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, options]);
 
   return (

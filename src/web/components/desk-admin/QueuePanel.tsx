@@ -37,7 +37,7 @@ export function QueuePanel({ queues, onChanged }: { queues: DashboardSnapshot['q
         y1: { beginAtZero: true, position: 'right' as const, grid: { drawOnChartArea: false } },
       },
     }),
-    [t],
+    [],
   );
   const summary = `${t('da.queues.chart')}：${queues.map((q, i) => `${names[i]} ${q.length}`).join('，')}`;
 

@@ -30,7 +30,6 @@ export function StatsPanel({ timezone }: { timezone: string }) {
     } catch (err) {
       setError(failure(err));
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, days]);
   useEffect(() => {
     void load();
