@@ -4,7 +4,6 @@
  * to HTTP does not multiply what one user may send.
  */
 import { AppError } from '../http/errors';
-import type { Connection } from './connection';
 
 /** A sustained rate and the burst allowed above it. */
 export interface RateBudget {
@@ -87,7 +86,7 @@ export class UserRateLimiter {
 }
 
 /** Spends one token of the connection's budget and one of its user's: null, or the milliseconds to wait. */
-export function spendBudgets(conn: Connection, users: UserRateLimiter): number | null {
+export function spendBudgets(conn: { readonly userId: string; takeToken(): boolean; retryAfterMs(): number }, users: UserRateLimiter): number | null {
   if (!conn.takeToken()) return conn.retryAfterMs();
   return users.take(conn.userId);
 }
