@@ -152,6 +152,7 @@ export class MessagePipeline {
           .set({ chat_id: chatId })
           .where('id', 'in', valid)
           .where('owner_id', '=', user.id)
+          .where('stored', '=', true)
           .where((eb) => eb.or([eb('chat_id', 'is', null), eb('chat_id', '=', chatId)]))
           .returning(['id', 'name', 'mime', 'size', 'thumbnail_key'])
           .execute()

@@ -9,6 +9,7 @@ import * as m003 from './003_dharma';
 import * as m004 from './004_insight';
 import * as m005 from './005_hot_updates';
 import * as m006 from './006_reply_guard_idx';
+import * as m007 from './007_upload_reservations';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '004_insight': m004,
   '005_hot_updates': m005,
   '006_reply_guard_idx': m006,
+  '007_upload_reservations': m007,
 };
