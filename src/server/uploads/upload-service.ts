@@ -2,7 +2,8 @@
  * Uploads: reserve (within the cap on unsent uploads) → receive → sniff → (images) clean and
  * thumbnail → store under a generated name → record (the reservation becomes a stored upload).
  * Downloads: the owner, or whoever may see the chat the attachment was sent in.
- * Binding an attachment to a chat happens when it is sent (chat/pipeline.ts claimAttachments).
+ * An attachment is bound to a chat by the commit that stores the message sending it
+ * (chat/message-store.ts, chat/batch-statement.ts).
  */
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
