@@ -8,16 +8,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_UNSENT } from '../../src/server/uploads/upload-service';
-import { backend, startServer, type TestServer } from '../helpers/server';
+import { startServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
 
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+// Both engines the product runs on: PostgreSQL when the tests have one, and the embedded PGlite.
+const BACKENDS = process.env.TEST_DATABASE_URL ? ['postgres', 'pglite'] : ['pglite'];
 
 /** Every file under the upload directory, relative to it (temp files included). */
 function storedFiles(): string[] {
@@ -43,49 +39,58 @@ async function upload(token: string, i: number, bad = false) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-describe(`unsent-uploads cap under concurrency (${backend})`, () => {
-  it('150 concurrent uploads by one member store no more than the cap; the rest are refused and leave no file', async () => {
-    const cap = DEFAULT_UNSENT.maxUnsentPerUser;
-    const member = await server.user('member');
-    const before = storedFiles();
-    const results = await Promise.all(Array.from({ length: cap + 50 }, (_, i) => upload(member.token, i)));
-
-    const stored = results.filter((r) => r.status === 201);
-    const refused = results.filter((r) => r.status !== 201);
-    expect(stored.length).toBe(cap);
-    expect(refused.length).toBe(50);
-    for (const r of refused) {
-      expect(r.status).toBe(429);
-      expect(r.body.error).toMatchObject({ code: 'rate_limited', details: { reason: 'too_many_unsent', max: cap } });
-    }
-
-    // The database holds exactly the accepted uploads, and the disk exactly their files.
-    const rows = await server.desk.database.db.selectFrom('attachments').select(['id', 'storage_key']).where('owner_id', '=', member.id).execute();
-    expect(rows.map((r) => r.id).sort()).toEqual(stored.map((r) => r.body.attachment.id).sort());
-    const added = storedFiles().filter((f) => !before.includes(f));
-    expect(added).toEqual(rows.map((r) => r.storage_key).sort());
-
-    // Still at the cap: one more is refused.
-    const more = await upload(member.token, 999);
-    expect(more.status).toBe(429);
-    expect(more.body.error.details.reason).toBe('too_many_unsent');
-    // Another member is not affected by this one's uploads.
-    expect((await upload((await server.user('member')).token, 0)).status).toBe(201);
+describe.each(BACKENDS)('%s', (kind) => {
+  beforeAll(async () => {
+    server = await startServer({ pglite: kind === 'pglite' });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
   });
 
-  it('a refused upload gives its reservation back: failed uploads take no room from the cap', async () => {
-    const cap = DEFAULT_UNSENT.maxUnsentPerUser;
-    const member = await server.user('member');
-    const before = storedFiles();
-    // A cap's worth of files of no allowed type at once: each holds a reservation while it is read.
-    const bad = await Promise.all(Array.from({ length: cap }, (_, i) => upload(member.token, i, true)));
-    expect(bad.map((r) => r.body.error?.details?.reason)).toEqual(new Array(cap).fill('type_not_allowed'));
-    // Then a cap's worth of good ones: none is refused for the failed ones.
-    const good = await Promise.all(Array.from({ length: cap }, (_, i) => upload(member.token, i)));
-    expect(good.map((r) => r.status)).toEqual(new Array(cap).fill(201));
-    const rows = await server.desk.database.db.selectFrom('attachments').select(['storage_key', 'stored']).where('owner_id', '=', member.id).execute();
-    expect(rows.length).toBe(cap);
-    expect(rows.every((r) => r.stored)).toBe(true);
-    expect(storedFiles().filter((f) => !before.includes(f))).toEqual(rows.map((r) => r.storage_key).sort());
+  describe(`unsent-uploads cap under concurrency`, () => {
+    it('150 concurrent uploads by one member store no more than the cap; the rest are refused and leave no file', async () => {
+      const cap = DEFAULT_UNSENT.maxUnsentPerUser;
+      const member = await server.user('member');
+      const before = storedFiles();
+      const results = await Promise.all(Array.from({ length: cap + 50 }, (_, i) => upload(member.token, i)));
+
+      const stored = results.filter((r) => r.status === 201);
+      const refused = results.filter((r) => r.status !== 201);
+      expect(stored.length).toBe(cap);
+      expect(refused.length).toBe(50);
+      for (const r of refused) {
+        expect(r.status).toBe(429);
+        expect(r.body.error).toMatchObject({ code: 'rate_limited', details: { reason: 'too_many_unsent', max: cap } });
+      }
+
+      // The database holds exactly the accepted uploads, and the disk exactly their files.
+      const rows = await server.desk.database.db.selectFrom('attachments').select(['id', 'storage_key']).where('owner_id', '=', member.id).execute();
+      expect(rows.map((r) => r.id).sort()).toEqual(stored.map((r) => r.body.attachment.id).sort());
+      const added = storedFiles().filter((f) => !before.includes(f));
+      expect(added).toEqual(rows.map((r) => r.storage_key).sort());
+
+      // Still at the cap: one more is refused.
+      const more = await upload(member.token, 999);
+      expect(more.status).toBe(429);
+      expect(more.body.error.details.reason).toBe('too_many_unsent');
+      // Another member is not affected by this one's uploads.
+      expect((await upload((await server.user('member')).token, 0)).status).toBe(201);
+    });
+
+    it('a refused upload gives its reservation back: failed uploads take no room from the cap', async () => {
+      const cap = DEFAULT_UNSENT.maxUnsentPerUser;
+      const member = await server.user('member');
+      const before = storedFiles();
+      // A cap's worth of files of no allowed type at once: each holds a reservation while it is read.
+      const bad = await Promise.all(Array.from({ length: cap }, (_, i) => upload(member.token, i, true)));
+      expect(bad.map((r) => r.body.error?.details?.reason)).toEqual(new Array(cap).fill('type_not_allowed'));
+      // Then a cap's worth of good ones: none is refused for the failed ones.
+      const good = await Promise.all(Array.from({ length: cap }, (_, i) => upload(member.token, i)));
+      expect(good.map((r) => r.status)).toEqual(new Array(cap).fill(201));
+      const rows = await server.desk.database.db.selectFrom('attachments').select(['storage_key', 'stored']).where('owner_id', '=', member.id).execute();
+      expect(rows.length).toBe(cap);
+      expect(rows.every((r) => r.stored)).toBe(true);
+      expect(storedFiles().filter((f) => !before.includes(f))).toEqual(rows.map((r) => r.storage_key).sort());
+    });
   });
 });
