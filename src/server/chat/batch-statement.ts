@@ -11,6 +11,10 @@
  * with their originals). The statement reads no message: it once looked resends up itself, and as
  * a prepared statement planned while `messages` was small that look-up stayed a scan of the whole
  * table (42 ms per commit at 100,000 messages, bench/); the index does that check for free.
+ *
+ * A batch that sends attachments runs a second form of the statement, which also binds them to
+ * their chats: a message refused anywhere before or here leaves its files unsent. Batches without
+ * attachments, nearly all, run the first form, which never reads the attachments table.
  */
 import { CompiledQuery, sql } from 'kysely';
 import { arrayLiteral } from '../db/array-literal';
@@ -30,6 +34,8 @@ interface Row {
   seq: number | null;
   /** ISO 8601 in UTC, as the protocol shows it (formatted by the statement: no Date per row). */
   created_at: string | null;
+  /** The form with attachments: the ids this message may not send, comma-separated (else null). */
+  refused_files?: string | null;
 }
 
 /**
@@ -44,6 +50,19 @@ export async function writeBatchAtOnce(db: Db, items: AppendItem[], prepared?: P
     if (keys.has(key)) return null;
     keys.add(key);
   }
+  // One file sent by two messages of a batch: the statement cannot see its own binding, so the
+  // careful way decides between them.
+  let withFiles = false;
+  if (items.some((i) => i.attachments.length)) {
+    withFiles = true;
+    const files = new Set<string>();
+    for (const item of items) {
+      for (const a of item.attachments) {
+        if (files.has(a.id)) return null;
+        files.add(a.id);
+      }
+    }
+  }
   // One text parameter per column: array literals built here (see db/array-literal.ts).
   const column = (pick: (item: AppendItem) => string | boolean | null) => arrayLiteral(items.map(pick));
   const parameters = [
@@ -53,10 +72,11 @@ export async function writeBatchAtOnce(db: Db, items: AppendItem[], prepared?: P
     column((i) => i.requireOpen),
   ];
   // The text is the same for every batch (one array per column), so PostgreSQL can keep it prepared.
-  const text = appendStatement(db);
+  const text = appendStatement(db, withFiles);
+  const name = withFiles ? 'lotusdesk_append_batch_files' : 'lotusdesk_append_batch';
   let rows: Row[];
   try {
-    rows = prepared ? await prepared<Row>('lotusdesk_append_batch', text, parameters) : (await db.executeQuery<Row>(CompiledQuery.raw(text, parameters))).rows;
+    rows = prepared ? await prepared<Row>(name, text, parameters) : (await db.executeQuery<Row>(CompiledQuery.raw(text, parameters))).rows;
   } catch (err) {
     if ((err as { code?: string }).code === UNIQUE_VIOLATION) return null; // a resend: see above
     throw err;
@@ -66,21 +86,56 @@ export async function writeBatchAtOnce(db: Db, items: AppendItem[], prepared?: P
     if (row.status === null) return { ok: false, error: new AppError('not_found') };
     const chat: ChatFacts = { memberId: row.member_id!, assigneeId: row.customer_service_id, status: row.status };
     if (row.id !== null) return { ok: true, result: storedResult(items[i], chat, row.id, row.seq!, row.created_at!) };
-    return { ok: false, error: refusal(items[i], chat) };
+    return { ok: false, error: refusal(items[i], chat, row.refused_files ? row.refused_files.split(',') : []) };
   });
 }
 
-let appendSql: string | null = null;
+const appendSql: { plain?: string; files?: string } = {};
 
 /**
- * The group commit's statement text, compiled once: its nine parameters are the columns of the
- * batch as array literals. The acceptance rules are writeBatch's, in the same order: unknown
- * chat, resend (the unique index), a text from someone not in the chat, a closed chat (`refusal`
- * gives the reason).
+ * The group commit's statement text, compiled once per form: its nine parameters are the columns
+ * of the batch as array literals. The acceptance rules are writeBatch's, in the same order:
+ * unknown chat, resend (the unique index), a text from someone not in the chat, a closed chat, and
+ * (`withFiles`) an attachment that is not the sender's own stored upload or was sent in another
+ * chat (`refusal` gives the reason). With `withFiles` the accepted messages' attachments are bound
+ * to their chats in the same statement.
  */
-export function appendStatement(db: Db): string {
+export function appendStatement(db: Db, withFiles = false): string {
+  const cached = withFiles ? appendSql.files : appendSql.plain;
+  if (cached) return cached;
+  const none = sql``;
+  // Files are locked after the chats (the one-time filter waits for every chat lock) and in id
+  // order, as writeBatch does, so concurrent writers never deadlock; the lock reads each row as
+  // last committed, so a binding another writer just made is seen. `= ANY(ARRAY(…))` keeps the
+  // look-ups on the primary key.
+  const fileCtes = withFiles
+    ? sql`
+    claims AS (
+      SELECT i.ord, i.chat_id, i.sender_id, (e.value->>'id')::uuid AS attachment_id
+      FROM input i CROSS JOIN LATERAL jsonb_array_elements(i.attachments::jsonb) AS e
+    ),
+    files AS (
+      SELECT id, owner_id, chat_id, stored FROM attachments
+      WHERE id = ANY(ARRAY(SELECT attachment_id FROM claims)) AND (SELECT count(*) FROM locked) > 0
+      ORDER BY id FOR UPDATE
+    ),
+    refused_files AS (
+      SELECT c.ord, c.attachment_id FROM claims c LEFT JOIN files f ON f.id = c.attachment_id
+      WHERE f.id IS NULL OR f.owner_id IS DISTINCT FROM c.sender_id OR NOT f.stored OR f.chat_id <> c.chat_id
+    ),`
+    : none;
+  const fileRule = withFiles ? sql` AND NOT EXISTS (SELECT 1 FROM refused_files r WHERE r.ord = i.ord)` : none;
+  const bind = withFiles
+    ? sql`
+    bound AS (
+      UPDATE attachments AS f SET chat_id = (SELECT c.chat_id FROM claims c WHERE c.attachment_id = f.id)
+      WHERE f.id = ANY(ARRAY(SELECT c.attachment_id FROM claims c JOIN accepted a ON a.ord = c.ord)) AND f.chat_id IS NULL
+    ),`
+    : none;
+  const refusedColumn = withFiles ? sql`,
+      (SELECT string_agg(r.attachment_id::text, ',') FROM refused_files r WHERE r.ord = i.ord) AS refused_files` : none;
   // The ${''} are placeholders only ($1…$9): the values are bound per batch by the caller.
-  appendSql ??= sql`
+  const text = sql`
     WITH input AS (
       SELECT * FROM unnest(
         ${''}::uuid[], ${''}::uuid[], ${''}::text[], ${''}::text[], ${''}::text[], ${''}::text[], ${''}::text[], ${''}::text[], ${''}::bool[]
@@ -91,13 +146,13 @@ export function appendStatement(db: Db): string {
       -- read again after its commit, so last_seq is current.
       SELECT id, last_seq, status, member_id, customer_service_id FROM chats
       WHERE id IN (SELECT chat_id FROM input) ORDER BY id FOR UPDATE
-    ),
+    ),${fileCtes}
     accepted AS (
       SELECT i.*, l.last_seq + row_number() OVER (PARTITION BY i.chat_id ORDER BY i.ord) AS seq
       FROM input i JOIN locked l ON l.id = i.chat_id
       WHERE (i.kind <> 'text' OR i.sender_id = l.member_id OR i.sender_id = l.customer_service_id)
-        AND NOT (i.require_open AND l.status = 'closed')
-    ),
+        AND NOT (i.require_open AND l.status = 'closed')${fileRule}
+    ),${bind}
     inserted AS (
       INSERT INTO messages (chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
       SELECT chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments::jsonb, flags::jsonb FROM accepted
@@ -109,20 +164,28 @@ export function appendStatement(db: Db): string {
       WHERE c.id = a.chat_id
     )
     SELECT l.status, l.member_id, l.customer_service_id, ins.id, ins.seq,
-      to_char(ins.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at
+      to_char(ins.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at${refusedColumn}
     FROM input i
     LEFT JOIN locked l ON l.id = i.chat_id
     LEFT JOIN accepted a ON a.ord = i.ord
     LEFT JOIN inserted ins ON ins.chat_id = a.chat_id AND ins.seq = a.seq
     ORDER BY i.ord`.compile(db).sql;
-  return appendSql;
+  if (withFiles) appendSql.files = text;
+  else appendSql.plain = text;
+  return text;
 }
 
 /** Why the statement did not accept a message of a known chat (its rules, in its order). */
-function refusal(item: AppendItem, chat: ChatFacts): AppError {
+function refusal(item: AppendItem, chat: ChatFacts, refusedFiles: string[]): AppError {
   if (item.kind === 'text' && item.senderId !== chat.memberId && item.senderId !== chat.assigneeId) return new AppError('forbidden');
   if (item.requireOpen && chat.status === 'closed') return new AppError('chat_closed');
+  if (refusedFiles.length) return unsendableFiles(refusedFiles);
   return new AppError('internal');
+}
+
+/** The refusal of a message whose attachments are not the sender's to send in this chat. */
+export function unsendableFiles(ids: string[]): AppError {
+  return new AppError('invalid', { field: 'attachments', unknown: ids });
 }
 
 /** The result for a message just stored. */

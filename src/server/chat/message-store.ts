@@ -9,7 +9,7 @@ import type { Db, PreparedRunner } from '../db/database';
 import type { Database } from '../db/schema';
 import { AppError } from '../http/errors';
 import type { AppendItem, AppendResult, ChatFacts, Outcome } from './append-types';
-import { storedResult, writeBatchAtOnce } from './batch-statement';
+import { storedResult, unsendableFiles, writeBatchAtOnce } from './batch-statement';
 import { presentMessage } from './presenters';
 
 export type { AppendItem, AppendResult, ChatFacts, Outcome } from './append-types';
@@ -26,7 +26,8 @@ const MAX_BATCH = 500;
 
 /**
  * Writes a batch inside an open transaction: locks the chats (sorted, so concurrent batches
- * never deadlock), returns originals for resent client ids, numbers the rest and inserts them.
+ * never deadlock), returns originals for resent client ids, numbers the rest, inserts them and
+ * binds the attachments they send to their chats (locked after the chats, in id order).
  */
 export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(items.length);
@@ -54,6 +55,17 @@ export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome
       LEFT JOIN users u ON u.id = m.sender_id`.execute(trx);
     for (const row of found.rows) originals.set(keyOf(row.chat_id, row.sender_id, row.client_id), presentMessage(row));
   }
+
+  // The files sent, as last committed: a message may send only its sender's own stored uploads
+  // that are unsent or already in its chat. A file the batch binds is in its chat from then on.
+  const fileIds = [...new Set(items.flatMap((i) => i.attachments.map((a) => a.id)))].sort();
+  const files = new Map<string, { owner_id: string; chat_id: string | null; stored: boolean }>();
+  if (fileIds.length) {
+    const rows = await sql<{ id: string; owner_id: string; chat_id: string | null; stored: boolean }>`
+      SELECT id, owner_id, chat_id, stored FROM attachments WHERE id = ANY(${fileIds}::uuid[]) ORDER BY id FOR UPDATE`.execute(trx);
+    for (const row of rows.rows) files.set(row.id, row);
+  }
+  const toBind = new Map<string, string>(); // file id → chat id
 
   const nextSeq = new Map<string, number>();
   const toInsert: Array<{ index: number; item: AppendItem; seq: number }> = [];
@@ -83,6 +95,23 @@ export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome
     if (item.requireOpen && chat.status === 'closed') {
       outcomes[index] = { ok: false, error: new AppError('chat_closed') };
       return;
+    }
+    if (item.attachments.length) {
+      const refused = item.attachments
+        .map((a) => a.id)
+        .filter((id) => {
+          const file = files.get(id);
+          return !file || file.owner_id !== item.senderId || !file.stored || (file.chat_id !== null && file.chat_id !== item.chatId);
+        });
+      if (refused.length) {
+        outcomes[index] = { ok: false, error: unsendableFiles(refused) };
+        return;
+      }
+      for (const a of item.attachments) {
+        const file = files.get(a.id)!;
+        if (file.chat_id === null) toBind.set(a.id, item.chatId);
+        file.chat_id = item.chatId;
+      }
     }
     const seq = (nextSeq.get(item.chatId) ?? chat.last_seq) + 1;
     nextSeq.set(item.chatId, seq);
@@ -125,6 +154,13 @@ export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome
         result: storedResult(item, { memberId: chat.member_id, assigneeId: chat.customer_service_id, status: chat.status }, row.id, seq, row.created_at),
       };
     }
+  }
+  if (toBind.size) {
+    const bind = [...toBind];
+    await sql`
+      UPDATE attachments AS f SET chat_id = v.chat_id
+      FROM unnest(${bind.map(([id]) => id)}::uuid[], ${bind.map(([, chatId]) => chatId)}::uuid[]) AS v(id, chat_id)
+      WHERE f.id = v.id`.execute(trx);
   }
   // Duplicates inside one batch share the first occurrence's outcome, marked as duplicates.
   items.forEach((item, index) => {

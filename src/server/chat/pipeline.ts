@@ -1,8 +1,8 @@
 /**
  * The one message pipeline for WebSocket and HTTP sends:
- * validate → access → attachments → content checks → group-committed insert → ack → publish.
- * What reacts to a stored message (desk, Dharma, insight) is a listener of the event hub
- * (events/listeners.ts), not part of the pipeline.
+ * validate → access → attachments → content checks → group-committed insert (which binds the
+ * attachments) → ack → publish. What reacts to a stored message (desk, Dharma, insight) is a
+ * listener of the event hub (events/listeners.ts), not part of the pipeline.
  */
 import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
 import { LIMITS } from '../../shared/protocol';
@@ -12,6 +12,7 @@ import type { User } from '../identity/users';
 import { assertCanWrite } from './access';
 import type { ChatEvents } from './chat-events';
 import type { ChatService } from './chat-service';
+import { unsendableFiles } from './batch-statement';
 import type { AppendItem, AppendResult, MessageStore } from './message-store';
 import { NO_FAULTS, type Faults } from '../core/faults';
 import type { ContentCheck, ReactionContext } from './pipeline-types';
@@ -60,7 +61,7 @@ export class MessagePipeline {
     const facts = await this.chats.factsOf(input.chatId);
     assertCanWrite(user, facts);
 
-    const attachments = input.attachmentIds.length ? await this.claimAttachments(user, input.chatId, input.attachmentIds) : [];
+    const attachments = input.attachmentIds.length ? await this.sendableAttachments(user, input.chatId, input.attachmentIds) : [];
     let text = input.text;
     const flags: MessageFlag[] = [];
     for (const check of this.checks) {
@@ -113,28 +114,33 @@ export class MessagePipeline {
     return result.message;
   }
 
-  /** Binds the sender's own uploads to this chat; any id that is not theirs refuses the message. */
-  private async claimAttachments(user: User, chatId: string, ids: string[]): Promise<AttachmentDto[]> {
+  /**
+   * The sender's own stored uploads, unsent or already in this chat; any other id refuses the
+   * message. Nothing is bound here: the commit binds them with the message (message-store.ts), so
+   * a message refused by a later check leaves its files unsent and private.
+   */
+  private async sendableAttachments(user: User, chatId: string, ids: string[]): Promise<AttachmentDto[]> {
     const unique = [...new Set(ids)];
-    const valid = unique.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
-    const rows = valid.length
+    const wanted = [...new Set(unique.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    const rows = wanted.length
       ? await this.db
-          .updateTable('attachments')
-          .set({ chat_id: chatId })
-          .where('id', 'in', valid)
+          .selectFrom('attachments')
+          .select(['id', 'name', 'mime', 'size', 'thumbnail_key'])
+          .where('id', 'in', wanted)
           .where('owner_id', '=', user.id)
+          .where('stored', '=', true)
           .where((eb) => eb.or([eb('chat_id', 'is', null), eb('chat_id', '=', chatId)]))
-          .returning(['id', 'name', 'mime', 'size', 'thumbnail_key'])
           .execute()
       : [];
-    if (rows.length !== unique.length) {
-      const found = new Set(rows.map((r) => r.id));
-      throw new AppError('invalid', { field: 'attachments', unknown: unique.filter((id) => !found.has(id)) });
-    }
+    const found = new Set(rows.map((r) => r.id));
+    const refused = unique.filter((id) => !found.has(id.toLowerCase()));
+    if (refused.length) throw unsendableFiles(refused);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return unique.map((id) => presentAttachment(byId.get(id)!));
+    return wanted.map((id) => presentAttachment(byId.get(id)!));
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Contract limits shared by both transports. */
 function validateSend(input: SendInput): void {

@@ -82,6 +82,8 @@ export interface AttachmentsTable {
   size: number;
   storage_key: string;
   thumbnail_key: string | null;
+  /** False while the upload is only reserved (its file not yet in place); see migration 007. */
+  stored: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -1,10 +1,13 @@
 /**
- * Uploads: receive → sniff → (images) clean and thumbnail → store under a generated name → record.
+ * Uploads: reserve (within the cap on unsent uploads) → receive → sniff → (images) clean and
+ * thumbnail → store under a generated name → record (the reservation becomes a stored upload).
  * Downloads: the owner, or whoever may see the chat the attachment was sent in.
- * Binding an attachment to a chat happens when it is sent (chat/pipeline.ts claimAttachments).
+ * An attachment is bound to a chat by the commit that stores the message sending it
+ * (chat/message-store.ts, chat/batch-statement.ts).
  */
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import type { AttachmentDto } from '../../shared/protocol';
 import type { Db } from '../db/database';
 import { AppError } from '../http/errors';
@@ -26,6 +29,9 @@ export interface StoredFile {
   /** Images are shown in the page; everything else is a download. */
   inline: boolean;
 }
+
+/** The first key of the per-user advisory lock that orders upload reservations ('upld'). */
+const UPLOAD_LOCK_CLASS = 0x75706c64;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,28 +57,32 @@ export class UploadService {
   ) {}
 
   /**
-   * Stores one uploaded file for `user`. Throws AppError too_large (over the limit; nothing is
-   * kept) or invalid with `details.reason` (type not allowed, not text, unreadable image).
+   * Stores one uploaded file for `user`. Throws AppError rate_limited (too many unsent uploads;
+   * nothing is read), too_large (over the limit; nothing is kept) or invalid with `details.reason`
+   * (type not allowed, not text, unreadable image).
    */
   async accept(user: User, source: Readable, clientName: string | undefined): Promise<AttachmentDto> {
-    await this.assertRoomForUnsent(user, source);
-    let temp: { path: string; size: number };
-    try {
-      temp = await this.storage.receive(source, this.policy.maxBytes);
-    } catch (err) {
-      if (err instanceof TooLarge) throw new AppError('too_large', { field: 'file', reason: 'too_large', max: err.maxBytes });
-      if (err instanceof BrokenUpload) throw new AppError('invalid', { field: 'file', reason: 'malformed_multipart', detail: err.message });
-      throw err;
-    }
+    const id = crypto.randomUUID();
+    const key = this.storage.keyFor(id);
+    await this.reserve(user, id, key, source);
+    let tempPath: string | null = null;
     const written: string[] = [];
+    let recorded = false;
     try {
+      let temp: { path: string; size: number };
+      try {
+        temp = await this.storage.receive(source, this.policy.maxBytes);
+      } catch (err) {
+        if (err instanceof TooLarge) throw new AppError('too_large', { field: 'file', reason: 'too_large', max: err.maxBytes });
+        if (err instanceof BrokenUpload) throw new AppError('invalid', { field: 'file', reason: 'malformed_multipart', detail: err.message });
+        throw err;
+      }
+      tempPath = temp.path;
       const sniffed = await sniff(temp.path, temp.size, clientName);
       if (!sniffed.ok) {
         throw new AppError('invalid', { field: 'file', reason: sniffed.reason, ...(sniffed.detected ? { detected: sniffed.detected } : {}) });
       }
       const { type } = sniffed;
-      const id = crypto.randomUUID();
-      const key = this.storage.keyFor(id);
       let thumbnailKey: string | null = null;
       let size = temp.size;
       if (type.imageFormat) {
@@ -91,14 +101,18 @@ export class UploadService {
         written.push(await this.storage.place(temp.path, key));
       }
       const row = await this.db
-        .insertInto('attachments')
-        .values({ id, owner_id: user.id, name: sanitizeName(clientName, type.exts), mime: type.mime, size, storage_key: key, thumbnail_key: thumbnailKey })
+        .updateTable('attachments')
+        .set({ name: sanitizeName(clientName, type.exts), mime: type.mime, size, thumbnail_key: thumbnailKey, stored: true })
+        .where('id', '=', id)
+        .where('stored', '=', false)
         .returning(['id', 'name', 'mime', 'size', 'thumbnail_key'])
         .executeTakeFirstOrThrow();
+      recorded = true;
       written.length = 0; // recorded: the files are now owned by the row
       return presentAttachment(row);
     } finally {
-      await this.storage.remove(temp.path, ...written);
+      await this.storage.remove(tempPath, ...written);
+      if (!recorded) await this.release(id);
     }
   }
 
@@ -117,19 +131,44 @@ export class UploadService {
     return rows.length;
   }
 
-  private async assertRoomForUnsent(user: User, source: Readable): Promise<void> {
+  /**
+   * Records the upload `id` as reserved (`stored` false) if `user` holds fewer unsent uploads than
+   * the cap, counting reservations; else drains `source` and throws rate_limited. The count and the
+   * insert run under a per-user transaction lock, so concurrent uploads of one user are counted one
+   * after the other (a count apart from the insert would let them all see room).
+   */
+  private async reserve(user: User, id: string, key: string, source: Readable): Promise<void> {
     const cutoff = new Date(Date.now() - this.policy.unsentTtlMs);
+    const reserved = await this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${UPLOAD_LOCK_CLASS}::int, hashtext(${user.id}::text))`.execute(trx);
+      const inserted = await sql<{ id: string }>`
+        INSERT INTO attachments (id, owner_id, name, mime, size, storage_key, stored)
+        SELECT ${id}::uuid, ${user.id}::uuid, '', '', 0, ${key}, false
+        WHERE (SELECT count(*) FROM attachments
+               WHERE owner_id = ${user.id}::uuid AND chat_id IS NULL AND created_at >= ${cutoff}::timestamptz) < ${this.policy.maxUnsentPerUser}
+        RETURNING id`.execute(trx);
+      return inserted.rows.length === 1;
+    });
+    if (reserved) return;
+    source.resume(); // let the request body drain so the refusal reaches the client
     const unsent = await this.db
       .selectFrom('attachments')
-      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('created_at').as('oldest')])
+      .select((eb) => eb.fn.min('created_at').as('oldest'))
       .where('owner_id', '=', user.id)
       .where('chat_id', 'is', null)
       .where('created_at', '>=', cutoff)
-      .executeTakeFirstOrThrow();
-    if (Number(unsent.n) < this.policy.maxUnsentPerUser) return;
-    source.resume(); // let the request body drain so the refusal reaches the client
-    const oldest = unsent.oldest ? new Date(unsent.oldest as Date).getTime() : Date.now();
+      .executeTakeFirst();
+    const oldest = unsent?.oldest ? new Date(unsent.oldest as Date).getTime() : Date.now();
     throw new AppError('rate_limited', { field: 'file', reason: 'too_many_unsent', max: this.policy.maxUnsentPerUser, retryAfterMs: Math.max(0, oldest + this.policy.unsentTtlMs - Date.now()) });
+  }
+
+  /**
+   * Drops the reservation of an upload that failed. If the database cannot be reached now, the
+   * row stays until the unsent sweep: it only counts against its owner's cap meanwhile, and the
+   * upload's own error is the one worth reporting.
+   */
+  private async release(id: string): Promise<void> {
+    await this.db.deleteFrom('attachments').where('id', '=', id).where('stored', '=', false).execute().catch(() => undefined);
   }
 
   /** The file (or thumbnail) of an attachment, if `user` may read it; else not_found. */
@@ -139,6 +178,7 @@ export class UploadService {
       .selectFrom('attachments')
       .select(['id', 'owner_id', 'chat_id', 'name', 'mime', 'size', 'storage_key', 'thumbnail_key'])
       .where('id', '=', id)
+      .where('stored', '=', true)
       .executeTakeFirst();
     if (!row) throw new AppError('not_found');
     if (row.owner_id !== user.id) {

@@ -10,6 +10,7 @@ import * as m004 from './004_insight';
 import * as m005 from './005_hot_updates';
 import * as m006 from './006_reply_guard_idx';
 import * as m007 from './007_domain_events';
+import * as m008 from './008_upload_reservations';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '005_hot_updates': m005,
   '006_reply_guard_idx': m006,
   '007_domain_events': m007,
+  '008_upload_reservations': m008,
 };
