@@ -55,7 +55,7 @@ export interface ConnectionEvents {
   /** A message the server refused: it will not be retried; the UI gives the text back. */
   refused: (error: ErrorFrame, sent: OutgoingMessage) => void;
   /** Any other server frame (chat, read, typing, desk, errors without an outbox id...). */
-  frame: (frame: ServerFrame | { type: string; [k: string]: unknown }) => void;
+  frame: (frame: ServerFrame) => void;
   /** The token was refused: the connection stays closed. */
   unauthenticated: (error: ErrorFrame | null) => void;
 }

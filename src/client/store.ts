@@ -4,6 +4,7 @@
  * reads it through `subscribe` + `version` (useSyncExternalStore).
  */
 import type { AckFrame, AttachmentDto, ChatDto, ErrorCode, ErrorFrame, MessageDto } from '../shared/protocol';
+import type { AlertFrame, ServerFrame } from '../shared/frames';
 import type { ApiClient } from './api';
 import type { ChatConnection, OutgoingMessage } from './connection';
 
@@ -99,7 +100,7 @@ export class ChatStore {
       conn.on('ack', (ack, out) => this.onAck(ack, out)),
       conn.on('refused', (err, out) => this.onRefused(err, out)),
       conn.on('state', () => this.bump()),
-      conn.on('frame', (f) => this.onFrame(f as { type: string; [k: string]: unknown })),
+      conn.on('frame', (f) => this.onFrame(f)),
     );
   }
 
@@ -307,45 +308,53 @@ export class ChatStore {
     this.bump();
   }
 
-  private onFrame(f: { type: string; [k: string]: unknown }): void {
-    if (f.type === 'chat') {
-      this.upsert(f.chat as ChatDto);
-      return;
-    }
-    if (f.type === 'alert' && f.kind === 'distress') {
-      this.onAlert(f);
-      return;
-    }
-    const chatId = f.chatId as string | undefined;
-    const view = chatId ? this.views.get(chatId) : undefined;
-    if (!view) return;
-    if (f.type === 'read') {
-      const seq = Number(f.seq);
-      if (f.userId === this.meId) view.myRead = Math.max(view.myRead, seq);
-      else view.readByOthers = Math.max(view.readByOthers, seq);
-      this.bump();
-    } else if (f.type === 'sentiment' && typeof f.messageId === 'string' && typeof f.score === 'number') {
-      const messageId = f.messageId;
-      const score = f.score;
-      view.scores.set(messageId, score);
-      view.messages = view.messages.map((m) => (m.id === messageId ? { ...m, sentimentScore: score } : m));
-      this.bump();
-    } else if (f.type === 'typing' && f.userId !== this.meId) {
-      view.typing = { userId: String(f.userId), until: Date.now() + TYPING_MS };
-      setTimeout(() => this.bump(), TYPING_MS + 50);
-      this.bump();
+  /** Every frame the store keeps state from; the others (welcome, ack, error…) the connection handles. */
+  private onFrame(f: ServerFrame): void {
+    switch (f.type) {
+      case 'chat':
+        this.upsert(f.chat);
+        return;
+      case 'alert':
+        this.onAlert(f);
+        return;
+      case 'read': {
+        const view = this.views.get(f.chatId);
+        if (!view) return;
+        if (f.userId === this.meId) view.myRead = Math.max(view.myRead, f.seq);
+        else view.readByOthers = Math.max(view.readByOthers, f.seq);
+        this.bump();
+        return;
+      }
+      case 'sentiment': {
+        const view = this.views.get(f.chatId);
+        if (!view) return;
+        view.scores.set(f.messageId, f.score);
+        view.messages = view.messages.map((m) => (m.id === f.messageId ? { ...m, sentimentScore: f.score } : m));
+        this.bump();
+        return;
+      }
+      case 'typing': {
+        const view = this.views.get(f.chatId);
+        if (!view || f.userId === this.meId) return;
+        view.typing = { userId: f.userId, until: Date.now() + TYPING_MS };
+        setTimeout(() => this.bump(), TYPING_MS + 50);
+        this.bump();
+        return;
+      }
+      default:
+        return;
     }
   }
 
-  private onAlert(f: { [k: string]: unknown }): void {
+  private onAlert(f: AlertFrame): void {
     const alert: DistressAlert = {
-      chatId: String(f.chatId),
-      messageId: String(f.messageId),
-      memberId: String(f.memberId),
-      memberName: String(f.memberName ?? ''),
-      excerpt: String(f.excerpt ?? ''),
-      phrases: Array.isArray(f.phrases) ? f.phrases.map(String) : [],
-      at: String(f.at ?? new Date().toISOString()),
+      chatId: f.chatId,
+      messageId: f.messageId,
+      memberId: f.memberId ?? '',
+      memberName: f.memberName,
+      excerpt: f.excerpt,
+      phrases: f.phrases,
+      at: f.at,
     };
     if (this.alerts.some((a) => a.messageId === alert.messageId)) return;
     this.alerts = [alert, ...this.alerts].slice(0, 20);

@@ -4,7 +4,6 @@
  * between. Refetched after a reconnect, since frames sent while away are gone.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { Presence } from '../../../client/api';
 import { useSession } from '../../session';
 import { fetchDashboard, type DashboardSnapshot } from './deskApi';
 
@@ -17,7 +16,6 @@ export interface DeskFeed {
   reload(): Promise<void>;
 }
 
-type Frame = { type: string; snapshot?: DashboardSnapshot; userId?: string; status?: Presence };
 
 /** Subscribes a component to the supervisors' live desk feed. */
 export function useDeskFeed(): DeskFeed {
@@ -39,13 +37,12 @@ export function useDeskFeed(): DeskFeed {
 
   useEffect(() => {
     void reload();
-    const offFrame = conn.on('frame', (raw) => {
-      const f = raw as Frame;
-      if (f.type === 'desk' && f.snapshot) {
+    const offFrame = conn.on('frame', (f) => {
+      if (f.type === 'desk') {
         const next = f.snapshot;
         setSnapshot((cur) => (cur && cur.at > next.at ? cur : next));
         setLiveAt(Date.now());
-      } else if (f.type === 'presence' && f.userId && f.status) {
+      } else if (f.type === 'presence') {
         const { userId, status } = f;
         setSnapshot((cur) => (cur ? { ...cur, agents: cur.agents.map((a) => (a.id === userId ? { ...a, status } : a)) } : cur));
       }
