@@ -10,6 +10,7 @@ import type { Bus } from './bus/bus';
 import { MemoryBus } from './bus/memory-bus';
 import { RedisBus } from './bus/redis-bus';
 import { Metrics } from './ops/metrics';
+import { metricsAccess } from './ops/metrics-access';
 import { ClusterCron } from './ops/cron';
 import { startOps, type Ops } from './ops/ops';
 import { pendingPositions } from './desk/queue';
@@ -186,7 +187,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     ...(bus.kind === 'redis' ? [{ name: 'redis', check: () => bus.healthy() }] : []),
   ];
   await app.register(systemRoutes, { probes: readiness });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, onRequest: metricsAccess({ token: config.metricsToken, production: config.production }) }, async (_request, reply) => {
     metrics.pendingChats.set((await pendingPositions(db)).size);
     if (bus instanceof RedisBus) {
       metrics.busLag.set(bus.stats.lastLagMs / 1000);
