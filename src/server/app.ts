@@ -39,6 +39,7 @@ import { TableStatistics } from './db/table-statistics';
 import { makeAuthenticate } from './http/auth';
 import { installErrorHandling } from './http/error-handler';
 import { installValidation } from './http/validation';
+import { installSecurityHeaders } from './http/security-headers';
 import { systemRoutes, type ReadinessProbe } from './http/system-routes';
 import { DEMO_USERS, devSecret } from './identity/dev';
 import { identityRoutes } from './identity/routes';
@@ -93,6 +94,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     reply.header('x-request-id', request.id);
   });
   installValidation(app);
+  installSecurityHeaders(app, { embedOrigins: config.embedOrigins });
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const db = database.db;

@@ -167,7 +167,7 @@ export interface Config {
   uploads: { dir: string; maxBytes: number };
   /** Bearer token /metrics requires; null: open, except in production where only direct loopback scrapes are served. */
   metricsToken: string | null;
-  /** Origins of the shop's pages that may frame /embed and talk to it; null: this server's own origin only. */
+  /** Origins of the shop's pages that may frame /embed and talk to it, besides this server's own; null: none. */
   embedOrigins: string[] | null;
 }
 

@@ -3,9 +3,8 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { ROLES, type Role } from '../../shared/protocol';
 import { AppError } from '../http/errors';
 
-/** C0 and C1 control characters and DEL. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROLS = new RegExp(CONTROL.source, 'g');
+/** C0 and C1 control characters and DEL: dropped from display names. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export interface TokenClaims {
   sub: string;
@@ -31,8 +30,8 @@ export class TokenService {
       throw new AppError('unauthenticated', { reason });
     }
     const { sub, role, name } = payload;
-    // The subject is an identity: one with control characters is refused, never rewritten into another's.
-    if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128 || CONTROL.test(sub)) throw new AppError('unauthenticated', { reason: 'bad_sub' });
+    // The subject is an identity, never rewritten into another's: one holding U+0000 (which no database text can store) is refused.
+    if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128 || sub.includes('\u0000')) throw new AppError('unauthenticated', { reason: 'bad_sub' });
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new AppError('unauthenticated', { reason: 'unknown_role' });
     // A display name is shown, not matched: control characters (U+0000 cannot even be stored) are dropped.
     const cleanName = typeof name === 'string' ? name.replace(CONTROLS, '').trim() : '';
