@@ -5,7 +5,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-const backend = process.env.LOTUSDESK_BACKEND ?? `http://localhost:${process.env.PORT ?? 3000}`;
+// 127.0.0.1, not localhost: with dev login the server listens on IPv4 loopback only.
+const backend = process.env.LOTUSDESK_BACKEND ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
 export default defineConfig({
   root: 'src/web',

@@ -10,6 +10,7 @@ import type { Bus } from './bus/bus';
 import { MemoryBus } from './bus/memory-bus';
 import { RedisBus } from './bus/redis-bus';
 import { Metrics } from './ops/metrics';
+import { metricsAccess } from './ops/metrics-access';
 import { ClusterCron } from './ops/cron';
 import { startOps, type Ops } from './ops/ops';
 import { pendingPositions } from './desk/queue';
@@ -45,6 +46,7 @@ import { TableStatistics } from './db/table-statistics';
 import { makeAuthenticate } from './http/auth';
 import { installErrorHandling } from './http/error-handler';
 import { installValidation } from './http/validation';
+import { installSecurityHeaders } from './http/security-headers';
 import { systemRoutes, type ReadinessProbe } from './http/system-routes';
 import { DEMO_USERS, devSecret } from './identity/dev';
 import { identityRoutes } from './identity/routes';
@@ -101,6 +103,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     reply.header('x-request-id', request.id);
   });
   installValidation(app);
+  installSecurityHeaders(app, { embedOrigins: config.embedOrigins });
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const db = database.db;
@@ -213,7 +216,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     ...(bus.kind === 'redis' ? [{ name: 'redis', check: () => bus.healthy() }] : []),
   ];
   await app.register(systemRoutes, { probes: readiness });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, onRequest: metricsAccess({ token: config.metricsToken, production: config.production }) }, async (_request, reply) => {
     metrics.pendingChats.set((await pendingPositions(db)).size);
     if (bus instanceof RedisBus) {
       metrics.busLag.set(bus.stats.lastLagMs / 1000);

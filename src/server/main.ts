@@ -20,12 +20,15 @@ async function main(): Promise<void> {
   const desk = await buildApp(config);
   const address = await desk.app.listen({ port: config.port, host: config.host });
   const port = new URL(address).port;
-  const url = `http://localhost:${port}`;
+  // Any-address listeners are reached as localhost; otherwise the URL names the address listened on
+  // (with dev login that is 127.0.0.1, where "localhost" may resolve to ::1 first).
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${port}`;
   const lines = [
     '',
     `  LotusDesk 蓮心客服 is running at ${url}`,
     `  database: ${desk.database.kind === 'pglite' ? `PGlite (embedded) in ${config.dataDir}/db` : 'PostgreSQL'} · bus: ${desk.bus.kind} · roles: ${config.services.join(',')}`,
-    `  API docs: ${url}/api/docs · WebSocket: ws://localhost:${port}/ws`,
+    `  API docs: ${url}/api/docs · WebSocket: ${url.replace(/^http/, 'ws')}/ws`,
   ];
   if (config.devLogin) {
     lines.push('', '  Demo users (dev login: POST /api/dev/login {"name","role"}):');

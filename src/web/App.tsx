@@ -5,6 +5,7 @@ import { LanguageSwitch } from './components/LanguageSwitch';
 import { useI18n } from './i18n';
 import { LoginPage } from './pages/LoginPage';
 import { EmbedPage } from './pages/EmbedPage';
+import { fromParent, postToParent } from './embed-parent';
 import { homeOf, PAGES } from './pages';
 import { Link, navigate, usePath } from './router';
 import { saveToken, savedToken, SessionProvider, takeTokenFromUrl, useSession } from './session';
@@ -22,9 +23,9 @@ export function App() {
   const [reason, setReason] = useState<string | null>(null);
 
   useEffect(() => {
-    // The shop page that embeds us may hand over its member's token by postMessage.
-    const onMessage = (e: MessageEvent) => {
-      if (e.source !== window.parent || window.parent === window) return;
+    // The shop page that embeds us may hand over its member's token by postMessage (from an allowed origin only).
+    const onMessage = async (e: MessageEvent) => {
+      if (!(await fromParent(e))) return;
       const data = e.data as { type?: string; token?: unknown } | null;
       if (data?.type === 'lotusdesk:token' && typeof data.token === 'string' && data.token) {
         saveToken(data.token);
@@ -33,7 +34,7 @@ export function App() {
       }
     };
     window.addEventListener('message', onMessage);
-    if (window.parent !== window) window.parent.postMessage({ type: 'lotusdesk:ready' }, '*');
+    postToParent({ type: 'lotusdesk:ready' });
     return () => window.removeEventListener('message', onMessage);
   }, []);
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES, LIMITS, type ClientFrame, type ErrorCode, type HelloFrame, type SendFrame } from '../../shared/protocol';
+import { asInputError } from '../db/input-errors';
 import { AppError } from '../http/errors';
 import { errorMessage } from '../i18n/errors';
 import type { TokenService } from '../identity/tokens';
@@ -167,6 +168,8 @@ export class Gateway {
     } catch (err) {
       const id = frame.type === 'send' || frame.type === 'ping' ? frame.id : undefined;
       if (err instanceof AppError) return this.sendError(conn, err.code, id, err.details, err.customMessage);
+      const input = asInputError(err);
+      if (input) return this.sendError(conn, input.code, id, input.details);
       this.deps.log.error({ err, conn: conn.id, frame: frame.type }, 'frame failed');
       this.sendError(conn, 'internal', id);
     }

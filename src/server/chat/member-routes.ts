@@ -2,7 +2,7 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { LIMITS } from '../../shared/protocol';
 import { callerOf } from '../http/auth';
-import { bearer, errorBody, messageObject } from '../http/schemas';
+import { bearer, errorBody, INT4_MAX, messageObject } from '../http/schemas';
 import type { MemberChats } from './member-chats';
 
 export interface MemberRouteDeps {
@@ -44,7 +44,7 @@ export async function memberRoutes(app: FastifyInstance, deps: MemberRouteDeps):
       params: { type: 'object', properties: { id: { type: 'string' }, chatId: { type: 'string' } }, required: ['id', 'chatId'] },
       querystring: {
         type: 'object',
-        properties: { before: { type: 'integer', minimum: 1 }, limit: { type: 'integer', minimum: 1, maximum: LIMITS.historyPageMax } },
+        properties: { before: { type: 'integer', minimum: 1, maximum: INT4_MAX }, limit: { type: 'integer', minimum: 1, maximum: LIMITS.historyPageMax } },
       },
       response: { 200: { type: 'object', properties: { messages: { type: 'array', items: messageObject }, hasMore: { type: 'boolean' } } }, ...errors },
     },

@@ -148,6 +148,7 @@ function validateSend(input: SendInput): void {
     throw new AppError('invalid', { field: 'id', reason: `a string of 1-${LIMITS.maxClientIdChars} characters` });
   }
   if (typeof input.text !== 'string') throw new AppError('invalid', { field: 'text' });
+  if (input.text.includes('\u0000')) throw new AppError('invalid', { field: 'text', reason: 'text must not contain U+0000' });
   if (input.text.length > LIMITS.maxTextChars && [...input.text].length > LIMITS.maxTextChars) throw new AppError('too_large', { field: 'text', max: LIMITS.maxTextChars });
   if (!Array.isArray(input.attachmentIds) || input.attachmentIds.some((a) => typeof a !== 'string')) throw new AppError('invalid', { field: 'attachments' });
   if (input.attachmentIds.length > LIMITS.maxAttachments) throw new AppError('too_large', { field: 'attachments', max: LIMITS.maxAttachments });

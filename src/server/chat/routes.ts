@@ -2,7 +2,7 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { LIMITS } from '../../shared/protocol';
 import { callerOf } from '../http/auth';
-import { ackObject, bearer, chatObject, errorBody, messageObject } from '../http/schemas';
+import { ackObject, bearer, chatObject, errorBody, INT4_MAX, messageObject } from '../http/schemas';
 import { assertVisible } from './access';
 import type { ChatService } from './chat-service';
 import type { History } from './history';
@@ -77,7 +77,7 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
       params: idParam,
       querystring: {
         type: 'object',
-        properties: { before: { type: 'integer', minimum: 1 }, limit: { type: 'integer', minimum: 1, maximum: LIMITS.historyPageMax } },
+        properties: { before: { type: 'integer', minimum: 1, maximum: INT4_MAX }, limit: { type: 'integer', minimum: 1, maximum: LIMITS.historyPageMax } },
       },
       response: { 200: { type: 'object', properties: { messages: { type: 'array', items: messageObject }, hasMore: { type: 'boolean' } } }, ...errors },
     },

@@ -64,7 +64,8 @@ const envSchema = z.object({
       }
       return n;
     }),
-  HOST: z.string().optional().default('0.0.0.0'),
+  // Unset: loopback while dev login is on (anyone who reaches it may sign in as anyone), else every address.
+  HOST: z.string().optional(),
   DATABASE_URL: z
     .string()
     .optional()
@@ -127,7 +128,41 @@ const envSchema = z.object({
   // attachments.size is a 32-bit integer column, and a chat upload has no business near 1 GiB.
   LOTUSDESK_UPLOAD_MAX_BYTES: positiveInt('LOTUSDESK_UPLOAD_MAX_BYTES', 10 * 1024 * 1024).refine((n) => n <= 1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)'),
   LOTUSDESK_UPLOAD_DIR: z.string().optional(),
+  LOTUSDESK_METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine((v) => !v || (v.length >= 16 && !/\s/.test(v)), 'must be at least 16 characters without spaces (a bearer token for the Prometheus scraper)'),
+  LOTUSDESK_EMBED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v || !v.trim()) return null;
+      const origins: string[] = [];
+      for (const item of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const origin = parseOrigin(item);
+        if (!origin) {
+          ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin; use a comma list like https://shop.example,https://www.shop.example (scheme, host and optional port, no path)` });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins.length ? [...new Set(origins)] : null;
+    }),
 });
+
+/** An origin `scheme://host[:port]` (http or https, nothing after it), normalised; null if not one. */
+function parseOrigin(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  // Only the origin itself: a path, query, fragment or credentials would mean something else was meant.
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+  return url.origin;
+}
 
 export interface Config {
   port: number;
@@ -154,6 +189,10 @@ export interface Config {
   ops: { backupIntervalMs: number; backupKeep: number; backupDir: string; retentionDays: number };
   /** Where uploads live (absolute) and the largest accepted file in bytes. */
   uploads: { dir: string; maxBytes: number };
+  /** Bearer token /metrics requires; null: open, except in production where only direct loopback scrapes are served. */
+  metricsToken: string | null;
+  /** Origins of the shop's pages that may frame /embed and talk to it, besides this server's own; null: none. */
+  embedOrigins: string[] | null;
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -173,9 +212,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  LOTUSDESK_JWT_SECRET: required when NODE_ENV=production (the HS256 secret shared with the shop; dev login is disabled in production)',
     );
   }
+  const devLogin = !production && !e.LOTUSDESK_JWT_SECRET;
   return {
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST || (devLogin ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: e.DATABASE_URL || null,
     redisUrl: e.REDIS_URL || null,
     redisPrefix: e.LOTUSDESK_REDIS_PREFIX,
@@ -185,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     services: e.SERVICES,
     scoringThread: e.LOTUSDESK_SCORING_THREAD === 'on',
     production,
-    devLogin: !production && !e.LOTUSDESK_JWT_SECRET,
+    devLogin,
     logLevel: e.LOG_LEVEL,
     rateLimit: {
       framesPerSec: e.LOTUSDESK_RATE_FRAMES_PER_SEC,
@@ -210,5 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: e.LOTUSDESK_UPLOAD_DIR ? resolve(e.LOTUSDESK_UPLOAD_DIR) : resolve(e.LOTUSDESK_DATA_DIR, 'uploads'),
       maxBytes: e.LOTUSDESK_UPLOAD_MAX_BYTES,
     },
+    metricsToken: e.LOTUSDESK_METRICS_TOKEN || null,
+    embedOrigins: e.LOTUSDESK_EMBED_ORIGINS,
   };
 }

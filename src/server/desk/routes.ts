@@ -4,7 +4,7 @@ import { ASSIGNMENT_MODES, type AssignmentMode } from '../../shared/desk';
 import type { Db } from '../db/database';
 import { callerOf } from '../http/auth';
 import { AppError } from '../http/errors';
-import { bearer } from '../http/schemas';
+import { bearer, dayString, uuidString } from '../http/schemas';
 import type { User } from '../identity/users';
 import { oversees, serves } from '../chat/access';
 import type { Desk } from './desk';
@@ -18,12 +18,17 @@ function requireOverseer(user: User): void {
 function requireStaff(user: User): void {
   if (!oversees(user) && !serves(user)) throw new AppError('forbidden');
 }
+/** Years a time may name: JavaScript reaches far past what a timestamptz column holds. */
+const FIRST_TIME = Date.UTC(1, 0, 1);
+const LAST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 function parseDate(v: string | undefined, field: string, fallback: Date): Date {
   if (v === undefined) return fallback;
   const d = new Date(v);
   if (Number.isNaN(d.getTime())) throw new AppError('invalid', { field, reason: 'an ISO-8601 time' });
+  if (d.getTime() < FIRST_TIME || d.getTime() > LAST_TIME) throw new AppError('invalid', { field, reason: 'a time between the years 1 and 9999' });
   return d;
 }
+const uuidParams = { type: 'object', required: ['id'], properties: { id: uuidString } } as const;
 
 /** Registers the desk routes. */
 export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: Db; authenticate: preHandlerHookHandler }) {
@@ -68,6 +73,7 @@ export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: D
     preHandler: authenticate,
     schema: {
       tags, security: bearer, summary: 'Capacity, skills and languages of an agent; tier of a member (supervisors)',
+      params: uuidParams,
       body: {
         type: 'object',
         properties: {
@@ -98,7 +104,7 @@ export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: D
 
   app.get<{ Querystring: { from?: string; to?: string; userId?: string } }>('/api/schedules', {
     preHandler: authenticate,
-    schema: { tags, security: bearer, summary: 'Shifts overlapping a period (default: this week)', querystring: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, userId: { type: 'string' } } } },
+    schema: { tags, security: bearer, summary: 'Shifts overlapping a period (default: this week)', querystring: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, userId: uuidString } } },
   }, async (request) => {
     const user = callerOf(request);
     requireStaff(user);
@@ -113,7 +119,7 @@ export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: D
     preHandler: authenticate,
     schema: {
       tags, security: bearer, summary: 'Add a shift (supervisors)',
-      body: { type: 'object', required: ['userId', 'shiftStart', 'shiftEnd'], properties: { userId: { type: 'string' }, shiftStart: { type: 'string' }, shiftEnd: { type: 'string' } } },
+      body: { type: 'object', required: ['userId', 'shiftStart', 'shiftEnd'], properties: { userId: uuidString, shiftStart: { type: 'string' }, shiftEnd: { type: 'string' } } },
     },
   }, async (request, reply) => {
     requireOverseer(callerOf(request));
@@ -143,7 +149,7 @@ export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: D
     return { holiday: await desk.schedule.setHoliday(request.params.day, request.body.name, request.body.closed ?? true) };
   });
 
-  app.delete<{ Params: { day: string } }>('/api/holidays/:day', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Remove a holiday (supervisors)' } }, async (request) => {
+  app.delete<{ Params: { day: string } }>('/api/holidays/:day', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Remove a holiday (supervisors)', params: { type: 'object', required: ['day'], properties: { day: dayString } } } }, async (request) => {
     requireOverseer(callerOf(request));
     await desk.schedule.removeHoliday(request.params.day);
     return { ok: true };

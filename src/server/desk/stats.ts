@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import type { AgentDayStats, AssignmentMode, DashboardSnapshot } from '../../shared/desk';
 import type { Db } from '../db/database';
+import { toCsv } from '../lib/csv';
 import type { Clock } from './clock';
 import type { PresenceService } from './presence';
 
@@ -100,12 +101,8 @@ export class DeskStats {
   }
 }
 
-/** CSV of per-agent-day statistics (UTF-8 with BOM so spreadsheet programs read the Chinese names). */
+/** CSV of per-agent-day statistics. */
 export function statsToCsv(rows: AgentDayStats[]): string {
-  const head = 'day,agent_id,agent_name,handled,closed,avg_first_response_seconds,avg_handle_seconds';
-  const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return '\uFEFF' + [head, ...rows.map((r) => [r.day, r.agentId, r.agentName, r.handled, r.closed, r.avgFirstResponseSeconds, r.avgHandleSeconds].map(esc).join(','))].join('\n') + '\n';
+  const head = ['day', 'agent_id', 'agent_name', 'handled', 'closed', 'avg_first_response_seconds', 'avg_handle_seconds'];
+  return toCsv(head, rows.map((r) => [r.day, r.agentId, r.agentName, r.handled, r.closed, r.avgFirstResponseSeconds, r.avgHandleSeconds]));
 }

@@ -8,7 +8,7 @@ import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { oversees, serves } from '../chat/access';
 import { callerOf } from '../http/auth';
 import { AppError } from '../http/errors';
-import { bearer } from '../http/schemas';
+import { bearer, OFFSET_MAX } from '../http/schemas';
 import type { User } from '../identity/users';
 import type { Dharma } from './index';
 import { addAllowed, addTerm, listAllowed, listCategories, listTerms, removeAllowed, removeTerm, setCategoryAction } from './terms/store';
@@ -56,7 +56,7 @@ export async function dharmaRoutes(app: FastifyInstance, deps: { dharma: Dharma;
   });
 
   app.get<{ Querystring: { category?: string; q?: string; enabled?: boolean; limit?: number; offset?: number } }>('/api/dharma/terms', admin('Terms, paged; curated terms are listed disabled with their reason (admins)', {
-    querystring: { type: 'object', properties: { category: { type: 'string' }, q: { type: 'string', maxLength: 100 }, enabled: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 500 }, offset: { type: 'integer', minimum: 0 } } },
+    querystring: { type: 'object', properties: { category: { type: 'string' }, q: { type: 'string', maxLength: 100 }, enabled: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 500 }, offset: { type: 'integer', minimum: 0, maximum: OFFSET_MAX } } },
   }), async (request) => {
     requireAdmin(callerOf(request));
     const { category, q, enabled, limit = 100, offset = 0 } = request.query;

@@ -1,10 +1,12 @@
 /**
  * Every HTTP error leaves as `{"error":{"code","message","details"?}}` with the contract's code,
- * the message in the caller's language. Unknown failures are logged and become `internal`.
+ * the message in the caller's language. A value the database refuses (SQLSTATE class 22) is the
+ * caller's `invalid`; unknown failures are logged and become `internal`.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../shared/protocol';
 import { errorMessage, pickLocale } from '../i18n/errors';
+import { asInputError } from '../db/input-errors';
 import { AppError, statusOf } from './errors';
 
 /** Sends the contract's error body. */
@@ -30,6 +32,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) return sendError(request, reply, 'too_large');
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return sendError(request, reply, fe.statusCode === 404 ? 'not_found' : fe.statusCode === 429 ? 'rate_limited' : 'invalid', { reason: fe.message });
+    }
+    const input = asInputError(err);
+    if (input) {
+      request.log.info({ err }, 'database refused a value');
+      return sendError(request, reply, input.code, input.details);
     }
     request.log.error({ err }, 'request failed');
     return sendError(request, reply, 'internal');

@@ -61,3 +61,15 @@ export const ackObject = {
 } as const;
 
 export const bearer = [{ bearer: [] as string[] }];
+
+/** A UUID in text (ids of users, chats, shifts): anything else never reaches a uuid column. */
+export const uuidString = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
+
+/** A calendar day `YYYY-MM-DD` (holidays). */
+export const dayString = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
+/** The largest value of a PostgreSQL `integer` (message seq numbers). */
+export const INT4_MAX = 2147483647;
+
+/** Offsets of paged lists: past this a page is empty anyway, and the value still fits `bigint`. */
+export const OFFSET_MAX = 1_000_000_000;

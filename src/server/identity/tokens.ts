@@ -6,6 +6,9 @@ import { SignJWT, jwtVerify, errors as joseErrors, type JWTVerifyOptions } from 
 import { ROLES, type Role } from '../../shared/protocol';
 import { AppError } from '../http/errors';
 
+/** C0 and C1 control characters and DEL: dropped from display names. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 export interface TokenClaims {
   sub: string;
   role: Role;
@@ -60,9 +63,12 @@ export class TokenService {
       throw new AppError('unauthenticated', { reason: refusalReason(err) });
     }
     const { sub, role, name, exp, iat } = payload;
-    if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) throw new AppError('unauthenticated', { reason: 'bad_sub' });
+    // The subject is an identity, never rewritten into another's: one holding U+0000 (which no database text can store) is refused.
+    if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128 || sub.includes('\u0000')) throw new AppError('unauthenticated', { reason: 'bad_sub' });
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new AppError('unauthenticated', { reason: 'unknown_role' });
-    const displayName = typeof name === 'string' && name.trim() ? name.trim().slice(0, 100) : sub;
+    // A display name is shown, not matched: control characters (U+0000 cannot even be stored) are dropped.
+    const cleanName = typeof name === 'string' ? name.replace(CONTROLS, '').trim() : '';
+    const displayName = cleanName ? cleanName.slice(0, 100) : sub;
     let expiresAt = (exp as number) * 1000; // jose checked that exp is a number
     if (this.policy.maxAgeSeconds !== null) expiresAt = Math.min(expiresAt, ((iat as number) + this.policy.maxAgeSeconds) * 1000);
     return { sub, role: role as Role, name: displayName, expiresAt };

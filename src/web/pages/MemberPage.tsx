@@ -4,6 +4,7 @@ import { ApiError } from '../../client/api';
 import { ChatWindow } from '../components/ChatWindow';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { MeritTotal } from '../components/dharma/MeritTotal';
+import { postToParent } from '../embed-parent';
 import { useI18n } from '../i18n';
 import { useSession, useStore } from '../session';
 
@@ -36,7 +37,7 @@ export function MemberPage() {
   useEffect(() => {
     // The unread count shows in the tab title and is told to a shop page that embeds us.
     document.title = unread > 0 ? `(${unread}) ${t('app.name')}` : t('app.name');
-    if (window.parent !== window) window.parent.postMessage({ type: 'lotusdesk:unread', count: unread }, '*');
+    postToParent({ type: 'lotusdesk:unread', count: unread });
   }, [unread, t]);
 
   const start = async (topic: string) => {
