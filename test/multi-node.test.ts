@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/server/identity/tokens';
 import type { Role } from '../src/shared/protocol';
-import { freshPostgresDatabase, TEST_SECRET } from './helpers/server';
+import { seededPostgresDatabase, TEST_SECRET } from './helpers/server';
 import { startNode, type NodeProcess } from './helpers/processes';
 import { RawClient } from './helpers/ws-client';
 
@@ -31,9 +31,9 @@ describe.skipIf(!enabled)('multi-node cluster over PostgreSQL and Redis', () => 
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const databaseUrl = await freshPostgresDatabase(pgBase!);
+    const databaseUrl = await seededPostgresDatabase(pgBase!);
     env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl!, LOTUSDESK_JWT_SECRET: TEST_SECRET, LOTUSDESK_REDIS_PREFIX: `t${randomUUID().slice(0, 8)}` };
-    // The first node migrates; the others start on the migrated schema.
+    // A clone of the run's migrated and seeded template: the nodes start as on an existing database.
     nodeA = await startNode({ ...env, SERVICES: 'web,ws' });
     [nodeB, worker] = await Promise.all([startNode({ ...env, SERVICES: 'web,ws' }), startNode({ ...env, SERVICES: 'worker,cron' })]);
   }, 90_000);

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/server/identity/tokens';
 import { CLOSE_CODES } from '../src/shared/protocol';
-import { freshPostgresDatabase, startServer, TEST_SECRET } from './helpers/server';
+import { seededPostgresDatabase, startServer, TEST_SECRET } from './helpers/server';
 import { startNode, type NodeProcess } from './helpers/processes';
 import { RawClient } from './helpers/ws-client';
 
@@ -39,8 +39,8 @@ describe('graceful shutdown', () => {
       // The stream is faster than a person types: lift the per-connection budget for this test.
       LOTUSDESK_RATE_FRAMES_PER_SEC: '100000',
       LOTUSDESK_RATE_FRAMES_BURST: '100000',
-      // PostgreSQL when the test setup has one (faster to start than PGlite), else the embedded database.
-      ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: await freshPostgresDatabase(process.env.TEST_DATABASE_URL) } : {}),
+      // PostgreSQL when the test setup has one (a seeded clone starts faster than PGlite), else the embedded database.
+      ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: await seededPostgresDatabase(process.env.TEST_DATABASE_URL) } : {}),
     };
     const node = await startNode(env);
     nodes.push(node);
