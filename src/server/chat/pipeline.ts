@@ -29,6 +29,7 @@ export class MessagePipeline {
   private readonly checks: ContentCheck[] = [];
   private readonly reactions: Reaction[] = [];
   private readonly reactionContext: ReactionContext;
+  private readonly reacted = new Set<(message: MessageDto) => void>();
 
   constructor(
     private readonly db: Db,
@@ -48,6 +49,12 @@ export class MessagePipeline {
   /** Adds a reaction (runs after a message is stored and delivered). */
   addReaction(reaction: Reaction): void {
     this.reactions.push(reaction);
+  }
+
+  /** Tells `listener` when every reaction to a stored message has finished (tests wait on it). */
+  onReacted(listener: (message: MessageDto) => void): () => void {
+    this.reacted.add(listener);
+    return () => this.reacted.delete(listener);
   }
 
   /** Validates, checks, stores and publishes one message; resolves after commit (the ack point). */
@@ -127,13 +134,28 @@ export class MessagePipeline {
    */
   private react(message: MessageDto): void {
     queueMicrotask(() => {
+      const settled: Array<Promise<void>> | null = this.reacted.size ? [] : null;
       for (const reaction of this.reactions) {
         try {
           const running = reaction.afterStored(message, this.reactionContext);
-          if (running) running.catch((err) => this.reactionFailed(reaction, message, err));
+          if (running) {
+            const caught = running.catch((err) => this.reactionFailed(reaction, message, err));
+            settled?.push(caught);
+          }
         } catch (err) {
           this.reactionFailed(reaction, message, err);
         }
+      }
+      if (settled) {
+        void Promise.all(settled).then(() => {
+          for (const listener of this.reacted) {
+            try {
+              listener(message);
+            } catch {
+              /* a listener's failure must not touch the pipeline */
+            }
+          }
+        });
       }
     });
   }
