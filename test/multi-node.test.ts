@@ -10,6 +10,7 @@ import type { Role } from '../src/shared/protocol';
 import { seededPostgresDatabase, TEST_SECRET } from './helpers/server';
 import { startNode, type NodeProcess } from './helpers/processes';
 import { RawClient } from './helpers/ws-client';
+import { until } from './helpers/wait';
 
 const pgBase = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -84,6 +85,7 @@ describe.skipIf(!enabled)('multi-node cluster over PostgreSQL and Redis', () => 
         const id = `s-${i}`;
         sentIds.push(id);
         member.send({ type: 'send', id, chatId, text: `串流 ${i}` });
+        // The stream's pace (a fast typist's burst), not a wait: the kill must land mid-stream.
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
@@ -91,7 +93,7 @@ describe.skipIf(!enabled)('multi-node cluster over PostgreSQL and Redis', () => 
       const f = JSON.parse(String(d));
       if (f.type === 'ack') acked.set(f.id, f.seq);
     });
-    await new Promise((r) => setTimeout(r, 400));
+    await until(() => acked.size >= 20, 15_000); // mid-stream: A has acked some and more are coming
     await nodeA.kill('SIGKILL');
     stop = true;
     await stream;
