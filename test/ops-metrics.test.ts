@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
+import { until } from './helpers/wait';
 
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl) console.warn('!! bus-lag metrics test SKIPPED: it needs TEST_REDIS_URL');
@@ -69,8 +70,7 @@ describe('/metrics', () => {
 
     m.close();
     await m.closed();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(value(await scrape(server), 'lotusdesk_ws_connections')).toBe(1);
+    await until(async () => value(await scrape(server), 'lotusdesk_ws_connections') === 1);
     a.close();
   }, 60_000);
 
