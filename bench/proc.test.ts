@@ -24,7 +24,7 @@ describe('scheduler accounting', () => {
 
   it('reads the machine\'s idle time as a growing count', async () => {
     const a = machineIdleSeconds();
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 300)); // time passing is the subject
     const b = machineIdleSeconds();
     expect(Number.isFinite(a)).toBe(true);
     expect(b).toBeGreaterThanOrEqual(a);

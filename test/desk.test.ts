@@ -152,7 +152,8 @@ describe(`service desk (${backend})`, () => {
     const a = await agentOnDuty(sup, 5);
     const ws = await RawClient.connect(server.wsUrl, a.token);
     ws.close();
-    await new Promise((r) => setTimeout(r, 100));
+    // The server has seen the connection go: the grace period runs from here.
+    await until(async () => (await server.desk.database.db.selectFrom('users').select('offline_since').where('id', '=', a.id).executeTakeFirstOrThrow()).offline_since !== null);
     clock.advance(10_000);
     const again = await RawClient.connect(server.wsUrl, a.token);
     clock.advance(60_000);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
+import { busEvent, reactionsDone, until } from './helpers/wait';
 import { sql } from 'kysely';
 import { recentRepliesQuery } from '../src/server/dharma/auto-replies';
 
@@ -36,14 +37,13 @@ async function openChat(topic = '請問') {
 let n = 0;
 const send = (token: string, chatId: string, text: string) => api(server, 'POST', `/api/chats/${chatId}/messages`, token, { id: `c${++n}`, text });
 const history = async (token: string, chatId: string) => (await api(server, 'GET', `/api/chats/${chatId}/messages?limit=100`, token)).body.messages as any[];
-const waitFor = async <T>(fn: () => Promise<T | undefined | null | false>, ms = 5000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+const waitFor = <T>(fn: () => Promise<T | undefined | null | false>, ms = 5000): Promise<T> => until(fn, ms);
+/** Sends over HTTP and resolves once every reaction to the message (automatic replies among them) has run. */
+const sendAndSettle = async (token: string, chatId: string, text: string) => {
+  const reacted = reactionsDone(server.desk.hub, (m) => m.chatId === chatId && m.text === text);
+  const r = await send(token, chatId, text);
+  await reacted;
+  return r;
 };
 
 describe('content filter', () => {
@@ -175,9 +175,14 @@ describe('automatic replies', () => {
     const reply = await ws.next((f) => f.type === 'message' && f.message.kind === 'auto_reply');
     expect(reply.message.seq).toBe(ack.seq + 1);
     expect(reply.message.text).toContain('無罣礙故，無有恐怖，遠離顛倒夢想');
+    const k2Reacted = reactionsDone(server.desk.hub, (m) => m.chatId === chat.id && m.text === '煩惱還是很多');
     ws.send({ type: 'send', id: 'k2', chatId: chat.id, text: '煩惱還是很多' });
     await ws.next((f) => f.type === 'ack' && f.id === 'k2');
-    await new Promise((r) => setTimeout(r, 300));
+    await k2Reacted;
+    expect((await history(member.token, chat.id)).filter((m) => m.kind === 'auto_reply')).toHaveLength(1);
+    // Frames of one chat arrive in order: once a later message's echo is here, no reply is on its way.
+    const marker = await ws.sendMessage(chat.id, '好的');
+    await ws.next((f) => f.type === 'message' && f.message.id === marker.messageId);
     expect(ws.frames.filter((f) => f.type === 'message' && f.message.kind === 'auto_reply')).toHaveLength(1);
     ws.ws.close();
   });
@@ -185,8 +190,7 @@ describe('automatic replies', () => {
   it('stays quiet when an agent answered within the minute or is typing', async () => {
     const { member, agent, chatId } = await openChat();
     expect((await send(agent.token, chatId, '您好，請說')).status).toBe(201);
-    await send(member.token, chatId, '家人病痛，很擔心');
-    await new Promise((r) => setTimeout(r, 300));
+    await sendAndSettle(member.token, chatId, '家人病痛，很擔心');
     expect((await history(member.token, chatId)).some((m) => m.kind === 'auto_reply')).toBe(false);
 
     // Control: the same chat shape with a silent agent does get the reply.
@@ -197,10 +201,10 @@ describe('automatic replies', () => {
 
     const other = await openChat();
     const aws = await RawClient.connect(server.wsUrl, other.agent.token);
+    const typingHeard = busEvent(server.desk.bus, (e) => e.type === 'signal' && e.frame.type === 'typing' && e.frame.chatId === other.chatId);
     aws.send({ type: 'typing', chatId: other.chatId });
-    await new Promise((r) => setTimeout(r, 100));
-    await send(other.member.token, other.chatId, '家人病痛，很擔心');
-    await new Promise((r) => setTimeout(r, 300));
+    await typingHeard; // subscribed after the automatic replies: they have noted it
+    await sendAndSettle(other.member.token, other.chatId, '家人病痛，很擔心');
     expect((await history(other.member.token, other.chatId)).some((m) => m.kind === 'auto_reply')).toBe(false);
     aws.ws.close();
   });

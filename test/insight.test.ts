@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, backend, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
-import { until as poll } from './helpers/wait';
+import { jobsIdle, reactionsDone, until as poll } from './helpers/wait';
 const until = <T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000) => poll(check, timeoutMs);
 
 const HOUR = 3600_000;
@@ -42,6 +42,14 @@ function suite(name: string, env: () => Record<string, string>) {
       expect(r.status).toBe(201);
       return r.body.messageId as string;
     };
+    /** Says `text` and waits until its reactions ran and every job they queued (scoring, compassion) is done. */
+    const sayAndSettle = async (token: string, chatId: string, text: string) => {
+      const reacted = reactionsDone(server.desk.hub, (m) => m.chatId === chatId && m.text === text);
+      const id = await say(token, chatId, text);
+      await reacted;
+      await jobsIdle(server.desk.bus);
+      return id;
+    };
     const scoreOf = async (messageId: string) => (await db().selectFrom('messages').select('sentiment_score').where('id', '=', messageId).executeTakeFirstOrThrow()).sentiment_score;
 
     it('a sad member message: score stored, pushed to a supervisor, urgency raised; agents\' messages are not scored', async () => {
@@ -70,8 +78,7 @@ function suite(name: string, env: () => Record<string, string>) {
 
       const agent = await server.user('agent');
       expect((await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token)).status).toBe(200);
-      const reply = await say(agent.token, chatId, '您好，我很難過聽到這些');
-      await new Promise((r) => setTimeout(r, 500));
+      const reply = await sayAndSettle(agent.token, chatId, '您好，我很難過聽到這些');
       expect(await scoreOf(reply)).toBeNull();
     });
 
@@ -89,9 +96,13 @@ function suite(name: string, env: () => Record<string, string>) {
       expect(noted.flags[0].detail.score).toBe(await scoreOf(messageId));
       expect(noted.flags[0].detail.score).toBeLessThan(-0.5);
       // A cheerful message gets none.
-      const glad = await say(member.token, chatId, '謝謝，心裡好多了，感恩');
-      await until(async () => (await scoreOf(glad)) !== null);
-      await new Promise((r) => setTimeout(r, 300));
+      const glad = await sayAndSettle(member.token, chatId, '謝謝，心裡好多了，感恩');
+      expect(await scoreOf(glad)).toBeGreaterThan(0);
+      const stored = (await api(server, 'GET', `/api/chats/${chatId}/messages`, staff)).body.messages.filter((m: any) => m.kind === 'auto_reply');
+      expect(stored).toHaveLength(1);
+      // Frames of one chat arrive in order: once a later message's echo is here, no reply is still on its way.
+      const marker = await socket.sendMessage(chatId, '好的');
+      await socket.next((f) => f.type === 'message' && f.message.id === marker.messageId);
       expect(socket.frames.filter((f) => f.type === 'message' && f.message.kind === 'auto_reply')).toHaveLength(1);
     });
 
@@ -106,7 +117,7 @@ function suite(name: string, env: () => Record<string, string>) {
         const payload = { messageId, chatId, text, senderRole: 'member' as const };
         await server.desk.bus.enqueue('message.analyze', payload, { jobId: messageId });
         expect(await server.desk.insight.worker.analyze(payload)).toBe('already-scored');
-        await new Promise((r) => setTimeout(r, 600));
+        await jobsIdle(server.desk.bus); // the duplicate job ran (or was dropped as a duplicate)
         expect(seen.filter((id) => id === messageId)).toHaveLength(1);
         expect(await server.desk.insight.worker.analyze({ ...payload, messageId: randomUUID() })).toBe('missing');
       } finally {
@@ -133,7 +144,7 @@ function suite(name: string, env: () => Record<string, string>) {
         expect(calls).toEqual([{ id: messageId, ok: false }, { id: messageId, ok: true }]);
         expect(await scoreOf(messageId)).toBeLessThan(0);
         expect((await db().selectFrom('chats').select('min_sentiment').where('id', '=', chatId).executeTakeFirstOrThrow()).min_sentiment).not.toBeNull();
-        await new Promise((r) => setTimeout(r, 800));
+        await jobsIdle(server.desk.bus); // no further retry is waiting
         expect(calls).toHaveLength(2);
       } finally {
         off();
@@ -150,7 +161,7 @@ function suite(name: string, env: () => Record<string, string>) {
 
       const calm = await memberChat();
       const calmSocket = await connect(calm.member.token);
-      await say(calm.member.token, calm.chatId, '我不會自殺的，放心，只是想問法會時間');
+      await sayAndSettle(calm.member.token, calm.chatId, '我不會自殺的，放心，只是想問法會時間');
 
       const { member, chatId } = await memberChat();
       const memberSocket = await connect(member.token);
@@ -168,14 +179,13 @@ function suite(name: string, env: () => Record<string, string>) {
       expect(queue[0].id).toBe(chatId);
 
       // A second distress message alerts again but does not repeat the caring reply.
-      const second = await say(member.token, chatId, '活不下去了');
+      const second = await sayAndSettle(member.token, chatId, '活不下去了');
       await supSocket.next((f) => f.type === 'alert' && f.messageId === second);
-      await new Promise((r) => setTimeout(r, 500));
       const caring = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages.filter((m: any) => m.kind === 'auto_reply' && m.text.includes('1925'));
       expect(caring).toHaveLength(1);
 
-      // One answer to distress: the caring reply, not a compassion verse as well.
-      await until(async () => (await scoreOf(second)) !== null);
+      // One answer to distress: the caring reply, not a compassion verse as well (its job is done).
+      expect(await scoreOf(second)).not.toBeNull();
       const autos = (await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages.filter((m: any) => m.kind === 'auto_reply');
       expect(autos).toHaveLength(1);
 

@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './helpers/server';
+import { until } from './helpers/wait';
 
 const pgBase = process.env.TEST_DATABASE_URL;
 if (!pgBase) console.warn('!! lock-order test SKIPPED: it needs TEST_DATABASE_URL (two sessions on PostgreSQL)');
@@ -35,7 +36,14 @@ describe.skipIf(!pgBase)('chat row lock order (PostgreSQL)', () => {
       await other.query('SELECT id FROM chats WHERE id = $1 FOR UPDATE', [low]);
       // Moods of both, the higher id first (an unordered update would lock it first).
       const moods = Promise.allSettled([server.desk.desk.recordSentiment(high, -0.9), server.desk.desk.recordSentiment(low, -0.8)]);
-      await new Promise((r) => setTimeout(r, 300));
+      // The moods' write is now waiting for the lock on the lower id (an unordered one holds the higher).
+      const watcher = new pg.Client({ connectionString: server.databaseUrl! });
+      await watcher.connect();
+      try {
+        await until(async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rowCount! > 0);
+      } finally {
+        await watcher.end();
+      }
       await other.query('SELECT id FROM chats WHERE id = $1 FOR UPDATE', [high]);
       await other.query('COMMIT');
       expect((await moods).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
+import { until } from './helpers/wait';
 
 let server: TestServer;
 
@@ -40,13 +41,10 @@ describe('what a member sees of staff notes', () => {
     expect(toMember.message).not.toHaveProperty('flags');
 
     // The analysis worker scores it; staff history shows the score, the member's does not.
-    const end = Date.now() + 10_000;
-    let staffView: any;
-    while (Date.now() < end) {
-      staffView = (await api(server, 'GET', `/api/chats/${chat.id}/messages`, agent.token)).body.messages.find((m: any) => m.id === ack.messageId);
-      if (typeof staffView?.sentimentScore === 'number') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const staffView = await until(async () => {
+      const m = (await api(server, 'GET', `/api/chats/${chat.id}/messages`, agent.token)).body.messages.find((x: any) => x.id === ack.messageId);
+      return typeof m?.sentimentScore === 'number' ? m : null;
+    });
     expect(typeof staffView.sentimentScore).toBe('number');
     expect(staffView.flags.length).toBeGreaterThan(0);
     const memberView = (await api(server, 'GET', `/api/chats/${chat.id}/messages`, member.token)).body.messages.find((m: any) => m.id === ack.messageId);
@@ -92,7 +90,11 @@ describe('what a member sees of staff notes', () => {
     expect((await api(server, 'POST', `/api/chats/${chat.id}/transfer`, agent.token, { to: 'queue', note })).status).toBe(200);
     const noted = await supervisorWs.next((f) => f.type === 'chat' && f.chat.id === chat.id && f.chat.note === note);
     expect(noted.chat.status).toBe('pending');
-    await new Promise((r) => setTimeout(r, 300));
+    // The member's own frame of the transfer (pending again after open): every chat frame before it is here too.
+    await until(() => {
+      const statuses = memberWs.frames.filter((f: any) => f.type === 'chat' && f.chat.id === chat.id).map((f: any) => f.chat.status);
+      return statuses.lastIndexOf('pending') > statuses.indexOf('open') && statuses.includes('open');
+    });
     const memberChatFrames = memberWs.frames.filter((f: any) => f.type === 'chat' && f.chat.id === chat.id);
     expect(memberChatFrames.length).toBeGreaterThan(0);
     for (const f of memberChatFrames) {

@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/server/identity/tokens';
 import type { Role } from '../src/shared/protocol';
-import { freshPostgresDatabase, TEST_SECRET } from './helpers/server';
+import { seededPostgresDatabase, TEST_SECRET } from './helpers/server';
 import { startNode, type NodeProcess } from './helpers/processes';
 import { RawClient } from './helpers/ws-client';
+import { until } from './helpers/wait';
 
 const pgBase = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -31,9 +32,9 @@ describe.skipIf(!enabled)('multi-node cluster over PostgreSQL and Redis', () => 
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const databaseUrl = await freshPostgresDatabase(pgBase!);
+    const databaseUrl = await seededPostgresDatabase(pgBase!);
     env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl!, LOTUSDESK_JWT_SECRET: TEST_SECRET, LOTUSDESK_REDIS_PREFIX: `t${randomUUID().slice(0, 8)}` };
-    // The first node migrates; the others start on the migrated schema.
+    // A clone of the run's migrated and seeded template: the nodes start as on an existing database.
     nodeA = await startNode({ ...env, SERVICES: 'web,ws' });
     [nodeB, worker] = await Promise.all([startNode({ ...env, SERVICES: 'web,ws' }), startNode({ ...env, SERVICES: 'worker,cron' })]);
   }, 90_000);
@@ -84,6 +85,7 @@ describe.skipIf(!enabled)('multi-node cluster over PostgreSQL and Redis', () => 
         const id = `s-${i}`;
         sentIds.push(id);
         member.send({ type: 'send', id, chatId, text: `串流 ${i}` });
+        // The stream's pace (a fast typist's burst), not a wait: the kill must land mid-stream.
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
@@ -91,7 +93,7 @@ describe.skipIf(!enabled)('multi-node cluster over PostgreSQL and Redis', () => 
       const f = JSON.parse(String(d));
       if (f.type === 'ack') acked.set(f.id, f.seq);
     });
-    await new Promise((r) => setTimeout(r, 400));
+    await until(() => acked.size >= 20, 15_000); // mid-stream: A has acked some and more are coming
     await nodeA.kill('SIGKILL');
     stop = true;
     await stream;

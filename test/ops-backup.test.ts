@@ -14,6 +14,7 @@ import { openDatabase } from '../src/server/db/database';
 import { restoreBackup } from '../src/server/ops/backup/backup-service';
 import { listBackups } from '../src/server/ops/backup/files';
 import { api, freshPostgresDatabase, startServer, type TestServer } from './helpers/server';
+import { until } from './helpers/wait';
 
 const pgBase = process.env.TEST_DATABASE_URL;
 if (!pgBase) console.warn('!! PostgreSQL backup tests SKIPPED: they need TEST_DATABASE_URL');
@@ -116,7 +117,7 @@ describe('backups of the embedded database (PGlite)', { timeout: 150_000 }, () =
       const writer = (async () => {
         while (writing) expect((await api(server, 'POST', `/api/chats/${chat.id}/messages`, m.token, { id: `w${n}`, text: `備份中 ${n++}` })).status).toBe(201);
       })();
-      await new Promise((r) => setTimeout(r, 200));
+      await until(() => n >= 3); // members are writing: the backup runs amid their commits
       const r = await server.desk.ops.backups.run({ databaseUrl: null, pglite: server.desk.database.pglite!, db: server.desk.database.db as never });
       writing = false;
       await writer;

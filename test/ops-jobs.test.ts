@@ -10,7 +10,7 @@ import type { Bus, BusJobOptions } from '../src/server/bus/bus';
 import { MemoryBus } from '../src/server/bus/memory-bus';
 import { RedisBus } from '../src/server/bus/redis-bus';
 import { ClusterCron } from '../src/server/ops/cron';
-import { until as poll } from './helpers/wait';
+import { jobsIdle, until as poll } from './helpers/wait';
 const until = (check: () => boolean | Promise<boolean>, ms = 10_000) => poll(check, ms, 20);
 
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -37,7 +37,7 @@ if (redisUrl) {
   ]);
 }
 
-describe.each(backends)('jobs on the %s bus', (_name, make) => {
+describe.each(backends)('jobs on the %s bus', (name, make) => {
   it('retries a failing job with growing delays, then keeps it as an inspectable dead letter', async () => {
     const failures: boolean[] = [];
     const bus = await make({ attempts: 3, backoffMs: 50, onJobFailure: (_n, final) => failures.push(final) }, `t${randomUUID().slice(0, 8)}`);
@@ -70,7 +70,7 @@ describe.each(backends)('jobs on the %s bus', (_name, make) => {
     });
     await bus.enqueue('chat.assign', { reason: 'test' });
     await until(() => calls === 3);
-    await new Promise((r) => setTimeout(r, 100));
+    await jobsIdle(bus); // the third attempt's outcome is recorded
     expect(await bus.deadLetters()).toEqual([]);
   });
 
@@ -81,9 +81,23 @@ describe.each(backends)('jobs on the %s bus', (_name, make) => {
     let ran = 0;
     web.work('chat.assign', async () => void ran++);
     await web.enqueue('chat.assign', { reason: 'nobody here' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(ran).toBe(0);
     expect((await web.jobCounts())['chat.assign']?.waiting).toBe(1);
+    if (name === 'in-process') {
+      // The in-process runner starts due jobs on the next setImmediate turn: after it, the job is still waiting.
+      await new Promise((r) => setImmediate(r));
+      expect(ran).toBe(0);
+      expect((await web.jobCounts())['chat.assign']?.waiting).toBe(1);
+      return;
+    }
+    // A worker process on the same cluster takes the job; the web process, there all along, never did.
+    const worker = await make({}, prefix);
+    open.push(worker);
+    let workerRan = 0;
+    worker.work('chat.assign', async () => void workerRan++);
+    await until(() => workerRan === 1);
+    await jobsIdle(worker);
+    expect(ran).toBe(0);
+    expect(workerRan).toBe(1);
   });
 });
 
@@ -102,13 +116,14 @@ describe.each(backends)('cron on the %s bus', (name, make) => {
     open.push({ close: () => a.stop() }, { close: () => b.stop() });
     a.every('test.tick', 150, task);
     b.every('test.tick', 150, task);
-    await new Promise((r) => setTimeout(r, 1600));
+    await until(() => runs.size >= 8, 15_000);
     a.stop();
     b.stop();
-    expect(runs.size).toBeGreaterThanOrEqual(8);
-    expect([...runs.values()].every((n) => n === 1)).toBe(true);
     const sa = a.stats.get('test.tick')!;
     const sb = b.stats.get('test.tick')!;
+    // A tick already claiming when stopped still finishes: wait until both nodes have had their say on every tick.
+    await until(() => sa.ran + sb.ran === runs.size && sa.skipped + sb.skipped === runs.size, 5000).catch(() => {});
+    expect([...runs.values()].every((n) => n === 1)).toBe(true);
     expect(sa.ran + sb.ran).toBe(runs.size);
     expect(sa.skipped + sb.skipped).toBe(runs.size); // the other node saw every tick and stood back
   });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
+import { until } from './helpers/wait';
 
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl) console.warn('!! bus-lag metrics test SKIPPED: it needs TEST_REDIS_URL');
@@ -60,8 +61,7 @@ describe('/metrics', () => {
       throw new Error('merit scorer down');
     });
     await server.desk.bus.enqueue('chat.merit', { chatId: chat.id });
-    const end = Date.now() + 20_000;
-    while ((await server.desk.bus.deadLetters()).length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    await until(async () => (await server.desk.bus.deadLetters()).length > 0, 20_000);
     text = await scrape(server);
     expect(value(text, 'lotusdesk_job_failures_total{job="chat.merit"}')).toBe(5);
     expect(value(text, 'lotusdesk_job_dead_letters_total{job="chat.merit"}')).toBe(1);
@@ -69,8 +69,7 @@ describe('/metrics', () => {
 
     m.close();
     await m.closed();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(value(await scrape(server), 'lotusdesk_ws_connections')).toBe(1);
+    await until(async () => value(await scrape(server), 'lotusdesk_ws_connections') === 1);
     a.close();
   }, 60_000);
 
@@ -94,12 +93,8 @@ describe('/metrics', () => {
     const chat = (await api(a, 'POST', '/api/chats', member.token, { topic: '跨節點指標' })).body.chat;
     const m = await RawClient.connect(a.wsUrl, member.token);
     for (let i = 0; i < 5; i++) await m.sendMessage(chat.id, `跨節點 ${i}`);
-    const end = Date.now() + 5000;
-    let text = await scrape(b);
-    while (value(text, 'lotusdesk_bus_events{direction="received"}') < 5 && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 100));
-      text = await scrape(b);
-    }
+    let text = '';
+    await until(async () => value((text = await scrape(b)), 'lotusdesk_bus_events{direction="received"}') >= 5, 5000).catch(() => {});
     expect(value(text, 'lotusdesk_bus_events{direction="received"}')).toBeGreaterThanOrEqual(5);
     const lag = value(text, 'lotusdesk_bus_lag_seconds');
     expect(lag).toBeGreaterThanOrEqual(0);

@@ -12,9 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/server/identity/tokens';
 import { CLOSE_CODES } from '../src/shared/protocol';
-import { freshPostgresDatabase, startServer, TEST_SECRET } from './helpers/server';
+import { seededPostgresDatabase, startServer, TEST_SECRET } from './helpers/server';
 import { startNode, type NodeProcess } from './helpers/processes';
 import { RawClient } from './helpers/ws-client';
+import { until } from './helpers/wait';
 
 const tokens = new TokenService(TEST_SECRET);
 const dirs: string[] = [];
@@ -39,8 +40,8 @@ describe('graceful shutdown', () => {
       // The stream is faster than a person types: lift the per-connection budget for this test.
       LOTUSDESK_RATE_FRAMES_PER_SEC: '100000',
       LOTUSDESK_RATE_FRAMES_BURST: '100000',
-      // PostgreSQL when the test setup has one (faster to start than PGlite), else the embedded database.
-      ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: await freshPostgresDatabase(process.env.TEST_DATABASE_URL) } : {}),
+      // PostgreSQL when the test setup has one (a seeded clone starts faster than PGlite), else the embedded database.
+      ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: await seededPostgresDatabase(process.env.TEST_DATABASE_URL) } : {}),
     };
     const node = await startNode(env);
     nodes.push(node);
@@ -64,10 +65,11 @@ describe('graceful shutdown', () => {
         const id = `sd-${i}`;
         sent.push(id);
         member.send({ type: 'send', id, chatId, text: `停機測試 #${i}` });
+        // The stream's pace (bursts of five), not a wait: the shutdown must land mid-stream.
         if (i % 5 === 4) await new Promise((r) => setTimeout(r, 1));
       }
     })();
-    await new Promise((r) => setTimeout(r, 500));
+    await until(() => acked.size > 20, 15_000);
     const exited = node.kill('SIGTERM');
     const [memberCode, agentCode] = await Promise.all([member.closed(), agent.closed()]);
     stop = true;
@@ -133,11 +135,13 @@ describe('graceful shutdown', () => {
     const ack = client.sendMessage(chat.id, '最後一則', 'held-1');
     await inside;
     const closing = server.desk.close();
-    await new Promise((r) => setTimeout(r, 100));
     // Draining: not ready, the socket still open for the in-flight send.
-    expect(client.closeCode).toBeNull();
-    const ready = await fetch(`${server.url}/readyz`).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const ready = await until(async () => {
+      const r = await fetch(`${server.url}/readyz`).then(async (res) => ({ status: res.status, body: await res.json() }));
+      return r.status === 503 ? r : null;
+    });
     expect(ready).toMatchObject({ status: 503, body: { checks: { accepting: 'down' } } });
+    expect(client.closeCode).toBeNull();
     // A new send during the drain is refused, naming its id.
     client.send({ type: 'send', id: 'late-1', chatId: chat.id, text: '太晚了' });
     const refusal = await client.next((f) => f.type === 'error' && f.id === 'late-1');

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/server/identity/tokens';
 import type { Role } from '../src/shared/protocol';
-import { freshPostgresDatabase, startServer, TEST_SECRET, type TestServer } from './helpers/server';
+import { seededPostgresDatabase, startServer, TEST_SECRET, type TestServer } from './helpers/server';
 import { startNode, throwawayPostgres, throwawayRedis, type NodeProcess, type ThrowawayServer } from './helpers/processes';
 import { RawClient } from './helpers/ws-client';
 
@@ -43,7 +43,7 @@ describe.skipIf(!pgBase)('Redis outage', () => {
   beforeAll(async () => {
     redis = await throwawayRedis();
     if (!redis) return;
-    const env = { DATABASE_URL: await freshPostgresDatabase(pgBase!), REDIS_URL: redis.url, LOTUSDESK_JWT_SECRET: TEST_SECRET, SERVICES: 'web,ws' };
+    const env = { DATABASE_URL: await seededPostgresDatabase(pgBase!), REDIS_URL: redis.url, LOTUSDESK_JWT_SECRET: TEST_SECRET, SERVICES: 'web,ws' };
     nodeA = await startNode(env);
     nodeB = await startNode(env);
   }, 60_000);

@@ -228,7 +228,9 @@ describe(`WebSocket protocol (${backend})`, () => {
     expect(w).toMatchObject({ type: 'error', code: 'not_found' });
     c.send({ type: 'read', chatId, seq: 1 });
     expect(await c.waitNew((f) => f.type === 'error')).toMatchObject({ code: 'not_found' });
-    await new Promise((r) => setTimeout(r, 100));
+    // A later answer on the same socket: everything before it has been sent, and none was a message.
+    c.send({ type: 'ping', id: 'after' });
+    await c.next((f) => f.type === 'pong');
     expect(c.frames.filter((f) => f.type === 'message')).toHaveLength(0);
     c.close();
   });

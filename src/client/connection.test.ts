@@ -177,6 +177,7 @@ describe('ChatConnection', () => {
     conn.on('unauthenticated', () => (refused = true));
     conn.start();
     await until(() => refused && conn.state === 'closed', 10_000, 'refused');
+    // Nothing to wait for when nothing may happen: longer than the longest reconnect delay (maxDelayMs 400).
     await new Promise((r) => setTimeout(r, 600));
     expect(conn.state).toBe('closed');
     conn.stop();

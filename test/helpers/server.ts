@@ -1,18 +1,19 @@
 /**
- * Starts a real LotusDesk for a test file: its own database (a fresh PostgreSQL database when the
- * test setup found a server, else PGlite in a temp directory), a random port, a known JWT secret.
+ * Starts a real LotusDesk for a test file: its own database (on PostgreSQL, when the test setup
+ * found a server, a clone of the run's migrated and seeded template; else PGlite in a temp
+ * directory, migrated and seeded at start), a random port, a known JWT secret.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { buildApp, type LotusDesk } from '../../src/server/app';
-import { loadConfig } from '../../src/server/config/config';
 import type { Role } from '../../src/shared/protocol';
 import type { Clock } from '../../src/server/desk/clock';
+import { clonedPostgresDatabase, emptyPostgresDatabase } from './template-db';
+import { testConfig } from './test-config';
 
-export const TEST_SECRET = 'test-secret-0123456789abcdef';
+export { TEST_SECRET } from './test-config';
 
 export interface TestServer {
   desk: LotusDesk;
@@ -26,17 +27,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Creates an empty PostgreSQL database on the test server and returns its URL. */
-export async function freshPostgresDatabase(baseUrl: string): Promise<string> {
-  const name = `ld_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+/** Creates an empty PostgreSQL database (not migrated) on the test server and returns its URL. */
+export const freshPostgresDatabase = emptyPostgresDatabase;
+
+/** Creates a migrated and seeded PostgreSQL database (a clone of the run's template); returns its URL. */
+export const seededPostgresDatabase = clonedPostgresDatabase;
 
 /** Which backend the integration tests use, for test names and skips. */
 export const backend = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -45,18 +40,8 @@ export const backend = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 export async function startServer(opts: { env?: Record<string, string>; pglite?: boolean; dataDir?: string; databaseUrl?: string; clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lotusdesk-test-'));
   const base = process.env.TEST_DATABASE_URL;
-  const databaseUrl = opts.databaseUrl ?? (!opts.pglite && base ? await freshPostgresDatabase(base) : null);
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOTUSDESK_DATA_DIR: dataDir,
-    LOTUSDESK_JWT_SECRET: TEST_SECRET,
-    LOG_LEVEL: 'warn',
-    // Dozens of test servers: score on the event loop (test/scoring-thread.test.ts covers the thread).
-    LOTUSDESK_SCORING_THREAD: 'off',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    ...opts.env,
-  });
+  const databaseUrl = opts.databaseUrl ?? (!opts.pglite && base ? await clonedPostgresDatabase(base) : null);
+  const config = testConfig(dataDir, databaseUrl, opts.env);
   const desk = await buildApp(config, opts.clock ? { clock: opts.clock } : {});
   const address = await desk.app.listen({ port: 0, host: '127.0.0.1' });
   const port = new URL(address).port;

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync }
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dropRunDatabases, testRunId } from '../helpers/test-run';
 
 const children: ChildProcess[] = [];
 const tempDirs: string[] = [];
@@ -94,6 +95,8 @@ async function startThrowawayRedis(): Promise<string | null> {
 }
 
 export async function setup(): Promise<void> {
+  // Workers inherit the run id: their databases (and the template they clone) carry it.
+  testRunId();
   if (!process.env.TEST_DATABASE_URL) {
     const url = await startThrowawayPostgres();
     if (url) process.env.TEST_DATABASE_URL = url;
@@ -113,21 +116,14 @@ export async function setup(): Promise<void> {
 }
 
 /**
- * Drops the databases the tests made on the PostgreSQL server (each test server gets a fresh one,
- * named ld_test_…). On a long-lived server they would pile up run after run: dozens of databases
- * that autovacuum visits in turn, and disk.
+ * Drops the databases this run made (`ldt_<run>_…`, the template included). On a long-lived server
+ * they would pile up run after run; other runs sharing the server keep theirs.
  */
 async function dropTestDatabases(url: string): Promise<void> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: url });
   try {
-    await client.connect();
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'ld\\_test\\_%'");
-    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
+    await dropRunDatabases(url, testRunId());
   } catch (err) {
     console.warn(`[test teardown] could not drop the test databases: ${String(err)}`);
-  } finally {
-    await client.end().catch(() => {});
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryBus } from './memory-bus';
+import { until } from '../../../test/helpers/wait';
 
 /** Keeps the CPU busy for `ms` (a job's synchronous part, like scoring a message). */
 function busy(ms: number): void {
@@ -16,10 +17,10 @@ describe('MemoryBus jobs', () => {
       done++;
     });
     for (let i = 0; i < 100; i++) await bus.enqueue('message.analyze', { messageId: `m${i}`, chatId: 'c', text: 't', senderRole: 'member' });
-    // Something else the process has to do meanwhile (standing in for a socket read).
+    // Something else the process has to do meanwhile (a timer, standing in for a socket read): its turn is the subject.
     const doneWhenOtherWorkRan = await new Promise<number>((resolve) => setTimeout(() => resolve(done), 0));
     expect(doneWhenOtherWorkRan).toBeLessThan(20);
-    while (done < 100) await new Promise((r) => setTimeout(r, 5));
+    await until(() => done === 100, 10_000, 5);
     await bus.close();
   });
 
@@ -31,7 +32,7 @@ describe('MemoryBus jobs', () => {
       throw new Error('nope');
     });
     await bus.enqueue('message.analyze', { messageId: 'x', chatId: 'c', text: 't', senderRole: 'member' });
-    while ((await bus.deadLetters()).length === 0) await new Promise((r) => setTimeout(r, 5));
+    await until(async () => (await bus.deadLetters()).length > 0, 10_000, 5);
     expect(attempts).toEqual([1, 2, 3]);
     expect((await bus.jobCounts())['message.analyze']).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 1 });
     await bus.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Connection, type RangeLoader } from './connection';
+import { until } from '../../../test/helpers/wait';
 
 function fakeSocket() {
   const sent: string[] = [];
@@ -28,7 +29,7 @@ describe('Connection ordered delivery', () => {
     const c = new Connection(socket as any, 'c1', { perSec: 10, burst: 10 }, loader);
     c.setCursor('chat', 5);
     c.deliver('chat', 8, frame(8));
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => sent.length >= 3, 5000);
     expect(sent).toEqual(['m6', 'm7', 'm8']);
     c.dispose();
   });
@@ -38,7 +39,8 @@ describe('Connection ordered delivery', () => {
     const c = new Connection(socket as any, 'c1', { perSec: 20, burst: 3 }, async () => []);
     expect([c.takeToken(), c.takeToken(), c.takeToken(), c.takeToken()]).toEqual([true, true, true, false]);
     expect(c.retryAfterMs()).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 120));
+    // The refill is the subject: wait as long as the bucket says, on the wall clock it reads.
+    await new Promise((r) => setTimeout(r, c.retryAfterMs() + 10));
     expect(c.takeToken()).toBe(true);
   });
 });

@@ -6,11 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatchAtOnce } from '../chat/batch-statement';
 import type { AppendItem } from '../chat/message-store';
 import { openDatabase, type DatabaseHandle } from './database';
+import type { Database } from './schema';
 
 let dir: string;
 let handle: DatabaseHandle;
@@ -44,9 +45,11 @@ describe('PGlite prepared statements', () => {
   it('wait for a transaction another caller holds open instead of running inside it', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    let inside!: Transaction<Database>;
     const inserted = new Promise<void>((ready) => {
       void handle.db.transaction().execute(async (trx) => {
         await sql`INSERT INTO prepared_probe VALUES (1)`.execute(trx);
+        inside = trx;
         ready();
         await gate;
       });
@@ -54,7 +57,10 @@ describe('PGlite prepared statements', () => {
     await inserted;
     let settled = false;
     const counting = handle.prepared<{ n: number }>('probe_count', 'SELECT count(*)::int AS n FROM prepared_probe', []).finally(() => (settled = true));
-    await new Promise((r) => setTimeout(r, 50));
+    // A later statement of the open transaction: the engine runs statements in the order they
+    // queue, so had the prepared one not waited for the transaction it would have finished first.
+    await sql`SELECT 1`.execute(inside);
+    await new Promise((r) => setImmediate(r));
     expect(settled).toBe(false);
     release();
     expect(await counting).toEqual([{ n: 1 }]); // after the commit, not in the transaction

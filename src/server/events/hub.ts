@@ -63,6 +63,7 @@ export class EventHub {
   private readonly ranOnce = new RecentIds(20_000);
   private unsubscribe: (() => void) | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly reacted = new Set<(message: MessageDto) => void>();
 
   constructor(private readonly deps: HubDeps) {}
 
@@ -119,15 +120,36 @@ export class EventHub {
     this.deps.bus.publish({ type: 'message', message, chat });
     if (this.messageOnce.length === 0) return;
     queueMicrotask(() => {
+      const settled: Array<Promise<unknown>> | null = this.reacted.size ? [] : null;
       for (const listener of this.messageOnce) {
         try {
           const running = listener.onMessage!(message, chat, ctx);
-          if (running instanceof Promise) running.catch((err) => this.failed(listener, err, message.id));
+          if (running instanceof Promise) {
+            const caught = running.catch((err) => this.failed(listener, err, message.id));
+            settled?.push(caught);
+          }
         } catch (err) {
           this.failed(listener, err, message.id);
         }
       }
+      if (settled) void Promise.all(settled).then(() => this.tellReacted(message));
     });
+  }
+
+  /** Tells `listener` when every once-listener of a stored message has finished (tests wait on it). */
+  onReacted(listener: (message: MessageDto) => void): () => void {
+    this.reacted.add(listener);
+    return () => this.reacted.delete(listener);
+  }
+
+  private tellReacted(message: MessageDto): void {
+    for (const listener of this.reacted) {
+      try {
+        listener(message);
+      } catch {
+        /* a test's listener must not touch the hub */
+      }
+    }
   }
 
   /** Publishes a frame outside seq order to an audience on every node. */

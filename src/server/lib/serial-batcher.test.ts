@@ -41,7 +41,7 @@ describe('SerialBatcher', () => {
     const later: Promise<number>[] = [];
     for (let i = 2; i <= 5; i++) {
       later.push(batcher.add(i));
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 5)); // the calls' spacing in time is the subject
     }
     await Promise.all(later);
     expect(writes.map((w) => w.xs)).toEqual([[1], [2, 3, 4, 5]]);
