@@ -54,7 +54,8 @@ export interface FilterResult {
   text: string;
 }
 
-export type CitationStatus = 'exact' | 'near' | 'misquote' | 'misattributed' | 'unknown_sutra' | 'not_in_corpus' | 'too_short';
+/** `not_checked`: a message's citations past the per-message bound are marked, not verified. */
+export type CitationStatus = 'exact' | 'near' | 'misquote' | 'misattributed' | 'unknown_sutra' | 'not_in_corpus' | 'too_short' | 'not_checked';
 
 /** A sutra as a citation result names it. */
 export interface SutraRef {

@@ -79,6 +79,7 @@ export const dharmaEn: Record<keyof typeof dharmaZhTW, string> = {
   'dh.status.unknown_sutra': 'Sutra not in the corpus: not judged',
   'dh.status.not_in_corpus': 'Only part of this sutra is held: not judged',
   'dh.status.too_short': 'Quote too short to judge',
+  'dh.status.not_checked': 'Not checked: only the first few citations of a message are verified',
   'dh.cite.taisho': 'Taishō {n}',
   'dh.cite.notIn': 'These words are not in {sutra}. ',
   'dh.cite.misattributedIn': 'These words are not from {sutra}. ',

@@ -79,6 +79,7 @@ export const dharmaZhCN: Record<keyof typeof dharmaZhTW, string> = {
   'dh.status.unknown_sutra': '文库未收录此经，不作判断',
   'dh.status.not_in_corpus': '文库仅收录部分经文，不作判断',
   'dh.status.too_short': '引文太短，不作判断',
+  'dh.status.not_checked': '未核对：每条消息只核对前几处引文',
   'dh.cite.taisho': '大正藏 {n}',
   'dh.cite.notIn': '《{sutra}》中没有这段文字。',
   'dh.cite.misattributedIn': '这段文字不在《{sutra}》中，出处有误。',

@@ -77,6 +77,7 @@ export const dharmaZhTW = {
   'dh.status.unknown_sutra': '文庫未收錄此經，不作判斷',
   'dh.status.not_in_corpus': '文庫僅收錄部分經文，不作判斷',
   'dh.status.too_short': '引文太短，不作判斷',
+  'dh.status.not_checked': '未核對：每則訊息只核對前幾處引文',
   'dh.cite.taisho': '大正藏 {n}',
   'dh.cite.notIn': '《{sutra}》中沒有這段文字。',
   'dh.cite.misattributedIn': '這段文字不在《{sutra}》中，出處有誤。',

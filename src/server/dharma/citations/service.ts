@@ -12,7 +12,7 @@ import type { Db } from '../../db/database';
 import { AppError } from '../../http/errors';
 import type { SutraDoc } from './catalog';
 import { readShippedSutras } from './catalog';
-import { CitationVerifier, isFailing, type CitationResult } from './verify';
+import { CitationVerifier, isFailing, isUnverified, type CitationResult } from './verify';
 
 export type { NewSutra } from '../../../shared/dharma';
 
@@ -91,14 +91,20 @@ export class CitationService {
     return {
       name: 'dharma.citations',
       check: async (draft): Promise<CheckVerdict> => {
-        const results = await this.verifyText(draft.text);
+        const verifier = await this.ready();
+        if (!verifier.detector.mayQuote(draft.text)) return { ok: true };
+        // One connection's messages are checked one after another in microtasks: without a turn of
+        // the event loop between them, a burst of quoting messages would run as one long task.
+        await new Promise((resolve) => setImmediate(resolve));
+        const results = verifier.verifyText(draft.text);
         if (!results.length) return { ok: true };
         const failing = results.filter(isFailing);
         if (failing.length && STRICT_ROLES.has(draft.senderRole)) {
           const f = failing[0];
           return { ok: false, refusal: { code: 'unverified_citation', message: '', details: refusalDetails(f, results) } };
         }
-        const flags: MessageFlag[] = results.map((r) => ({ kind: isFailing(r) ? 'unverified_citation' : 'citation', detail: flagDetail(r) }));
+        // Citations past the per-message bound were not checked: stored, and marked for staff.
+        const flags: MessageFlag[] = results.map((r) => ({ kind: isUnverified(r) ? 'unverified_citation' : 'citation', detail: flagDetail(r) }));
         return { ok: true, flags };
       },
     };

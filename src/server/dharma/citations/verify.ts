@@ -15,6 +15,13 @@ export type { CitationResult, CitationStatus } from '../../../shared/dharma';
 /** Quotes shorter than this (normalized) are too short to judge. */
 export const MIN_QUOTE = 4;
 
+/**
+ * At most this many distinct citations of one message are verified; the rest are reported as
+ * `not_checked` (marked for staff, never refused). Verifying one citation can search the whole
+ * corpus, so an unbounded count would let one long message hold the event loop.
+ */
+export const MAX_VERIFIED_CITATIONS = 8;
+
 /** How many edits still count as a near match of a quote of `m` characters. */
 export function nearLimit(m: number): number {
   return Math.max(1, Math.floor(m / 8));
@@ -25,6 +32,11 @@ const FAILING: readonly CitationStatus[] = ['misquote', 'misattributed'];
 /** True when a result means the quote is not in the sutra it names. */
 export function isFailing(r: CitationResult): boolean {
   return FAILING.includes(r.status);
+}
+
+/** True when staff should look at a citation: not in the sutra it names, or not checked at all. */
+export function isUnverified(r: CitationResult): boolean {
+  return isFailing(r) || r.status === 'not_checked';
 }
 
 export class CitationVerifier {
@@ -47,9 +59,31 @@ export class CitationVerifier {
     this.detector = new CitationDetector(names);
   }
 
-  /** Detects and verifies every citation in a text. */
-  verifyText(text: string): CitationResult[] {
-    return this.detector.detect(text).map((c) => this.verify(c));
+  /**
+   * Detects the citations of a text and verifies them: identical citations (same sutra, same words
+   * after normalization) once, and only the first `limit` distinct ones; the others are returned as
+   * `not_checked`.
+   */
+  verifyText(text: string, limit = MAX_VERIFIED_CITATIONS): CitationResult[] {
+    // Identical as written is cheap to tell; identical after normalization (script, punctuation)
+    // costs a normalization, spent only while citations are still being verified.
+    const written = new Set<string>();
+    const normalized = new Set<string>();
+    const out: CitationResult[] = [];
+    let verified = 0;
+    for (const c of this.detector.detect(text)) {
+      const raw = `${c.name}\u0000${c.quote}`;
+      if (written.has(raw)) continue;
+      written.add(raw);
+      if (verified < limit) {
+        const key = `${nameKey(c.name)}\u0000${String.fromCodePoint(...citationCodePoints(c.quote))}`;
+        if (normalized.has(key)) continue;
+        normalized.add(key);
+        verified++;
+        out.push(this.verify(c));
+      } else out.push({ claimed: c.name, quote: c.quote, status: 'not_checked', sutra: null });
+    }
+    return out;
   }
 
   /** Verifies one citation. */
@@ -103,7 +137,7 @@ function nearEnough(h: Hit | null, m: number): Hit | null {
 }
 
 function rank(s: CitationStatus): number {
-  return ['exact', 'too_short', 'near', 'not_in_corpus', 'unknown_sutra', 'misattributed', 'misquote'].indexOf(s);
+  return ['exact', 'too_short', 'near', 'not_in_corpus', 'unknown_sutra', 'not_checked', 'misattributed', 'misquote'].indexOf(s);
 }
 
 function nameKey(name: string): string {

@@ -105,6 +105,7 @@ const STATUS_KEY: Record<CitationStatus, MessageKey> = {
   unknown_sutra: 'dh.status.unknown_sutra',
   not_in_corpus: 'dh.status.not_in_corpus',
   too_short: 'dh.status.too_short',
+  not_checked: 'dh.status.not_checked',
 };
 
 /** The words for a citation status ("與經文相符", "近似引用"…). */
