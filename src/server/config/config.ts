@@ -106,6 +106,8 @@ const envSchema = z.object({
   // attachments.size is a 32-bit integer column, and a chat upload has no business near 1 GiB.
   LOTUSDESK_UPLOAD_MAX_BYTES: positiveInt('LOTUSDESK_UPLOAD_MAX_BYTES', 10 * 1024 * 1024).refine((n) => n <= 1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)'),
   LOTUSDESK_UPLOAD_DIR: z.string().optional(),
+  // canon (the shipped 34 texts), core (the eight shipped before it) or a folder with a catalog.tsv.
+  LOTUSDESK_SUTRA_CORPUS: z.string().optional().default('canon'),
 });
 
 export interface Config {
@@ -130,6 +132,8 @@ export interface Config {
   ops: { backupIntervalMs: number; backupKeep: number; backupDir: string; retentionDays: number };
   /** Where uploads live (absolute) and the largest accepted file in bytes. */
   uploads: { dir: string; maxBytes: number };
+  /** The sutra corpus citations are verified against: `canon`, `core` or a folder with a `catalog.tsv`. */
+  sutraCorpus: string;
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -180,5 +184,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: e.LOTUSDESK_UPLOAD_DIR ? resolve(e.LOTUSDESK_UPLOAD_DIR) : resolve(e.LOTUSDESK_DATA_DIR, 'uploads'),
       maxBytes: e.LOTUSDESK_UPLOAD_MAX_BYTES,
     },
+    sutraCorpus: e.LOTUSDESK_SUTRA_CORPUS === 'canon' || e.LOTUSDESK_SUTRA_CORPUS === 'core' ? e.LOTUSDESK_SUTRA_CORPUS : resolve(e.LOTUSDESK_SUTRA_CORPUS),
   };
 }
