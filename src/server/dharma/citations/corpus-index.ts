@@ -21,7 +21,7 @@ import type { SutraDoc } from './catalog';
 export const CITATION_NORMALIZE: NormalizeOptions = { dropSeparators: true, collapseRepeats: false, variants: true };
 
 /** Postings a near lookup reads at most (rarest bigrams first): bounds its cost on common words. */
-const VOTE_BUDGET = 4096;
+const VOTE_BUDGET = 1024;
 
 interface IndexedDoc {
   doc: SutraDoc;
@@ -213,22 +213,36 @@ export class CorpusIndex {
     }
     if (!grams.length) return null;
     grams.sort((a, b) => a.count - b.count);
-    const votes = new Map<number, number>();
+    // Diagonals (position - offset in the quote) of the votes, sorted so that equal ones are runs.
+    const diags = new Int32Array(VOTE_BUDGET);
     let spent = 0;
     for (const g of grams) {
       for (let s = 0; s < g.slices.length && spent < VOTE_BUDGET; s += 2) {
         const to = Math.min(g.slices[s + 1], g.slices[s] + VOTE_BUDGET - spent);
-        for (let k = g.slices[s]; k < to; k++) {
-          const diag = this.positions[k] - g.i;
-          votes.set(diag, (votes.get(diag) ?? 0) + 1);
-        }
-        spent += to - g.slices[s];
+        for (let k = g.slices[s]; k < to; k++) diags[spent++] = this.positions[k] - g.i;
       }
       if (spent >= VOTE_BUDGET) break;
     }
+    const sorted = diags.subarray(0, spent).sort();
     const pad = Math.max(4, Math.ceil(q.length / 2));
     // Best diagonals first; nearby diagonals are one window (insertions and deletions shift them).
-    const ranked = [...votes].sort((a, b) => b[1] - a[1]);
+    // Rank only the strong diagonals: one vote is chance, and ranking them all costs more than the lookup.
+    const runs: Array<[number, number]> = [];
+    let max = 0;
+    for (let k = 0; k < spent; ) {
+      let e = k + 1;
+      while (e < spent && sorted[e] === sorted[k]) e++;
+      runs.push([sorted[k], e - k]);
+      if (e - k > max) max = e - k;
+      k = e;
+    }
+    const floor = max >= 2 ? Math.max(2, Math.floor(max / 2)) : 1;
+    const strong: Array<[number, number]> = [];
+    for (const e of runs) {
+      if (e[1] >= floor) strong.push(e);
+      if (floor === 1 && strong.length >= 64) break;
+    }
+    const ranked = strong.sort((a, b) => b[1] - a[1]);
     const chosen: number[] = [];
     for (const [diag] of ranked) {
       if (chosen.length >= candidates) break;
