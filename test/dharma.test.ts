@@ -153,10 +153,14 @@ describe('citations', () => {
     // Not a Taishō text (T2887 is in the Dunhuang volume, outside the shipped canon).
     const quote = '《父母恩重難報經》云：「父母之恩，昊天罔極」';
     expect((await api(server, 'POST', '/api/dharma/check', agent.token, { text: quote })).body.citations[0].status).toBe('unknown_sutra');
+    const corpusLoad = server.desk.dharma.citations.lastLoad;
+    expect(corpusLoad).not.toBeNull();
     const add = await api(server, 'POST', '/api/dharma/sutras', admin, {
       id: 'T2887', taisho: 'T2887', title: '佛說父母恩重經', aliases: ['父母恩重難報經', '父母恩重經'], content: '佛告阿難汝今諦聽父母之恩昊天罔極云何可報',
     });
     expect(add.status).toBe(201);
+    // An admin's text is indexed on its own: the canon's index is not rebuilt (nor read again).
+    expect(server.desk.dharma.citations.lastLoad).toBe(corpusLoad);
     expect((await send(agent.token, chatId, quote)).status).toBe(201);
     const bad = await send(agent.token, chatId, '《父母恩重難報經》云：「父母之恩，易報易還」');
     expect(bad.status).toBe(422);

@@ -13,7 +13,9 @@ import { AppError } from '../../http/errors';
 import { createHash } from 'node:crypto';
 import type { SutraDoc } from './catalog';
 import { readCorpus } from './catalog';
+import { CorpusIndex } from './corpus-index';
 import { loadOrBuildIndex, type LoadedIndex } from './index-cache';
+import { IndexSet } from './index-set';
 import { CitationVerifier, isFailing, isUnverified, type CitationResult } from './verify';
 
 export type { NewSutra } from '../../../shared/dharma';
@@ -23,6 +25,8 @@ const STRICT_ROLES = new Set(['agent', 'master']);
 export class CitationService {
   private verifier: CitationVerifier | null = null;
   private loading: Promise<void> | null = null;
+  /** The configured corpus's index and the texts it was built from (kept across admins' edits). */
+  private corpusIndex: { docs: SutraDoc[]; index: CorpusIndex } | null = null;
   /** How the current index was obtained (start-up log, benchmark). */
   lastLoad: Omit<LoadedIndex, 'index'> | null = null;
 
@@ -68,9 +72,16 @@ export class CitationService {
     const run = async () => {
       const rows = await this.db.selectFrom('dharma_sutras').selectAll().orderBy('id').execute();
       const docs: SutraDoc[] = rows.map((r) => ({ id: r.id, taisho: r.taisho, title: r.title, aliases: r.aliases, coverage: r.coverage, content: r.content, source: r.source }));
-      const { index, ...how } = loadOrBuildIndex(docs, this.cacheDir);
-      this.lastLoad = how;
-      this.verifier = new CitationVerifier(docs, index);
+      // The corpus's texts change only with the release or the setting: its index is kept (and
+      // cached on disk); admins' texts are indexed on their own, in milliseconds.
+      const corpus = docs.filter((d) => d.source !== 'admin');
+      const added = docs.filter((d) => d.source === 'admin');
+      if (!this.corpusIndex || !sameDocs(this.corpusIndex.docs, corpus)) {
+        const { index, ...how } = loadOrBuildIndex(corpus, this.cacheDir);
+        this.lastLoad = how;
+        this.corpusIndex = { docs: corpus, index };
+      }
+      this.verifier = new CitationVerifier([...corpus, ...added], new IndexSet([this.corpusIndex.index, new CorpusIndex(added)]));
     };
     this.loading = (this.loading ?? Promise.resolve()).then(run, run);
     return this.loading;
@@ -136,6 +147,10 @@ export class CitationService {
       },
     };
   }
+}
+
+function sameDocs(a: readonly SutraDoc[], b: readonly SutraDoc[]): boolean {
+  return a.length === b.length && a.every((d, i) => d.id === b[i].id && d.title === b[i].title && d.content === b[i].content);
 }
 
 /** What an agent sees when a misquote is refused: the sutra and the authentic passage. */

@@ -7,6 +7,7 @@ import type { CitationResult, CitationStatus } from '../../../shared/dharma';
 import { normalizeText } from '../normalize';
 import { NOT_IN_CORPUS, PART_OF, type SutraDoc } from './catalog';
 import { citationCodePoints, CorpusIndex, type Hit, type Scope } from './corpus-index';
+import type { CitationIndex } from './index-set';
 import { POPULAR_READINGS } from './popular-readings';
 import { CitationDetector, type DetectedCitation } from './detect';
 
@@ -41,7 +42,7 @@ export function isUnverified(r: CitationResult): boolean {
 }
 
 export class CitationVerifier {
-  readonly index: CorpusIndex;
+  readonly index: CitationIndex;
   readonly detector: CitationDetector;
   /** Name → the texts it may mean (several editions: 華嚴經 is T0278, T0279 and T0293). */
   private readonly byName = new Map<string, Target>();
@@ -49,7 +50,7 @@ export class CitationVerifier {
   private readonly readings: Array<{ texts: Set<string>; popular: number[]; taisho: number[]; shown: { popular: string; taisho: string } }>;
 
   /** Indexes `docs`, or uses `index` when it was built (or read from disk) for exactly these documents. */
-  constructor(docs: readonly SutraDoc[], index?: CorpusIndex) {
+  constructor(docs: readonly SutraDoc[], index?: CitationIndex) {
     this.index = index ?? new CorpusIndex(docs);
     for (const doc of docs) {
       for (const name of new Set([doc.title, ...doc.aliases].map(nameKey))) {
