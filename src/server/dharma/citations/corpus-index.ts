@@ -85,30 +85,37 @@ export class CorpusIndex {
       ({ text: this.text, origStart: this.origStart, rows: this.rows, cols: this.cols, starts: this.starts, positions: this.positions } = parts);
       return;
     }
-    // Pass 1: normalize, assign ids, lay the documents end to end with a boundary after each.
-    const normalized = docs.map((doc) => normalize(doc.content, CITATION_NORMALIZE));
-    let total = 0;
-    for (const n of normalized) total += countCodePoints(n.text) + 1;
-    const ids = new Uint32Array(total);
-    const origStart = new Uint32Array(total);
+    // Pass 1: normalize one document at a time (its position map is large), assign ids, lay the
+    // documents end to end with a boundary after each. Normalization rarely adds characters, so
+    // the originals' length is the usual capacity.
+    let capacity = docs.reduce((n, d) => n + d.content.length + 1, 0);
+    let ids: Uint32Array = new Uint32Array(capacity);
+    let origStart: Uint32Array = new Uint32Array(capacity);
     let pos = 0;
-    docs.forEach((doc, d) => {
-      const n = normalized[d];
+    for (const doc of docs) {
+      const n = normalize(doc.content, CITATION_NORMALIZE);
       const offset = pos;
       for (let unit = 0; unit < n.text.length; ) {
         const cp = n.text.codePointAt(unit)!;
         let id = this.idOf.get(cp);
         if (id === undefined) this.idOf.set(cp, (id = this.idOf.size + 1));
+        if (pos + 1 >= capacity) {
+          capacity *= 2;
+          ids = grow(ids, capacity);
+          origStart = grow(origStart, capacity);
+        }
         ids[pos] = id;
         origStart[pos++] = n.starts[unit];
         unit += cp > 0xffff ? 2 : 1;
       }
       this.docs.push({ doc, offset, length: pos - offset });
       ids[pos++] = 0;
-    });
+    }
+    const total = pos;
+    ids = ids.subarray(0, total);
     const alphabet = this.idOf.size + 1;
-    this.text = alphabet <= 0x10000 ? Uint16Array.from(ids) : ids;
-    this.origStart = origStart;
+    this.text = alphabet <= 0x10000 ? Uint16Array.from(ids) : ids.slice();
+    this.origStart = origStart.slice(0, total);
 
     // Pass 2: every bigram's position, sorted by (first id, second id, position) with two stable
     // counting sorts (least significant key first); bigrams touching a boundary are left out.
@@ -354,13 +361,10 @@ function inScope(doc: SutraDoc, scope: Scope): boolean {
   return scope.ids.has(doc.id) === scope.inside;
 }
 
-function countCodePoints(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff) n++;
-  }
-  return n;
+function grow(a: Uint32Array, capacity: number): Uint32Array {
+  const b = new Uint32Array(capacity);
+  b.set(a);
+  return b;
 }
 
 /** A stable counting sort of `items` by `key(item)` in [0, range). */
