@@ -259,6 +259,11 @@ describe('automatic replies', () => {
     expect(posted?.seq).toBe(sent.body.seq + 1);
     expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是空，空即是色」' })).status).toBe(201);
     expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是有，空即是無，一切皆實」' })).status).toBe(422);
+    // A reply reaches members unreviewed: more distinct quotes than a message verifies is refused.
+    const nine = ['色即是空', '空即是色', '受想行識亦復如是', '不生不滅', '不垢不淨', '不增不減', '無眼耳鼻舌身意', '無色聲香味觸法', '遠離顛倒夢想'].map((q) => `《心經》云：「${q}」`).join('');
+    const tooMany = await api(server, 'POST', '/api/dharma/compassion', admin, { text: nine });
+    expect(tooMany.body.error?.code).toBe('too_large');
+    expect(tooMany.body.error.details.max).toBe(8);
   });
 });
 
