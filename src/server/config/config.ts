@@ -2,7 +2,8 @@
  * One validated, typed configuration object read from the environment. Fails fast at start with
  * a message naming the variable that is wrong and why.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 export const SERVICE_ROLES = ['web', 'ws', 'worker', 'cron'] as const;
@@ -107,7 +108,11 @@ const envSchema = z.object({
   LOTUSDESK_UPLOAD_MAX_BYTES: positiveInt('LOTUSDESK_UPLOAD_MAX_BYTES', 10 * 1024 * 1024).refine((n) => n <= 1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)'),
   LOTUSDESK_UPLOAD_DIR: z.string().optional(),
   // canon (the shipped 34 texts), core (the eight shipped before it) or a folder with a catalog.tsv.
-  LOTUSDESK_SUTRA_CORPUS: z.string().optional().default('canon'),
+  LOTUSDESK_SUTRA_CORPUS: z
+    .string()
+    .optional()
+    .default('canon')
+    .refine((v) => v === 'canon' || v === 'core' || existsSync(join(resolve(v), 'catalog.tsv')), 'must be canon, core or a folder holding a catalog.tsv'),
 });
 
 export interface Config {
