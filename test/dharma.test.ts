@@ -150,18 +150,50 @@ describe('citations', () => {
 
   it('lets admins add a text to the corpus, then verifies against it', async () => {
     const { agent, chatId } = await openChat();
-    const quote = '《八大人覺經》云：「世間無常，國土危脆」';
+    // Not a Taishō text (T2887 is in the Dunhuang volume, outside the shipped canon).
+    const quote = '《父母恩重難報經》云：「父母之恩，昊天罔極」';
     expect((await api(server, 'POST', '/api/dharma/check', agent.token, { text: quote })).body.citations[0].status).toBe('unknown_sutra');
+    const corpusLoad = server.desk.dharma.citations.lastLoad;
+    expect(corpusLoad).not.toBeNull();
     const add = await api(server, 'POST', '/api/dharma/sutras', admin, {
-      id: 'T0779', taisho: 'T0779', title: '佛說八大人覺經', aliases: ['八大人覺經'], content: '為佛弟子常於晝夜至心誦念八大人覺第一覺悟世間無常國土危脆四大苦空五陰無我',
+      id: 'T2887', taisho: 'T2887', title: '佛說父母恩重經', aliases: ['父母恩重難報經', '父母恩重經'], content: '佛告阿難汝今諦聽父母之恩昊天罔極云何可報',
     });
     expect(add.status).toBe(201);
+    // An admin's text is indexed on its own: the canon's index is not rebuilt (nor read again).
+    expect(server.desk.dharma.citations.lastLoad).toBe(corpusLoad);
     expect((await send(agent.token, chatId, quote)).status).toBe(201);
-    const bad = await send(agent.token, chatId, '《八大人覺經》云：「世間有常，國土安穩」');
+    const bad = await send(agent.token, chatId, '《父母恩重難報經》云：「父母之恩，易報易還」');
     expect(bad.status).toBe(422);
-    expect(bad.body.error.details.taisho).toBe('T0779');
-    expect((await api(server, 'POST', '/api/dharma/sutras', admin, { id: 'T0779', title: 'x', content: 'y' })).status).toBe(409);
+    expect(bad.body.error.details.taisho).toBe('T2887');
+    expect((await api(server, 'POST', '/api/dharma/sutras', admin, { id: 'T2887', title: 'x', content: 'y' })).status).toBe(409);
     expect((await api(server, 'POST', '/api/dharma/sutras', agent.token, { id: 'X1', title: 'x', content: 'y' })).status).toBe(403);
+  });
+
+  it('verifies against the whole canon: sayings found nowhere are refused for staff and marked for members (issue 27)', async () => {
+    const { member, agent, chatId } = await openChat();
+    for (const [text, taisho] of [
+      ['《法華經》云：「放下屠刀，立地成佛」', 'T0262'],
+      ['《华严经》云：「一花一世界，一叶一菩提」', 'T0278'],
+    ]) {
+      const r = await send(agent.token, chatId, text);
+      expect(r.status, text).toBe(422);
+      expect(r.body.error.code).toBe('unverified_citation');
+      expect(r.body.error.details.status).toBe('misquote');
+      expect(r.body.error.details.inCorpus).toBe(false);
+      expect(r.body.error.details.taisho).toBe(taisho);
+      const m = await send(member.token, chatId, `師兄，${text}，對嗎？`);
+      expect(m.status).toBe(201);
+      const stored = (await history(agent.token, chatId)).find((x) => x.id === m.body.messageId);
+      expect(stored.flags.find((f: any) => f.kind === 'unverified_citation')?.detail).toMatchObject({ status: 'misquote', inCorpus: false });
+    }
+    // Authentic quotes of the newly loaded texts pass, in either script; a popular reading passes as a variant.
+    for (const text of ['《法華經》云：「諸法從本來，常自寂滅相」', '《楞严经》云：「狂性自歇，歇即菩提」', '《華嚴經》云：「若人欲了知，三世一切佛，應觀法界性，一切唯心造」', '《涅槃经》云：「一切众生悉有佛性」', '《維摩經》云：「隨其心淨，則佛土淨」']) {
+      expect((await send(agent.token, chatId, text)).status, text).toBe(201);
+    }
+    const variant = await api(server, 'POST', '/api/dharma/check', agent.token, { text: '《楞嚴經》云：「因地不真，果招紆曲」' });
+    expect(variant.body.citations[0]).toMatchObject({ status: 'variant', readings: [{ popular: '因地不真', taisho: '因地不直' }] });
+    const sutras = (await api(server, 'GET', '/api/dharma/sutras', admin)).body.sutras as any[];
+    expect(sutras.filter((s) => s.source === 'CBETA')).toHaveLength(34);
   });
 });
 
@@ -231,6 +263,11 @@ describe('automatic replies', () => {
     expect(posted?.seq).toBe(sent.body.seq + 1);
     expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是空，空即是色」' })).status).toBe(201);
     expect((await api(server, 'POST', '/api/dharma/compassion', admin, { text: '《心經》云：「色即是有，空即是無，一切皆實」' })).status).toBe(422);
+    // A reply reaches members unreviewed: more distinct quotes than a message verifies is refused.
+    const nine = ['色即是空', '空即是色', '受想行識亦復如是', '不生不滅', '不垢不淨', '不增不減', '無眼耳鼻舌身意', '無色聲香味觸法', '遠離顛倒夢想'].map((q) => `《心經》云：「${q}」`).join('');
+    const tooMany = await api(server, 'POST', '/api/dharma/compassion', admin, { text: nine });
+    expect(tooMany.body.error?.code).toBe('too_large');
+    expect(tooMany.body.error.details.max).toBe(8);
   });
 });
 

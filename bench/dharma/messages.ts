@@ -3,7 +3,7 @@
  * Buddhist talk, sutra words, now and then a listed term) and citation claims (authentic, a
  * character off, invented).
  */
-import { readShippedSutras, SHIPPED_SUTRAS } from '../../src/server/dharma/citations/catalog';
+import type { SutraDoc } from '../../src/server/dharma/citations/catalog';
 import { seededRandom } from '../../src/server/lib/seeded-random';
 
 
@@ -33,21 +33,20 @@ export function chatMessages(count: number, seed = 1): string[] {
   return out;
 }
 
-/** Citation claims: a third authentic, a third one character off, a third invented. */
-export function citationClaims(count: number, sutrasDir: string, seed = 2): string[] {
+/** Citation claims about `docs`, each by its first alias: a third authentic, a third one character off, a third invented. */
+export function citationClaims(count: number, docs: readonly SutraDoc[], seed = 2): string[] {
   const r = seededRandom(seed);
-  const docs = readShippedSutras(sutrasDir).filter((d) => d.id !== 'T1060');
+  // The dharani's transliteration makes no sense to garble.
+  const texts = docs.filter((d) => d.taisho !== 'T1060').map((d) => ({ name: d.aliases[0] ?? d.title, chars: [...d.content.replace(/[\s\p{P}]/gu, '')] }));
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    const doc = docs[Math.floor(r() * docs.length)];
-    const chars = [...doc.content.replace(/[\s\p{P}]/gu, '')];
+    const { name, chars } = texts[Math.floor(r() * texts.length)];
     const len = 8 + Math.floor(r() * 24);
     const at = Math.floor(r() * (chars.length - len));
     const words = chars.slice(at, at + len);
     const kind = i % 3;
     if (kind === 1) words[Math.floor(r() * len)] = '空';
     if (kind === 2) for (let k = 0; k < len; k += 2) words[k] = '無常苦空我心佛法'[Math.floor(r() * 8)];
-    const name = SHIPPED_SUTRAS.find((s) => s.id === doc.id)!.aliases[0];
     out.push(`師兄，《${name}》云：「${words.join('')}」，是這樣嗎？`);
   }
   return out;

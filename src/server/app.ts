@@ -2,6 +2,7 @@
  * Composition root: builds every service from the configuration and registers the routes of
  * each domain. Domains plug in here with one line each (see `registerDomains`).
  */
+import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
@@ -167,7 +168,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const desk = new Desk({ db, bus, chats, hub, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
   desk.start();
   // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
-  const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log });
+  const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log }, { corpus: config.sutraCorpus, cacheDir: join(config.dataDir, 'cache') });
   await dharma.start();
   const insight = new Insight({
     db, bus, hub, desk, chats, pipeline, clock, timezone: config.desk.timezone,

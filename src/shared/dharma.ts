@@ -54,7 +54,11 @@ export interface FilterResult {
   text: string;
 }
 
-export type CitationStatus = 'exact' | 'near' | 'misquote' | 'misattributed' | 'unknown_sutra' | 'not_in_corpus' | 'too_short';
+/**
+ * `not_checked`: a message's citations past the per-message bound are marked, not verified.
+ * `variant`: the words are the text's once reviewed popular readings are put back (`readings`).
+ */
+export type CitationStatus = 'exact' | 'variant' | 'near' | 'misquote' | 'misattributed' | 'unknown_sutra' | 'not_in_corpus' | 'too_short' | 'not_checked';
 
 /** A sutra as a citation result names it. */
 export interface SutraRef {
@@ -76,6 +80,10 @@ export interface CitationResult {
   passage?: string;
   /** Where the words really are, when they belong to another sutra. */
   foundIn?: SutraRef;
+  /** False when the words are in no text of the corpus (a misquote that is no misattribution). */
+  inCorpus?: boolean;
+  /** The popular readings a `variant` quote uses, with the Taishō wording of each. */
+  readings?: Array<{ popular: string; taisho: string }>;
 }
 
 /** POST /api/dharma/check: what the filter and the citation check would do with a text. */

@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ LOTUSDESK_JWT_SECRET: 'a-very-long-shared-secret' }).devLogin).toBe(false);
   });
 
+  it('takes the sutra corpus by name or as a folder with a catalog.tsv', () => {
+    expect(loadConfig({}).sutraCorpus).toBe('canon');
+    expect(loadConfig({ LOTUSDESK_SUTRA_CORPUS: 'core' }).sutraCorpus).toBe('core');
+    expect(loadConfig({ LOTUSDESK_SUTRA_CORPUS: 'data/sutras-canon' }).sutraCorpus).toMatch(/\/data\/sutras-canon$/);
+    expect(() => loadConfig({ LOTUSDESK_SUTRA_CORPUS: '/nonexistent/corpus' })).toThrow(/LOTUSDESK_SUTRA_CORPUS: must be canon, core or a folder holding a catalog.tsv/);
+  });
+
   it('parses a split of roles', () => {
     expect(loadConfig({ SERVICES: 'ws, worker' }).services).toEqual(['ws', 'worker']);
   });

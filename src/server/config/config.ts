@@ -2,7 +2,8 @@
  * One validated, typed configuration object read from the environment. Fails fast at start with
  * a message naming the variable that is wrong and why.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 export const SERVICE_ROLES = ['web', 'ws', 'worker', 'cron'] as const;
@@ -148,6 +149,12 @@ const envSchema = z.object({
       }
       return origins.length ? [...new Set(origins)] : null;
     }),
+  // canon (the shipped 34 texts), core (the eight shipped before it) or a folder with a catalog.tsv.
+  LOTUSDESK_SUTRA_CORPUS: z
+    .string()
+    .optional()
+    .default('canon')
+    .refine((v) => v === 'canon' || v === 'core' || existsSync(join(resolve(v), 'catalog.tsv')), 'must be canon, core or a folder holding a catalog.tsv'),
 });
 
 /** An origin `scheme://host[:port]` (http or https, nothing after it), normalised; null if not one. */
@@ -193,6 +200,8 @@ export interface Config {
   metricsToken: string | null;
   /** Origins of the shop's pages that may frame /embed and talk to it, besides this server's own; null: none. */
   embedOrigins: string[] | null;
+  /** The sutra corpus citations are verified against: `canon`, `core` or a folder with a `catalog.tsv`. */
+  sutraCorpus: string;
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -252,5 +261,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     metricsToken: e.LOTUSDESK_METRICS_TOKEN || null,
     embedOrigins: e.LOTUSDESK_EMBED_ORIGINS,
+    sutraCorpus: e.LOTUSDESK_SUTRA_CORPUS === 'canon' || e.LOTUSDESK_SUTRA_CORPUS === 'core' ? e.LOTUSDESK_SUTRA_CORPUS : resolve(e.LOTUSDESK_SUTRA_CORPUS),
   };
 }

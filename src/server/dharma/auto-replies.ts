@@ -17,7 +17,7 @@ import type { Clock } from '../desk/clock';
 import { AppError } from '../http/errors';
 import type { CitationService } from './citations/service';
 import { refusalDetails } from './citations/service';
-import { isFailing } from './citations/verify';
+import { isFailing, MAX_VERIFIED_CITATIONS } from './citations/verify';
 import { normalizeText } from './normalize';
 
 export interface AutoReplyOptions {
@@ -187,6 +187,9 @@ export class AutoReplies {
   /** Refuses a text whose sutra quotes are not in the sutras they name. */
   async assertQuotes(text: string): Promise<void> {
     const results = await this.deps.citations.verifyText(text);
+    // A reply goes to members with nobody to review it: every quote in it must have been checked.
+    const unchecked = results.filter((r) => r.status === 'not_checked').length;
+    if (unchecked) throw new AppError('too_large', { reason: 'too many distinct sutra quotes to verify', max: MAX_VERIFIED_CITATIONS, quotes: MAX_VERIFIED_CITATIONS + unchecked });
     const bad = results.find(isFailing);
     if (bad) throw new AppError('unverified_citation', refusalDetails(bad, results));
   }

@@ -12,6 +12,8 @@ import type { ContentCheck, Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
 import { AutoReplies, DEFAULT_AUTO_REPLY_OPTIONS, type AutoReplyOptions } from './auto-replies';
+import { readShippedSutras } from './citations/catalog';
+import { corpusFolder, DEFAULT_CORPUS, type CorpusSetting } from './citations/corpus-source';
 import { CitationService } from './citations/service';
 import { ContentFilter } from './filter';
 import { Merit } from './merit';
@@ -35,6 +37,10 @@ export interface DharmaOptions {
   autoReplies?: Partial<AutoReplyOptions>;
   /** How often every node looks for admins' changes made on other nodes. */
   pollMs?: number;
+  /** The sutra corpus citations are verified against (`LOTUSDESK_SUTRA_CORPUS`; default the canon). */
+  corpus?: CorpusSetting;
+  /** Where the built citation index is kept between starts (none: built at every start). */
+  cacheDir?: string | null;
 }
 
 export class Dharma {
@@ -53,7 +59,7 @@ export class Dharma {
   ) {
     const dataDir = opts.dataDir ?? SHIPPED_DATA_DIR;
     this.filter = new ContentFilter(deps.db);
-    this.citations = new CitationService(deps.db, join(dataDir, 'sutras'));
+    this.citations = new CitationService(deps.db, corpusFolder(opts.corpus ?? DEFAULT_CORPUS, dataDir), opts.cacheDir ?? null);
     this.autoReplies = new AutoReplies(
       { db: deps.db, citations: this.citations, chats: deps.chats, clock: deps.clock, post: (input) => deps.pipeline.postAutomatic(input), log: deps.log },
       { ...DEFAULT_AUTO_REPLY_OPTIONS, ...opts.autoReplies },
@@ -116,9 +122,13 @@ export class Dharma {
   private async load(): Promise<void> {
     const { log } = this.deps;
     const started = performance.now();
-    const shipped = await this.citations.seed();
+    const corpus = await this.citations.seed();
+    if (corpus.added || corpus.updated || corpus.removed) log.info(corpus, 'dharma: sutra corpus updated');
     await this.citations.reload();
-    const seeded = await seedTerms(this.deps.db, join(this.opts.dataDir ?? SHIPPED_DATA_DIR, 'terms'), shipped.map((d) => d.content));
+    if (this.citations.lastLoad) log.info({ ms: Math.round(this.citations.lastLoad.ms), from: this.citations.lastLoad.from }, 'dharma: citation index ready');
+    // Terms found in the eight core sutras are curated out of the shipped lists (see terms/prepare.ts).
+    const dataDir = this.opts.dataDir ?? SHIPPED_DATA_DIR;
+    const seeded = await seedTerms(this.deps.db, join(dataDir, 'terms'), readShippedSutras(join(dataDir, 'sutras')).map((d) => d.content));
     await Promise.all([this.filter.reload(), this.autoReplies.seed().then(() => this.autoReplies.reload())]);
     if (seeded.seeded) log.info({ terms: seeded.terms, curated: seeded.curated }, 'dharma: shipped term lists loaded');
     await this.watcher.prime();

@@ -56,6 +56,9 @@ const VARIANT_PHRASES: Array<[string, string]> = [
   ['掛碍', '挂碍'],
 ];
 
+/** The variant tables as text: part of what a cached citation index depends on. */
+export const VARIANT_FINGERPRINT = JSON.stringify([VARIANT_CHARS, VARIANT_PHRASES]);
+
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 /** Code point → its folded form with separators dropped (the filter's default; cached). */
 const keptCache = new Map<number, string>();

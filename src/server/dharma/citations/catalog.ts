@@ -39,6 +39,44 @@ export const NOT_IN_CORPUS: readonly string[] = [
   '往生咒', '楞嚴咒', '準提咒', '六字大明咒', '藥師咒', '心咒',
 ];
 
+/**
+ * Reads a corpus folder described by `catalog.tsv` (tab-separated, a header line naming the
+ * columns): `file`, `title`, `aliases` (`|`-separated) are required; `taisho`, `id` (default the
+ * Taishō number, else the file name without `.txt`), `coverage` (`full` or `partial`) and
+ * `source` (default `defaultSource`) are optional. Every other column is ignored.
+ */
+export function readCatalogCorpus(dir: string, defaultSource: string): SutraDoc[] {
+  const lines = readFileSync(join(dir, CATALOG_FILE), 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const head = (lines.shift() ?? '').split('\t').map((h) => h.trim());
+  const col = (name: string) => head.indexOf(name);
+  for (const required of ['file', 'title', 'aliases']) {
+    if (col(required) < 0) throw new Error(`${join(dir, CATALOG_FILE)}: no "${required}" column (has: ${head.join(', ')})`);
+  }
+  const seen = new Set<string>();
+  return lines.map((line, i) => {
+    const cells = line.split('\t');
+    const cell = (name: string) => (col(name) >= 0 ? (cells[col(name)] ?? '').trim() : '');
+    const file = cell('file');
+    const taisho = cell('taisho') || null;
+    const id = cell('id') || taisho || file.replace(/\.txt$/, '');
+    const coverage = cell('coverage') || 'full';
+    if (!file || !cell('title') || seen.has(id) || (coverage !== 'full' && coverage !== 'partial')) {
+      throw new Error(`${join(dir, CATALOG_FILE)} line ${i + 2}: needs a file and a title, a unique id, coverage full or partial`);
+    }
+    seen.add(id);
+    const aliases = cell('aliases').split('|').map((a) => a.trim()).filter(Boolean);
+    return { id, taisho, title: cell('title'), aliases, coverage: coverage as SutraDoc['coverage'], content: readFileSync(join(dir, file), 'utf8').trim(), source: cell('source') || defaultSource };
+  });
+}
+
+/** The file that describes a corpus folder. */
+export const CATALOG_FILE = 'catalog.tsv';
+
+/** Reads a corpus folder: by its `catalog.tsv` when it has one, else the eight shipped texts. */
+export function readCorpus(dir: string, defaultSource = 'CBETA'): SutraDoc[] {
+  return existsSync(join(dir, CATALOG_FILE)) ? readCatalogCorpus(dir, defaultSource) : readShippedSutras(dir);
+}
+
 /** Reads the shipped sutra files into documents. */
 export function readShippedSutras(sutrasDir: string): SutraDoc[] {
   const docs: SutraDoc[] = [];

@@ -39,6 +39,12 @@ export class CitationDetector {
     this.backward = new RegExp(`${QUOTE}\\s*(?:[-—]{1,2}|,)?\\s*(?:出自|见于|见|语出|引自)?\\s*[(（]?\\s*(?:《([^》]{1,30})》|(${alias}))`, 'gu');
   }
 
+  /** False when the text cannot hold a citation (no quotation mark, no 云/曰/colon): most messages. */
+  mayQuote(text: string): boolean {
+    const folded = foldText(text);
+    return QUOTE_MARK.test(folded) || UNQUOTED_MARK.test(folded);
+  }
+
   /** Every citation in the text, in order of appearance (one per quoted passage). */
   detect(text: string): DetectedCitation[] {
     // Most messages quote nothing: the patterns need a quotation mark, or 云/曰/a colon to lead an

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_DATA_DIR } from '../paths';
 import { readShippedSutras } from './catalog';
 import { SEED_COMPASSION, SEED_RULES } from '../auto-replies';
-import { CitationVerifier, isFailing, nearLimit } from './verify';
+import { CitationVerifier, isFailing, isUnverified, MAX_VERIFIED_CITATIONS, nearLimit } from './verify';
 
 let v: CitationVerifier;
 beforeAll(() => {
@@ -97,5 +97,37 @@ describe('shipped automatic replies', () => {
     const results = v.verifyText(text);
     expect(results.filter(isFailing)).toEqual([]);
     if (text.includes('「')) expect(results.map((r) => r.status)).toContain('exact');
+  });
+});
+
+describe('work per message is bounded', () => {
+  const quotes = ['色即是空', '空即是色', '受想行識亦復如是', '不生不滅', '不垢不淨', '不增不減', '無眼耳鼻舌身意', '無色聲香味觸法', '遠離顛倒夢想', '究竟涅槃', '心無罣礙', '色即是有'];
+
+  it(`verifies the first ${MAX_VERIFIED_CITATIONS} distinct citations and marks the rest not checked`, () => {
+    const text = quotes.map((q) => `《心經》云：「${q}」`).join('');
+    const calls: string[] = [];
+    const spy = new CitationVerifier(readShippedSutras(join(SHIPPED_DATA_DIR, 'sutras')));
+    const verify = spy.verify.bind(spy);
+    spy.verify = (c) => (calls.push(c.quote), verify(c));
+    const r = spy.verifyText(text);
+    expect(r).toHaveLength(quotes.length);
+    expect(calls).toEqual(quotes.slice(0, MAX_VERIFIED_CITATIONS));
+    expect(r.slice(0, MAX_VERIFIED_CITATIONS).map((x) => x.status)).toEqual(Array(MAX_VERIFIED_CITATIONS).fill('exact'));
+    const rest = r.slice(MAX_VERIFIED_CITATIONS);
+    expect(rest.map((x) => x.status)).toEqual(Array(quotes.length - MAX_VERIFIED_CITATIONS).fill('not_checked'));
+    expect(rest.map((x) => x.quote)).toEqual(quotes.slice(MAX_VERIFIED_CITATIONS));
+    // Not checked is marked for staff, but is not a misquote (never refused).
+    expect(rest.every((x) => isUnverified(x) && !isFailing(x))).toBe(true);
+  });
+
+  it('verifies identical citations once, also when written in the other script or punctuated differently', () => {
+    const text = '《心經》云：「色即是空，空即是色」'.repeat(300) + '《心经》云：「色即是空空即是色」' + '《心經》云：「色即是有，空即是無，一切皆實」';
+    const r = v.verifyText(text);
+    expect(r.map((x) => x.status)).toEqual(['exact', 'misquote']);
+  });
+
+  it('verifies the first citations before duplicates push the bound', () => {
+    const text = '《心經》云：「色即是空」'.repeat(50) + '《心經》云：「色即是有，空即是無，一切皆實」';
+    expect(v.verifyText(text).map((x) => x.status)).toEqual(['exact', 'misquote']);
   });
 });

@@ -22,6 +22,7 @@ interface CitationDetail {
   passage?: string;
   distance?: number | null;
   foundIn?: { title: string; taisho: string | null };
+  inCorpus?: boolean;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
@@ -88,6 +89,7 @@ export function CitationRefusal({ details, onUse, context = 'send', id }: { deta
           </div>
         )}
       </dl>
+      {d.inCorpus === false && <p className="dh-nowhere" data-testid="citation-nowhere">{t('dh.cite.nowhere')}</p>}
       {onUse && quote && passage && d.status !== 'misattributed' && close && (
         <button type="button" className="btn-secondary dh-use" onClick={() => onUse(quote, passage)} data-testid="use-authentic">
           {t('dh.cite.useAuthentic')}
@@ -99,12 +101,14 @@ export function CitationRefusal({ details, onUse, context = 'send', id }: { deta
 
 const STATUS_KEY: Record<CitationStatus, MessageKey> = {
   exact: 'dh.status.exact',
+  variant: 'dh.status.variant',
   near: 'dh.status.near',
   misquote: 'dh.status.misquote',
   misattributed: 'dh.status.misattributed',
   unknown_sutra: 'dh.status.unknown_sutra',
   not_in_corpus: 'dh.status.not_in_corpus',
   too_short: 'dh.status.too_short',
+  not_checked: 'dh.status.not_checked',
 };
 
 /** The words for a citation status ("與經文相符", "近似引用"…). */
@@ -144,6 +148,7 @@ export function CitationLine({ c }: { c: CitationDetail | CitationResult }) {
           <span data-testid="citation-passage">{passage}</span>
         </p>
       )}
+      {d.inCorpus === false && <p className="dh-cite-passage dh-nowhere">{t('dh.cite.nowhere')}</p>}
       {d.foundIn && (
         <p className="dh-cite-passage">
           <span className="dh-label">{t('dh.cite.foundIn')}</span>
@@ -157,7 +162,7 @@ export function CitationLine({ c }: { c: CitationDetail | CitationResult }) {
 
 /** True when a flag deserves the agent's eye (a citation worth a look, or reviewed content). */
 function noteworthy(f: MessageFlag): boolean {
-  if (f.kind === 'citation') return (f.detail as CitationDetail | undefined)?.status === 'near';
+  if (f.kind === 'citation') return ['near', 'variant'].includes((f.detail as CitationDetail | undefined)?.status ?? '');
   return f.kind === 'unverified_citation' || f.kind === 'content' || f.kind === 'masked';
 }
 
