@@ -1,4 +1,5 @@
 /** Typed HTTP client for the LotusDesk API (docs/PROTOCOL.md), shared by the web app and tests. */
+import type { NoteDto } from '../shared/frames';
 import type { AttachmentDto, ChatDto, ChatStatus, ErrorBody, ErrorCode, Locale, MessageDto, Role } from '../shared/protocol';
 
 /** An HTTP refusal with the contract's error code. */
@@ -135,6 +136,14 @@ export class ApiClient {
   /** Transfers to an agent or master id, or back to "queue". */
   async transfer(chatId: string, to: string, note?: string): Promise<ChatDto> {
     return (await this.request<{ chat: ChatDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/transfer`, { to, ...(note ? { note } : {}) })).chat;
+  }
+  /** The private notes of a chat (staff who may see it). */
+  async notes(chatId: string): Promise<NoteDto[]> {
+    return (await this.request<{ notes: NoteDto[] }>('GET', `/api/chats/${encodeURIComponent(chatId)}/notes`)).notes;
+  }
+  /** Writes a private note on a chat (staff only; the member never sees it). */
+  async addNote(chatId: string, text: string): Promise<NoteDto> {
+    return (await this.request<{ note: NoteDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/notes`, { text })).note;
   }
   /** Closes a chat. */
   async close(chatId: string): Promise<ChatDto> {

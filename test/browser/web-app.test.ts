@@ -295,13 +295,15 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 120_000 }, () =>
     await dialog.waitFor();
     await withText(p1, '[data-testid=transfer-dialog] option', '客服乙').waitFor({ state: 'attached' });
     await dialog.getByLabel('轉接給').selectOption(a2.id);
-    await dialog.getByLabel('備註（對方會看到）').fill('會員詢問法會');
+    await dialog.getByLabel('備註（僅同仁可見，會員看不到）').fill('會員詢問法會');
     await shot(p1, 'agent-transfer');
     await dialog.getByRole('button', { name: '轉接' }).click();
     await dialog.waitFor({ state: 'detached' });
     await withText(p2, '[data-testid=tab]', other.name).waitFor();
     await withText(p2, '[data-testid=message]', '在嗎？').waitFor();
-    await withText(p2, '.msg-system', '會員詢問法會').waitFor();
+    // The note is private: 乙 reads it among the chat's notes, never in the system line.
+    await withText(p2, '[data-testid=note]', '會員詢問法會').waitFor();
+    expect(await withText(p2, '.msg-system', '會員詢問法會').count()).toBe(0);
     expect(await p1.getByTestId('close-chat').count()).toBe(0); // no longer 甲's to close
     const chat = (await api(suite.server, 'GET', `/api/chats/${other.chat.id}`, a2.token)).body.chat;
     expect(chat.assigneeId).toBe(a2.id);

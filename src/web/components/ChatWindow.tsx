@@ -4,7 +4,8 @@ import { ApiError } from '../../client/api';
 import type { Refusal } from '../../client/store';
 import type { ChatDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
-import { useStore } from '../session';
+import { useSession, useStore } from '../session';
+import { ChatNotes } from './ChatNotes';
 import { Composer } from './Composer';
 import { CitationRefusal } from './dharma/CitationNotice';
 import { MessageList } from './MessageList';
@@ -37,6 +38,7 @@ export function ChatStatus({ chat, mode }: { chat: ChatDto; mode: ChatMode }) {
 /** The whole chat window for one chat. */
 export function ChatWindow({ chatId, mode, footer, autoFocus }: { chatId: string; mode: ChatMode; footer?: ReactNode; autoFocus?: boolean }) {
   const store = useStore();
+  const { me } = useSession();
   const { t, errorText } = useI18n();
   const [error, setError] = useState<string | null>(null);
   // The last refusal, kept here too: if the chat closed meanwhile there is no composer to hold it.
@@ -61,6 +63,7 @@ export function ChatWindow({ chatId, mode, footer, autoFocus }: { chatId: string
         </p>
       )}
       <MessageList chatId={chatId} readOnly={mode === 'readonly'} />
+      {mode !== 'member' && me.role !== 'member' && <ChatNotes chatId={chatId} canWrite={mode === 'staff'} />}
       <p className="typing" aria-live="polite" data-testid="typing">
         {typing ? t('chat.typing') : ''}
       </p>
