@@ -4,11 +4,11 @@
  *
  * Why not a library: `modern-ahocorasick` walks non-ASCII text grapheme cluster by grapheme
  * cluster (`Intl.Segmenter`), which makes matching, not normalization, the filter's cost (see
- * docs/decisions/008). Everything the term matcher sees is normalized
- * first (NFKC, one script, lower case, separators dropped; see dharma/normalize.ts), so plain code
- * units are the right unit: a well-formed pattern can only match at code point boundaries, and
- * normalization keeps only letters and digits (combining marks, emoji modifiers and joiners are
- * dropped), so a grapheme cluster there is (all but always) one code point.
+ * docs/decisions/008). Everything the term matcher sees is normalized first (NFKC, one script,
+ * lower case, separators dropped; see dharma/normalize.ts), so plain code units are the right
+ * unit: a well-formed pattern can only match at code point boundaries, and normalization keeps
+ * only letters and digits (combining marks, emoji modifiers and joiners are dropped), so a
+ * grapheme cluster there is (all but always) one code point.
  *
  * Layout (all typed arrays, built once, immutable): states are numbered breadth first, so the
  * children of a state are a contiguous run of state ids, `childStart[s] .. childStart[s + 1]`, in
