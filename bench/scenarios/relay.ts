@@ -183,9 +183,9 @@ async function digest(inspector: Inspector, server: string, phase: 'saturation' 
 
 /**
  * A PostgreSQL checkpoint before each phase: the cluster is shared by every system of a run, and
- * a checkpoint forced by the WAL an earlier phase wrote (max_wal_size: 22 forced checkpoints in one
- * session of runs here) would otherwise land in whichever phase came next, with its disk writes
- * and full-page images. Every system on PostgreSQL gets the same. Skipped where not allowed.
+ * a checkpoint forced by the WAL an earlier phase wrote (past max_wal_size) would otherwise land in
+ * whichever phase came next, with its disk writes and full-page images (see docs/decisions/010).
+ * Every system on PostgreSQL gets the same. Skipped where not allowed.
  */
 async function checkpoint(system: RunningSystem): Promise<void> {
   if (!system.databaseUrl) return;

@@ -17,8 +17,8 @@ import { JOB_NAMES } from './job-names';
 
 /**
  * Jobs a worker runs at once. Most wait on the database, and jobs that run together share its
- * batched writes (scores, moods): at 8, two nodes under load did 0.62 PostgreSQL transactions per
- * message; at 64, 0.18, with the same throughput (bench/, two nodes on Redis).
+ * batched writes (scores, moods), so many at once means few transactions per message (see
+ * docs/decisions/006).
  */
 const WORKER_CONCURRENCY = 64;
 
@@ -101,8 +101,8 @@ export class RedisBus implements Bus {
     if (this.pub.status !== 'ready') return;
     this.stats.published++;
     // Events published in the same step (a group commit's messages) cross to the other nodes in
-    // one PUBLISH: one per event was a sixth of a node's CPU in socket writes to Redis (bench/,
-    // two nodes), and Redis then did as many fan-outs.
+    // one PUBLISH: one socket write to Redis and one fan-out per step, not per event (see
+    // docs/decisions/006).
     if (this.outgoing.push(event) === 1) queueMicrotask(() => this.flushOutgoing());
   }
 
@@ -141,8 +141,7 @@ export class RedisBus implements Bus {
 
   /**
    * Jobs queued in the same turn (or while the previous write runs) go to Redis in one addBulk:
-   * a group commit of 500 messages queues 500 analyses, and one round trip each was most of a
-   * node's Redis traffic (bench/, two nodes on Redis).
+   * a group commit of 500 messages may queue 500 jobs, in one round trip rather than 500.
    */
   private adder(name: JobName): SerialBatcher<BulkJob, void> {
     let adder = this.adders.get(name);

@@ -1,16 +1,15 @@
 /**
  * A group commit in one statement, so in one round trip and no explicit transaction: lock the
  * chats, number the accepted messages after each chat's last seq, insert them and move the last
- * seqs. Four round trips per batch (BEGIN, lock, insert, COMMIT) each waited for the event loop,
- * which is busy delivering the previous batch: at half load that wait was most of the ack time
- * (bench/, durable relay).
+ * seqs. Every round trip waits for an event loop busy delivering the previous batch, so a batch
+ * costs one, not one per step (see docs/decisions/002).
  *
  * It handles the common batch only. A resend (a client id already stored, by this node or
  * another) fails the statement on the unique index of client ids, so nothing of the batch is
  * written, and the caller writes the batch the careful way (`writeBatch`, which answers resends
- * with their originals). The statement reads no message: it once looked resends up itself, and as
- * a prepared statement planned while `messages` was small that look-up stayed a scan of the whole
- * table (42 ms per commit at 100,000 messages, bench/); the index does that check for free.
+ * with their originals). The statement reads no message: the unique index checks resends for
+ * free, and a prepared statement's generic plan cannot turn that check into a scan of a grown
+ * table (see docs/decisions/004).
  *
  * A batch that sends attachments runs a second form of the statement, which also binds them to
  * their chats: a message refused anywhere before or here leaves its files unsent. Batches without

@@ -137,9 +137,8 @@ export class ChatService {
 
   /**
    * Where each live chat whose messages reach this user stands now (its last seq): a connection
-   * starts delivering after these. Without them, the first live frame of a chat set the starting
-   * point, and an earlier message committed on another node and arriving a moment later (through
-   * the bus) was taken for old and dropped.
+   * starts delivering after these, not at its first live frame, so an earlier message committed
+   * on another node and arriving a moment later (through the bus) is delivered, not dropped.
    */
   async liveCursors(user: User): Promise<Array<[string, number]>> {
     let q = this.db.selectFrom('chats').select(['id', 'last_seq']).where('status', '<>', 'closed');

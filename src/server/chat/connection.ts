@@ -100,8 +100,8 @@ export class Connection {
 
   /**
    * Frames sent to this connection in one tick leave in one write: a group commit acks and
-   * delivers many messages at once, and a system call per frame was a third of the server's CPU
-   * under load (bench/). The TCP socket stays corked until the end of the tick.
+   * delivers many messages at once, and every write is a system call: one per tick, not one per
+   * frame (see docs/decisions/005). The TCP socket stays corked until the end of the tick.
    */
   private coalesce(): void {
     if (this.corked) return;

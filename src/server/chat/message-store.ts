@@ -203,7 +203,7 @@ export class MessageStore {
    * One batch is written at a time. With nothing in flight, the batch starts right after this
    * turn's I/O (it collects every frame read in it; a timer would add a millisecond to every
    * batch); while a commit runs, later messages wait for it and ride the next batch together.
-   * A second batch in flight measured no faster here (bench/, durable relay), so there is none.
+   * One batch in flight, not two: a second does not raise throughput (see docs/decisions/002).
    */
   private schedule(): void {
     if (this.scheduled || this.inFlight > 0) return;

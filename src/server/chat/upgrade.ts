@@ -2,9 +2,9 @@
  * Lets go of what the HTTP upgrade left behind. @fastify/websocket keeps the upgrade request, a
  * stand-in response assigned to the socket, the handshake's head buffer and (through its socket
  * error listener) Fastify's request, reply and child logger reachable for the connection's whole
- * life: several kB per idle connection, none of it used after the handshake. Connection density is
- * a cost this server is judged on (bench/), so the gateway cuts those references once it owns the
- * socket.
+ * life: several kB per idle connection, none of it used after the handshake. Idle connections per
+ * byte of heap matter (see docs/decisions/005), so the gateway cuts those references once it owns
+ * the socket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';

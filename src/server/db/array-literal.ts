@@ -2,9 +2,9 @@
  * PostgreSQL array literals ('{"a","b",NULL}') built directly, for the batch statements that pass
  * one array per column (`unnest($1::uuid[], …)`). node-postgres would build the same text from a
  * JavaScript array, escaping every element through two regular expressions and concatenating as
- * it goes: under load that was the largest allocation of a group commit (bench/, allocation
- * sampling), paid again by every score and mood batch. The literal is sent as a text parameter
- * and cast by the statement, on PostgreSQL and PGlite alike.
+ * it goes, a large allocation for every group commit, score and mood batch (see
+ * docs/decisions/002). The literal is sent as a text parameter and cast by the statement, on
+ * PostgreSQL and PGlite alike.
  */
 
 /** One element: NULL, or double-quoted with backslashes and quotes escaped (any element type). */

@@ -1,10 +1,9 @@
 /**
  * Named prepared statements on PGlite. Its `query()` sends every statement unnamed (parse,
  * describe, bind, describe, execute, sync), so PostgreSQL parses and plans it again each time; on
- * PGlite that is the event loop's own CPU: the group commit's statement cost 3 to 4 ms whatever
- * the batch held, which at a few hundred messages a second kept the loop busy with commits of three
- * or four messages (bench/, durable relay, lower loads). A statement parsed once under a name is
- * only bound and executed after that, and PostgreSQL may keep its plan.
+ * PGlite that is the event loop's own CPU, paid by every group commit whatever the batch holds
+ * (see docs/decisions/002). A statement parsed once under a name is only bound and executed after
+ * that, and PostgreSQL may keep its plan.
  *
  * The messages go through PGlite's own protocol entry point, under the same two locks its
  * `query()` takes, and inside the Kysely connection, which the PGlite dialect hands to one user at

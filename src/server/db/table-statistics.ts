@@ -3,14 +3,13 @@
  *
  * Why: the group commit is a prepared statement, and PostgreSQL keeps a prepared statement's
  * generic plan until the statistics of its tables change. Planned while a table was empty, that
- * plan scans the whole table and keeps doing so as it grows: when the statement still looked
- * resends up in `messages`, a commit went from 1 ms to 42 ms at 100,000 messages (bench/, durable
- * relay). The statement now reads `messages` only through its unique index, but it still locks
- * and updates rows of `chats` by id. Autovacuum would refresh the statistics (and so the plan) on
- * a PostgreSQL server that runs it; PGlite has no autovacuum at all, and some servers turn it off.
- * So each node counts the chats it creates and runs ANALYZE by autovacuum's own rule: after 50
- * rows plus 10% of the table's size at the last one. The thresholds grow geometrically, so a
- * table of n rows has been analysed about log(n) times, each a bounded sample.
+ * plan scans the whole table and keeps doing so as it grows, so each commit costs more with every
+ * row (see docs/decisions/004). The statement reads `messages` only through its unique index, but
+ * it locks and updates rows of `chats` by id. Autovacuum would refresh the statistics (and so the
+ * plan) on a PostgreSQL server that runs it; PGlite has no autovacuum at all, and some servers
+ * turn it off. So each node counts the chats it creates and runs ANALYZE by autovacuum's own
+ * rule: after 50 rows plus 10% of the table's size at the last one. The thresholds grow
+ * geometrically, so a table of n rows has been analysed about log(n) times, each a bounded sample.
  */
 import { sql } from 'kysely';
 import type { Db } from './database';

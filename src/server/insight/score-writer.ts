@@ -1,8 +1,7 @@
 /**
- * Stores sentiment scores in batches. Every scored message used to cost one UPDATE transaction of
- * its own, which made the worker, not the chat, the busiest writer under load (bench/: WAL write
- * waits on `update messages set sentiment_score`). Jobs that finish while a batch is being written
- * join the next one, so a quiet desk still writes at once and a busy one writes a few statements.
+ * Stores sentiment scores in batches, so that under load the chat, not the worker, stays the
+ * busiest writer (see docs/decisions/006). Jobs that finish while a batch is being written join
+ * the next one, so a quiet desk still writes at once and a busy one writes a few statements.
  *
  * Each message's claim stays individual: `sentiment_score IS NULL` in the statement, and the
  * RETURNING list says which messages this batch claimed (a duplicate job finds its id missing).
@@ -24,8 +23,8 @@ export class ScoreWriter {
   private readonly batcher: SerialBatcher<Score, boolean>;
 
   constructor(private readonly db: Db) {
-    // Nobody waits on a score's row (the frame and the listeners follow the claim): under load,
-    // one write per group commit was half of all statements PostgreSQL ran (bench/).
+    // Nobody waits on a score's row (the frame and the listeners follow the claim), so writes are
+    // spaced: a busy node writes a few score statements a second, not one per group commit.
     this.batcher = new SerialBatcher((scores) => this.write(scores), { spacingMs: SCORE_WRITE_SPACING_MS });
   }
 
@@ -40,8 +39,7 @@ export class ScoreWriter {
     // A score is an annotation the worker can compute again, not a member's words: it need not
     // wait for its own WAL flush, which leaves the disk to the commits members wait on (acks).
     // set_config(…, true) lasts until the end of this statement's own transaction, so the commit
-    // that ends it is asynchronous: one round trip, where BEGIN, SET LOCAL, UPDATE and COMMIT were
-    // four, each waiting for a busy event loop (bench/).
+    // that ends it is asynchronous, in one round trip: each round trip waits for a busy event loop.
     const result = await sql<{ id: string }>`
       WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))
       UPDATE messages AS m SET sentiment_score = v.score

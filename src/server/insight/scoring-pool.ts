@@ -1,9 +1,8 @@
 /**
  * Where messages are scored. Scoring (script conversion, segmentation, the model) is the largest
- * part of analysing a message, and on the event loop it competed with every ack and delivery:
- * under load the analysis worker took about as much of the main thread as the chat itself, so at
- * half load the server was four-fifths busy and acks queued (bench/, durable relay). A scoring
- * thread takes that work to another core; texts that come due together go over in one task.
+ * part of analysing a message, and on the event loop it competes with every ack and delivery, so
+ * a scoring thread takes that work to another core; texts that come due together go over in one
+ * task (see docs/decisions/007).
  *
  * `inline` keeps scoring on the calling thread (tests that build many servers, and tools).
  */

@@ -53,7 +53,7 @@ export class AnalysisWorker {
 
   /**
    * Messages stored together (a group commit) become one job: on Redis every job costs several
-   * round trips to queue, take and finish, which made two nodes slower than one (bench/).
+   * round trips to queue, take and finish (see docs/decisions/006).
    */
   private readonly batches: SerialBatcher<AnalyzeJob, void>;
 

@@ -2,17 +2,13 @@
  * A compact Aho-Corasick automaton over UTF-16 code units: every occurrence of every pattern in a
  * text (overlapping and nested ones included) in one pass, whatever the number of patterns.
  *
- * Why not a library: `modern-ahocorasick` (used before) walks any non-ASCII text grapheme cluster
- * by grapheme cluster with `Intl.Segmenter`, about 0.4-0.5 µs per character: matching alone ran at
- * ~11,700 200-character Chinese messages/s (~85 µs each) over the 38k shipped terms, so the whole
- * filter did 6,590 msg/s (at 1k terms it was slower than a naive `includes` loop). This automaton
- * matches the same messages at ~470,000 msg/s (~2 µs each), and the filter is now bounded by
- * normalization (bench/dharma/RESULTS.md). Everything the term matcher sees is normalized
- * first (NFKC, one script, lower case, separators dropped; see dharma/normalize.ts), so plain code
- * units are the right unit: a well-formed pattern can only match at code point boundaries, and
- * normalization keeps only letters and digits (combining marks, emoji modifiers and joiners are
- * dropped), so a grapheme cluster there is (all but always) one code point. On the
- * shipped lists and the bench messages the two gave identical matches in identical order.
+ * Why not a library: `modern-ahocorasick` walks non-ASCII text grapheme cluster by grapheme
+ * cluster (`Intl.Segmenter`), which makes matching, not normalization, the filter's cost (see
+ * docs/decisions/008). Everything the term matcher sees is normalized first (NFKC, one script,
+ * lower case, separators dropped; see dharma/normalize.ts), so plain code units are the right
+ * unit: a well-formed pattern can only match at code point boundaries, and normalization keeps
+ * only letters and digits (combining marks, emoji modifiers and joiners are dropped), so a
+ * grapheme cluster there is (all but always) one code point.
  *
  * Layout (all typed arrays, built once, immutable): states are numbered breadth first, so the
  * children of a state are a contiguous run of state ids, `childStart[s] .. childStart[s + 1]`, in

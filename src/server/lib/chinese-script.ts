@@ -2,9 +2,8 @@
  * The server's script handling: Taiwan Traditional → Simplified conversion (opencc-js), built once
  * and shared by every domain, and a character-level fold for matching. Everything the server
  * matches (terms, distress words, urgency words, queue keywords) is compared folded to Simplified,
- * so no Simplified → Traditional converter is kept: its dictionary trie alone was 42 MB of the
- * 97 MB of old-generation heap that every major garbage collection had to mark (bench/: the
- * half-load runs with a mark-compact in them had event-loop stalls of 60-150 ms).
+ * so no Simplified → Traditional converter is kept: its dictionary trie would be a large share of
+ * the old-generation heap every major garbage collection marks (see docs/decisions/008).
  */
 import * as OpenCC from 'opencc-js';
 
@@ -37,7 +36,7 @@ export function looksSimplified(text: string): boolean {
 /**
  * One code point folded for matching: NFKC, lower case, and Traditional → Simplified one character
  * at a time (cached). Matching code folds both sides this way, so it never runs the phrase
- * converter over a whole message: that was a tenth of the server's CPU on the send path (bench/).
+ * converter over a whole message, which is costly on the send path (see docs/decisions/008).
  * A converter answer longer than one character is not used (positions stay one to one).
  */
 export function foldCodePoint(cp: number): string {

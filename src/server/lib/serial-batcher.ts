@@ -1,9 +1,8 @@
 /**
  * Gathers small writes into few round trips (database statements, Redis commands). Calls made in
  * the same turn share the first write; calls made while a write runs share the next one. A quiet
- * system writes at once, a busy one writes a few large batches instead of one per call: under
- * load, one statement per message was most of PostgreSQL's transactions and a pool round trip
- * each (bench/).
+ * system writes at once, a busy one writes a few large batches instead of one per call, each a
+ * statement and a pool round trip (see docs/decisions/006).
  *
  * One batch is written at a time, so a batcher never holds more than one pooled connection. Writes
  * nobody waits on (scores, moods) may also ask for a spacing: a write that follows another waits

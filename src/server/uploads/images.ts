@@ -67,8 +67,8 @@ async function reencode(src: string, format: ImageFormat, dest: string, thumbDes
   try {
     // No keepMetadata()/withMetadata(): sharp writes no EXIF, XMP, IPTC or ICC unless asked.
     const image = sharp(src, options).autoOrient();
-    // libjpeg-turbo, not mozjpeg: mozjpeg took ~5 s instead of ~0.5 s on a 12 MP photo, for every
-    // member who sends one, for a few percent smaller files.
+    // libjpeg-turbo, not mozjpeg: mozjpeg is about ten times slower on a large photo, paid by every
+    // member who sends one, for a few percent smaller files (see docs/decisions/009).
     if (format === 'jpeg') await image.jpeg({ quality: 88 }).toFile(dest);
     else if (format === 'png') await image.png().toFile(dest);
     else if (format === 'gif') await image.gif().toFile(dest);

@@ -1,10 +1,9 @@
 /**
  * The automatic replies' guard ("human first, no flooding": no agent or master answer in the last
- * minute, no automatic reply within the cooldown) asked for a chat's recent agent, master and
- * automatic messages by time. The only index by chat was (chat_id, seq), so PostgreSQL read every
- * message of the chat and filtered: a 100,000-message chat cost 100,000 rows per low-mood or
- * keyword message. This partial index holds only the rows the guard looks for, by time; members'
- * messages, most of the table, are not in it.
+ * minute, no automatic reply within the cooldown) asks for a chat's recent agent, master and
+ * automatic messages by time. Through (chat_id, seq) alone PostgreSQL would read every message of
+ * the chat, so this partial index holds only the rows the guard looks for, by time; members'
+ * messages, most of the table, are not in it (see docs/decisions/003).
  */
 import { sql, type Kysely } from 'kysely';
 

@@ -3,9 +3,9 @@
  * over allowed terms and words of distress, both on normalized text, so the cost of a check is
  * linear in the message length whatever the size of the lists.
  *
- * Even though building the big automaton takes only ~60 ms for the full shipped lists (38k terms),
- * admin edits do not rebuild it: added terms go into a small delta automaton and removed ones into
- * a set that is skipped at match time, until the delta grows large enough to fold in.
+ * Admin edits do not rebuild the big automaton, so an edit costs the same whatever the size of the
+ * lists: added terms go into a small delta automaton and removed ones into a set that is skipped
+ * at match time, until the delta grows large enough to fold in (see docs/decisions/008).
  */
 import { createHash } from 'node:crypto';
 import { Automaton } from '../../lib/aho-corasick';
@@ -15,7 +15,7 @@ import type { FilterAction, TermEntry, TermHit } from './types';
 type Ac = Automaton;
 
 // Several servers in one process (tests, a multi-role node) with the same lists share one
-// immutable automaton: it is built once (~60 ms for the full lists) and holds ~4 MB of tables.
+// immutable automaton: it is built and held once, not once per server.
 const shared = new Map<string, Ac>();
 
 function compile(patterns: readonly string[]): Ac | null {
