@@ -127,6 +127,31 @@ const envSchema = z.object({
   // attachments.size is a 32-bit integer column, and a chat upload has no business near 1 GiB.
   LOTUSDESK_UPLOAD_MAX_BYTES: positiveInt('LOTUSDESK_UPLOAD_MAX_BYTES', 10 * 1024 * 1024).refine((n) => n <= 1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)'),
   LOTUSDESK_UPLOAD_DIR: z.string().optional(),
+  LOTUSDESK_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1', '']).optional(),
+  LOTUSDESK_WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return [5, 30, 120, 600, 1800, 3600, 10800, 21600];
+      const list = v.split(',').map((s) => Number(s.trim()));
+      if (list.some((n) => !Number.isFinite(n) || n <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma list of positive seconds between attempts (e.g. 5,30,120), got "${v}"` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  LOTUSDESK_WEBHOOK_DISABLE_AFTER_HOURS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 24;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive number of hours, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 export interface Config {
@@ -154,6 +179,11 @@ export interface Config {
   ops: { backupIntervalMs: number; backupKeep: number; backupDir: string; retentionDays: number };
   /** Where uploads live (absolute) and the largest accepted file in bytes. */
   uploads: { dir: string; maxBytes: number };
+  /**
+   * Webhook deliveries: private targets allowed (tests, one-machine setups), the waits between
+   * attempts (the last repeats), and how long an endpoint may fail before it is disabled.
+   */
+  webhooks: { allowPrivate: boolean; retryDelaysMs: number[]; disableAfterMs: number; timeoutMs: number };
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -209,6 +239,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploads: {
       dir: e.LOTUSDESK_UPLOAD_DIR ? resolve(e.LOTUSDESK_UPLOAD_DIR) : resolve(e.LOTUSDESK_DATA_DIR, 'uploads'),
       maxBytes: e.LOTUSDESK_UPLOAD_MAX_BYTES,
+    },
+    webhooks: {
+      allowPrivate: e.LOTUSDESK_WEBHOOK_ALLOW_PRIVATE === '1',
+      retryDelaysMs: e.LOTUSDESK_WEBHOOK_RETRY_SECONDS.map((s) => Math.round(s * 1000)),
+      disableAfterMs: Math.round(e.LOTUSDESK_WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000),
+      timeoutMs: 10_000,
     },
   };
 }
