@@ -72,6 +72,11 @@ function presentWebhook(row: WebhookRow): WebhookDto {
   };
 }
 
+/** A job id per attempt of a delivery (BullMQ refuses ':' in custom ids). */
+function jobId(deliveryId: string, ...parts: Array<string | number>): string {
+  return [deliveryId, ...parts].join('.');
+}
+
 /** The `message.created` event of a stored message: ids and kind, never its text. */
 export function messageCreatedEvent(m: MessageDto): DomainEvent<'message.created'> {
   return {
@@ -185,7 +190,7 @@ export class Webhooks {
       .returning(['id', 'attempts'])
       .executeTakeFirst();
     if (!row) throw new AppError('not_found');
-    await this.deps.bus.enqueue('webhook.deliver', { deliveryId: row.id }, { jobId: `${row.id}:replay:${row.attempts}:${Date.now()}` });
+    await this.deps.bus.enqueue('webhook.deliver', { deliveryId: row.id }, { jobId: jobId(row.id, 'replay', row.attempts, Date.now()) });
   }
 
   /** Re-queues deliveries still pending well past their time. */
@@ -199,7 +204,7 @@ export class Webhooks {
       .orderBy('next_attempt_at')
       .limit(200)
       .execute();
-    for (const r of rows) await this.deps.bus.enqueue('webhook.deliver', { deliveryId: r.id }, { jobId: `${r.id}:sweep:${tick}` });
+    for (const r of rows) await this.deps.bus.enqueue('webhook.deliver', { deliveryId: r.id }, { jobId: jobId(r.id, 'sweep', tick) });
     return rows.length;
   }
 
@@ -215,7 +220,10 @@ export class Webhooks {
       .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
       .returning('id')
       .execute();
-    for (const r of rows) await this.deps.bus.enqueue('webhook.deliver', { deliveryId: r.id }, { jobId: `${r.id}:1` });
+    for (const r of rows) {
+      // A row whose job could not be queued is still pending: the sweep queues it.
+      await this.deps.bus.enqueue('webhook.deliver', { deliveryId: r.id }, { jobId: jobId(r.id, 1) }).catch((err) => this.deps.log.warn({ err, deliveryId: r.id }, 'webhook delivery not queued; the sweep will'));
+    }
   }
 
   private async activeEndpoints(): Promise<Array<{ id: string; events: Set<string> }>> {
@@ -287,7 +295,9 @@ export class Webhooks {
       await this.settle(d.id, { status: 'failed', error: result.error, response_status: result.status });
       return;
     }
-    await this.deps.bus.enqueue('webhook.deliver', { deliveryId: d.id }, { jobId: `${d.id}:${d.attempts + 1}`, delayMs: wait });
+    await this.deps.bus
+      .enqueue('webhook.deliver', { deliveryId: d.id }, { jobId: jobId(d.id, d.attempts + 1), delayMs: wait })
+      .catch((err) => this.deps.log.warn({ err, deliveryId: d.id }, 'webhook retry not queued; the sweep will'));
   }
 
   /** Disables an endpoint that failed for the whole window, once, and tells the admins. */
