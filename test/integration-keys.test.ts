@@ -128,6 +128,17 @@ describe(`API keys (${backend})`, () => {
   });
 });
 
+describe(`OpenAPI (${backend})`, () => {
+  it('documents the API-key scheme and the scope of every route that accepts keys', async () => {
+    const doc = (await api(server, 'GET', '/api/openapi.json')).body;
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/api/users/by-external/{sub}'].put.security).toEqual(expect.arrayContaining([{ apiKey: ['users:write'] }]));
+    expect(doc.paths['/api/chats'].get.security).toEqual(expect.arrayContaining([{ apiKey: ['chats:read'] }]));
+    expect(doc.paths['/api/webhooks'].post.security).toEqual(expect.arrayContaining([{ apiKey: ['webhooks:manage'] }]));
+    expect(JSON.stringify(doc.paths['/api/api-keys'].post.security ?? [])).not.toContain('apiKey');
+  });
+});
+
 describe(`JWT tier claim (${backend})`, () => {
   it('updates the member\'s tier on every sign-in; a token without it leaves the tier as it is', async () => {
     const sub = `tier-${Date.now()}`;
