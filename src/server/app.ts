@@ -54,6 +54,10 @@ import { identityRoutes } from './identity/routes';
 import { TokenService } from './identity/tokens';
 import { UserDirectory } from './identity/users';
 import { webRoutes } from './web/static';
+import { ApiKeys } from './integration/api-keys';
+import { Webhooks } from './integration/webhooks';
+import { integrationRoutes } from './integration/routes';
+import { documentApiKeyScopes } from './integration/openapi';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -75,6 +79,8 @@ export interface LotusDesk {
   dharma: Dharma;
   /** Sentiment engine, analysis worker, distress detection. */
   insight: Insight;
+  /** The shop's integration: API keys and webhooks. */
+  integration: { apiKeys: ApiKeys; webhooks: Webhooks };
   ops: Ops;
   /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
   close(): Promise<void>;
@@ -145,7 +151,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const history = new History(db);
   const reads = new ReadReceipts(db, chats, events);
   const pipeline = new MessagePipeline(db, store, chats, events, faults);
-  const authenticate = makeAuthenticate(tokens, users);
+  const apiKeys = new ApiKeys(db);
+  const authenticate = makeAuthenticate(tokens, users, apiKeys);
   const userRate = new UserRateLimiter({ perSec: config.rateLimit.userPerSec, burst: config.rateLimit.userBurst });
 
   let closed = false;
@@ -167,6 +174,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const cron = roles.has('cron') && !opts.clock ? new ClusterCron(bus, app.log, (task) => metrics.cronRuns.inc({ task })) : null;
   const desk = new Desk({ db, bus, chats, hub, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
   desk.start();
+  const webhooks = new Webhooks({ db, bus, hub, cron, config: config.webhooks, log: app.log });
+  webhooks.start();
   // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
   const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log }, { corpus: config.sutraCorpus, cacheDir: join(config.dataDir, 'cache') });
   await dharma.start();
@@ -188,6 +197,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     distress: insight.distress,
     sentimentQueue: insight.worker.enqueueReaction(),
     merit: dharma.merit.listener,
+    webhooks: webhooks.listener,
   });
   // What a node committed and never published (it died in between) is published by the relays.
   const outboxRelay = new OutboxRelay(db, hub, async (chatId) => {
@@ -204,10 +214,16 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   await app.register(swagger, {
     openapi: {
       info: { title: 'LotusDesk 蓮心客服 API', version: '1.0.0', description: 'HTTP part of the LotusDesk wire contract (docs/PROTOCOL.md).' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'ldk_…', description: 'An API key (`Authorization: Bearer ldk_…`); routes that accept keys name the scope they need' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  documentApiKeyScopes(app);
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
 
   const readiness: ReadinessProbe[] = [
@@ -240,6 +256,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
+    await app.register(integrationRoutes, { db, apiKeys, webhooks, users, authenticate });
     await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId) });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(webRoutes);
@@ -250,6 +267,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
 
   return {
     app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma,
+    integration: { apiKeys, webhooks },
     async close() {
       if (closed) return;
       closed = true;

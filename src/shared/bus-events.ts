@@ -52,5 +52,7 @@ export interface JobMap {
   'ops.backup': Record<string, never>;
   /** Purges closed chats older than the retention period (LOTUSDESK_RETENTION_DAYS). */
   'ops.retention': Record<string, never>;
+  /** One attempt of a webhook delivery (its row in `webhook_deliveries` holds the rest). */
+  'webhook.deliver': { deliveryId: string };
 }
 export type JobName = keyof JobMap;

@@ -51,7 +51,15 @@ export interface NoteFrame {
   note: NoteDto;
 }
 /** Frames pushed to an audience outside a chat's seq order. */
-export type SignalFrame = ReadReceiptFrame | TypingNoticeFrame | SentimentFrame | AlertFrame | PresenceFrame | DeskFrame | NoteFrame;
+/** A webhook endpoint was disabled after a day of failed deliveries (admins). */
+export interface WebhookDisabledFrame {
+  type: 'webhook.disabled';
+  webhookId: string;
+  url: string;
+  failingSince: string;
+  at: string;
+}
+export type SignalFrame = ReadReceiptFrame | TypingNoticeFrame | SentimentFrame | AlertFrame | PresenceFrame | DeskFrame | NoteFrame | WebhookDisabledFrame;
 
 /** Every frame the server sends (`src/client` handles each of them, typed). */
 export type ServerFrame = WelcomeFrame | AckFrame | MessageFrame | ChatFrame | ErrorFrame | PongFrame | SignalFrame;

@@ -12,6 +12,7 @@ const ALL: Record<JobName, true> = {
   'chat.merit': true,
   'ops.backup': true,
   'ops.retention': true,
+  'webhook.deliver': true,
 };
 
 /** Every job name of the catalogue. */

@@ -95,4 +95,4 @@ function deliverSignal(registry: ConnectionRegistry<Connection>, audience: Audie
   }
 }
 
-const STAFF_ONLY = new Set<SignalFrame['type']>(['note', 'sentiment', 'alert', 'desk']);
+const STAFF_ONLY = new Set<SignalFrame['type']>(['note', 'sentiment', 'alert', 'desk', 'webhook.disabled']);

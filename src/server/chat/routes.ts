@@ -45,6 +45,7 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
 
   app.get<{ Querystring: { status?: 'pending' | 'open' | 'closed' } }>('/api/chats', {
     preHandler: authenticate,
+    config: { apiKeyScope: 'chats:read' },
     schema: {
       tags, security: bearer, summary: 'Chats the caller may see',
       querystring: { type: 'object', properties: { status: { type: 'string', enum: ['pending', 'open', 'closed'] } } },
@@ -57,6 +58,7 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
 
   app.get<{ Params: { id: string } }>('/api/chats/:id', {
     preHandler: authenticate,
+    config: { apiKeyScope: 'chats:read' },
     schema: {
       tags, security: bearer, summary: 'One chat, with how far the other readers have read (readCursors: userId → seq)',
       params: idParam,
@@ -72,6 +74,7 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
 
   app.get<{ Params: { id: string }; Querystring: { before?: number; limit?: number } }>('/api/chats/:id/messages', {
     preHandler: authenticate,
+    config: { apiKeyScope: 'chats:read' },
     schema: {
       tags, security: bearer, summary: 'History, ascending seq, paged backwards with `before`',
       params: idParam,

@@ -155,6 +155,31 @@ const envSchema = z.object({
     .optional()
     .default('canon')
     .refine((v) => v === 'canon' || v === 'core' || existsSync(join(resolve(v), 'catalog.tsv')), 'must be canon, core or a folder holding a catalog.tsv'),
+  LOTUSDESK_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1', '']).optional(),
+  LOTUSDESK_WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return [5, 30, 120, 600, 1800, 3600, 10800, 21600];
+      const list = v.split(',').map((s) => Number(s.trim()));
+      if (list.some((n) => !Number.isFinite(n) || n <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma list of positive seconds between attempts (e.g. 5,30,120), got "${v}"` });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  LOTUSDESK_WEBHOOK_DISABLE_AFTER_HOURS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 24;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a positive number of hours, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 /** An origin `scheme://host[:port]` (http or https, nothing after it), normalised; null if not one. */
@@ -202,6 +227,11 @@ export interface Config {
   embedOrigins: string[] | null;
   /** The sutra corpus citations are verified against: `canon`, `core` or a folder with a `catalog.tsv`. */
   sutraCorpus: string;
+  /**
+   * Webhook deliveries: private targets allowed (tests, one-machine setups), the waits between
+   * attempts (the last repeats), and how long an endpoint may fail before it is disabled.
+   */
+  webhooks: { allowPrivate: boolean; retryDelaysMs: number[]; disableAfterMs: number; timeoutMs: number };
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -262,5 +292,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.LOTUSDESK_METRICS_TOKEN || null,
     embedOrigins: e.LOTUSDESK_EMBED_ORIGINS,
     sutraCorpus: e.LOTUSDESK_SUTRA_CORPUS === 'canon' || e.LOTUSDESK_SUTRA_CORPUS === 'core' ? e.LOTUSDESK_SUTRA_CORPUS : resolve(e.LOTUSDESK_SUTRA_CORPUS),
+    webhooks: {
+      allowPrivate: e.LOTUSDESK_WEBHOOK_ALLOW_PRIVATE === '1',
+      retryDelaysMs: e.LOTUSDESK_WEBHOOK_RETRY_SECONDS.map((s) => Math.round(s * 1000)),
+      disableAfterMs: Math.round(e.LOTUSDESK_WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000),
+      timeoutMs: 10_000,
+    },
   };
 }

@@ -217,6 +217,50 @@ export interface ChatNotesTable {
   created_at: Generated<Date>;
 }
 
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  scopes: string[];
+  key_hash: string;
+  prefix: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  url: string;
+  events: string[];
+  description: string | null;
+  secret: string;
+  created_by: string | null;
+  created_by_key: string | null;
+  created_at: Generated<Date>;
+  failing_since: Date | null;
+  last_success_at: Date | null;
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: string;
+  event_id: string;
+  type: string;
+  body: string;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  locked_until: Date | null;
+  last_attempt_at: Date | null;
+  delivered_at: Date | null;
+  response_status: number | null;
+  error: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   domain_events: DomainEventsTable;
   chat_notes: ChatNotesTable;
@@ -239,4 +283,7 @@ export interface Database {
   dharma_reviews: DharmaReviewsTable;
   merit_ledger: MeritLedgerTable;
   merit_totals: MeritTotalsTable;
+  api_keys: ApiKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -157,6 +157,7 @@ export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: D
 
   app.get<{ Querystring: { from?: string; to?: string; format?: 'json' | 'csv' } }>('/api/stats/agents', {
     preHandler: authenticate,
+    config: { apiKeyScope: 'stats:read' },
     schema: { tags, security: bearer, summary: 'Efficiency per agent and day (JSON or CSV)', querystring: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string', enum: ['json', 'csv'] } } } },
   }, async (request, reply) => {
     requireOverseer(callerOf(request));
@@ -169,7 +170,7 @@ export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: D
     return { stats: rows };
   });
 
-  app.get('/api/dashboard', { preHandler: authenticate, schema: { tags, security: bearer, summary: 'Dashboard snapshot (live updates arrive as `desk` frames)' } }, async (request) => {
+  app.get('/api/dashboard', { preHandler: authenticate, config: { apiKeyScope: 'stats:read' }, schema: { tags, security: bearer, summary: 'Dashboard snapshot (live updates arrive as `desk` frames)' } }, async (request) => {
     requireOverseer(callerOf(request));
     return { snapshot: await desk.stats.snapshot() };
   });

@@ -1,6 +1,6 @@
 /**
  * JWT HS256 tokens as the shop signs them: claims sub, role, name, exp (and iat, iss, aud when
- * the deployment asks for them).
+ * the deployment asks for them), and optionally tier (the shop's membership level).
  */
 import { SignJWT, jwtVerify, errors as joseErrors, type JWTVerifyOptions } from 'jose';
 import { ROLES, type Role } from '../../shared/protocol';
@@ -13,6 +13,8 @@ export interface TokenClaims {
   sub: string;
   role: Role;
   name: string;
+  /** The shop's membership level (e.g. `gold`); when present it replaces the user's tier. */
+  tier?: string;
 }
 
 /** Claims of a verified token, with the moment it stops being valid. */
@@ -62,7 +64,7 @@ export class TokenService {
     } catch (err) {
       throw new AppError('unauthenticated', { reason: refusalReason(err) });
     }
-    const { sub, role, name, exp, iat } = payload;
+    const { sub, role, name, exp, iat, tier } = payload;
     // The subject is an identity, never rewritten into another's: one holding U+0000 (which no database text can store) is refused.
     if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128 || sub.includes('\u0000')) throw new AppError('unauthenticated', { reason: 'bad_sub' });
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new AppError('unauthenticated', { reason: 'unknown_role' });
@@ -71,12 +73,14 @@ export class TokenService {
     const displayName = cleanName ? cleanName.slice(0, 100) : sub;
     let expiresAt = (exp as number) * 1000; // jose checked that exp is a number
     if (this.policy.maxAgeSeconds !== null) expiresAt = Math.min(expiresAt, ((iat as number) + this.policy.maxAgeSeconds) * 1000);
-    return { sub, role: role as Role, name: displayName, expiresAt };
+    // A tier that is not a short string is ignored rather than refused: it is not what signs the user in.
+    const tierClaim = typeof tier === 'string' && tier.trim() && tier.trim().length <= 64 ? { tier: tier.trim() } : {};
+    return { sub, role: role as Role, name: displayName, ...tierClaim, expiresAt };
   }
 
   /** Signs a token (dev login, tests, benchmarks) that passes this service's own checks. */
   async sign(claims: TokenClaims, ttlSeconds = 12 * 3600): Promise<string> {
-    let jwt = new SignJWT({ role: claims.role, name: claims.name })
+    let jwt = new SignJWT({ role: claims.role, name: claims.name, ...(claims.tier !== undefined ? { tier: claims.tier } : {}) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.sub)
       .setIssuedAt()

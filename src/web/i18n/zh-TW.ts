@@ -2,6 +2,7 @@
 import { deskAdminZhTW } from './desk-admin.zh-TW';
 import { dharmaZhTW } from './dharma.zh-TW';
 import { insightUiZhTW } from './insight-ui.zh-TW';
+import { integrationZhTW } from './integration.zh-TW';
 
 export const zhTW = {
   'app.name': '蓮心客服',
@@ -154,6 +155,7 @@ export const zhTW = {
   ...deskAdminZhTW,
   ...dharmaZhTW,
   ...insightUiZhTW,
+  ...integrationZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
