@@ -55,6 +55,8 @@ export function factsCacheListener(facts: ChatFactsCache): Listener {
 export class ChatService {
   readonly waits: WaitEstimator;
   readonly transitions: ChatTransitions;
+  private announcing: Promise<void> | null = null;
+  private announceAgain = false;
   /** Lets the system lines of lifecycle changes reach the message listeners (set by the pipeline). */
   replies: ReactionContext = { postMessage: () => Promise.reject(new Error('no message pipeline')) };
 
@@ -261,8 +263,28 @@ export class ChatService {
     this.hub.signal({ userIds, roles }, { type: 'note', note });
   }
 
-  /** Sends every waiting member their new queue position and wait estimate. */
-  async announceQueuePositions(): Promise<void> {
+  /**
+   * Sends every waiting member their new queue position and wait estimate. Calls while one runs
+   * share one more run after it: a burst of queue changes costs two passes over the queue, not one
+   * per change, and every caller still hears positions computed after its change.
+   */
+  announceQueuePositions(): Promise<void> {
+    if (this.announcing) {
+      this.announceAgain = true;
+      return this.announcing;
+    }
+    this.announcing = (async () => {
+      do {
+        this.announceAgain = false;
+        await this.announceOnce();
+      } while (this.announceAgain);
+    })().finally(() => {
+      this.announcing = null;
+    });
+    return this.announcing;
+  }
+
+  private async announceOnce(): Promise<void> {
     const positions = await pendingPositions(this.db, this.clock.now());
     if (positions.size === 0) return;
     const rows = (await this.baseQuery().where('c.id', 'in', [...positions.keys()]).execute()) as ChatRow[];

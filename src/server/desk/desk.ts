@@ -79,7 +79,8 @@ export class Desk {
         this.queueMoved();
         await this.requestAssignment('closed');
       },
-      'chat.queued': () => this.queueMoved(),
+      // Routing changes no position (urgency does, and recomputing it announces them).
+      'chat.queued': () => this.dashboardChanged(),
       'distress.raised': () => this.queueMoved(),
     },
   };
