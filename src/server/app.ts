@@ -51,6 +51,8 @@ import { identityRoutes } from './identity/routes';
 import { TokenService } from './identity/tokens';
 import { UserDirectory } from './identity/users';
 import { webRoutes } from './web/static';
+import { DutyService } from './duty/duty';
+import { dutyRoutes } from './duty/routes';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -69,6 +71,8 @@ export interface LotusDesk {
   readiness: ReadinessProbe[];
   metrics: Metrics;
   desk: Desk;
+  /** Masters on duty: holy days, windows, settings. */
+  duty: DutyService;
   dharma: Dharma;
   /** Sentiment engine, analysis worker, distress detection. */
   insight: Insight;
@@ -161,7 +165,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const roles = new Set(config.services);
   // Periodic work runs once per cluster however many cron processes run (a test clock drives it by hand).
   const cron = roles.has('cron') && !opts.clock ? new ClusterCron(bus, app.log, (task) => metrics.cronRuns.inc({ task })) : null;
-  const desk = new Desk({ db, bus, chats, hub, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
+  const duty = new DutyService(db, config.desk.timezone);
+  const desk = new Desk({ db, bus, chats, hub, clock, log: app.log, cron, duty }, { ...config.desk, runTimers: cron !== null });
   desk.start();
   // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
   const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log });
@@ -236,6 +241,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
+    await app.register(dutyRoutes, { duty, clock, timezone: config.desk.timezone, authenticate, onChange: () => void desk.requestAssignment('duty') });
     await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId) });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(webRoutes);
@@ -245,7 +251,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   if (config.devLogin) await seedDemo(users, desk, clock);
 
   return {
-    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma,
+    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma, duty,
     async close() {
       if (closed) return;
       closed = true;

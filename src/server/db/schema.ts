@@ -39,6 +39,7 @@ export interface ChatsTable {
   language: string | null;
   first_response_at: Date | null;
   off_duty: Generated<boolean>;
+  practice: Generated<boolean>;
 }
 
 export interface MessagesTable {
@@ -217,6 +218,54 @@ export interface ChatNotesTable {
   created_at: Generated<Date>;
 }
 
+export interface HolyDayFestivalsTable {
+  id: Generated<string>;
+  lunar_month: number;
+  lunar_day: number;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface DutySettingsTable {
+  id: Generated<boolean>;
+  holy_days: 'none' | 'festival' | 'fast' | 'both';
+  master_first_seconds: number;
+  updated_at: Timestamp;
+}
+
+export interface DutyWindowsTable {
+  id: Generated<string>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CannedRepliesTable {
+  id: Generated<string>;
+  owner_id: string | null;
+  shortcut: string;
+  title: string;
+  text: string;
+  usage_count: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface TrainingSessionsTable {
+  id: Generated<string>;
+  agent_id: string;
+  scenario_id: string;
+  chat_id: string;
+  state: Json<unknown>;
+  started_at: Timestamp;
+  finished_at: Date | null;
+  score: number | null;
+  feedback: Json<unknown> | null;
+}
+
 export interface Database {
   domain_events: DomainEventsTable;
   chat_notes: ChatNotesTable;
@@ -239,4 +288,9 @@ export interface Database {
   dharma_reviews: DharmaReviewsTable;
   merit_ledger: MeritLedgerTable;
   merit_totals: MeritTotalsTable;
+  holy_day_festivals: HolyDayFestivalsTable;
+  duty_settings: DutySettingsTable;
+  duty_windows: DutyWindowsTable;
+  canned_replies: CannedRepliesTable;
+  training_sessions: TrainingSessionsTable;
 }
