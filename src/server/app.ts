@@ -53,6 +53,8 @@ import { UserDirectory } from './identity/users';
 import { webRoutes } from './web/static';
 import { DutyService } from './duty/duty';
 import { dutyRoutes } from './duty/routes';
+import { CannedReplies } from './desk/canned-replies';
+import { cannedRoutes } from './desk/canned-routes';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -241,6 +243,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
+    await app.register(cannedRoutes, { canned: new CannedReplies(db, (text) => dharma.autoReplies.assertQuotes(text)), authenticate });
     await app.register(dutyRoutes, { duty, clock, timezone: config.desk.timezone, authenticate, onChange: () => void desk.requestAssignment('duty') });
     await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId) });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
