@@ -111,9 +111,18 @@ export function holyDays(from: string, to: string, festivals: readonly FestivalR
   return out;
 }
 
+// Building a formatter costs far more than using one: one of each per zone.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+function formatFor(cache: Map<string, Intl.DateTimeFormat>, timezone: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = cache.get(timezone);
+  if (!f) cache.set(timezone, (f = make()));
+  return f;
+}
+
 /** The calendar day (YYYY-MM-DD) in `timezone` at instant `at`. */
 export function deskDay(at: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return formatFor(dayFormats, timezone, () => new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(at);
 }
 
 /** The instant a desk-time calendar day begins (midnight in `timezone`). */
@@ -121,7 +130,8 @@ export function deskDayStart(day: string, timezone: string): Date {
   const naive = Date.parse(`${day}T00:00:00Z`);
   // The zone's offset at a moment, from how that moment reads on the zone's clock.
   const offsetAt = (t: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(t));
+    const format = formatFor(clockFormats, timezone, () => new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }));
+    const parts = format.formatToParts(new Date(t));
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
     return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - t;
   };
