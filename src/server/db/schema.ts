@@ -39,7 +39,6 @@ export interface ChatsTable {
   language: string | null;
   first_response_at: Date | null;
   off_duty: Generated<boolean>;
-  practice: Generated<boolean>;
 }
 
 export interface MessagesTable {
@@ -254,18 +253,6 @@ export interface CannedRepliesTable {
   updated_at: Timestamp;
 }
 
-export interface TrainingSessionsTable {
-  id: Generated<string>;
-  agent_id: string;
-  scenario_id: string;
-  chat_id: string;
-  state: Json<unknown>;
-  started_at: Timestamp;
-  finished_at: Date | null;
-  score: number | null;
-  feedback: Json<unknown> | null;
-}
-
 export interface Database {
   domain_events: DomainEventsTable;
   chat_notes: ChatNotesTable;
@@ -292,5 +279,4 @@ export interface Database {
   duty_settings: DutySettingsTable;
   duty_windows: DutyWindowsTable;
   canned_replies: CannedRepliesTable;
-  training_sessions: TrainingSessionsTable;
 }

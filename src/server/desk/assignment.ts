@@ -86,7 +86,6 @@ export class AssignmentService {
         // Back in the queue (re-queued or transferred to it) counts as a new wait.
         .select(sql<Date>`GREATEST(c.created_at, (SELECT max(e.created_at) FROM domain_events e WHERE e.chat_id = c.id AND e.type IN ('chat.requeued', 'chat.transferred')))`.as('pending_since'))
         .where('c.status', '=', 'pending')
-        .where('c.practice', '=', false)
         .where('q.assignment_mode', '<>', 'off');
       if (skipped.size) q = q.where('c.id', 'not in', [...skipped]);
       const chat = await q

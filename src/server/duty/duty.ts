@@ -150,7 +150,7 @@ export class DutyService {
       SELECT u.id, u.name, u.presence FROM users u
       WHERE u.role = 'master' AND EXISTS (SELECT 1 FROM customer_service_schedule s WHERE s.user_id = u.id AND s.shift_start <= ${at}::timestamptz AND s.shift_end > ${at}::timestamptz)
       ORDER BY u.name`.execute(this.db);
-    const distress = await this.db.selectFrom('chats').select((eb) => eb.fn.countAll<number>().as('n')).where('distress', '=', true).where('status', '<>', 'closed').where('practice', '=', false).executeTakeFirst();
+    const distress = await this.db.selectFrom('chats').select((eb) => eb.fn.countAll<number>().as('n')).where('distress', '=', true).where('status', '<>', 'closed').executeTakeFirst();
     return { ...base, masters: masters.rows.map((m) => ({ id: m.id, name: m.name, status: m.presence })), distressChats: Number(distress?.n ?? 0) };
   }
 

@@ -9,7 +9,6 @@ export function DutyBanner() {
   if (!duty?.masterOnDuty) return null;
   return (
     <p className="duty-banner" role="status" data-testid="duty-banner">
-      <span aria-hidden="true">🪷 </span>
       {duty.holyDay ? t('duty.bannerHoly', { name: duty.holyDay.name, lunar: duty.holyDay.lunar }) : t('duty.banner')}
     </p>
   );

@@ -68,17 +68,21 @@ export function DutyControls({ timezone, today, onChanged }: { timezone: string;
         {say(note)}
       </p>
       {settings && (
-        <div className="da-form">
-          <label htmlFor={ids.holy}>{t('duty.holyDays')}</label>
-          <select id={ids.holy} value={settings.holyDays} onChange={(e) => void save({ holyDays: e.target.value as DutyHolyDays })} data-testid="duty-holy-days">
-            {DUTY_HOLY_DAYS.map((h) => (
-              <option key={h} value={h}>
-                {t(`duty.holyDays.${h}`)}
-              </option>
-            ))}
-          </select>
-          <label htmlFor={ids.wait}>{t('duty.wait')}</label>
-          <input id={ids.wait} type="number" min={0} max={86400} defaultValue={settings.masterFirstSeconds} onBlur={(e) => void save({ masterFirstSeconds: Math.max(0, Math.round(Number(e.target.value) || 0)) })} />
+        <div className="da-fields">
+          <div className="da-field">
+            <label htmlFor={ids.holy}>{t('duty.holyDays')}</label>
+            <select id={ids.holy} value={settings.holyDays} onChange={(e) => void save({ holyDays: e.target.value as DutyHolyDays })} data-testid="duty-holy-days">
+              {DUTY_HOLY_DAYS.map((h) => (
+                <option key={h} value={h}>
+                  {t(`duty.holyDays.${h}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="da-field">
+            <label htmlFor={ids.wait}>{t('duty.wait')}</label>
+            <input id={ids.wait} type="number" min={0} max={86400} defaultValue={settings.masterFirstSeconds} onBlur={(e) => void save({ masterFirstSeconds: Math.max(0, Math.round(Number(e.target.value) || 0)) })} />
+          </div>
         </div>
       )}
       <h3>{t('duty.windows')}</h3>
@@ -92,13 +96,19 @@ export function DutyControls({ timezone, today, onChanged }: { timezone: string;
           </li>
         ))}
       </ul>
-      <form className="da-form" onSubmit={(e) => void add(e)}>
-        <label htmlFor={ids.from}>{t('duty.windowFrom')}</label>
-        <input id={ids.from} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} required />
-        <label htmlFor={ids.to}>{t('duty.windowTo')}</label>
-        <input id={ids.to} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} required />
-        <label htmlFor={ids.reason}>{t('duty.windowReason')}</label>
-        <input id={ids.reason} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={200} />
+      <form className="da-fields" onSubmit={(e) => void add(e)}>
+        <div className="da-field">
+          <label htmlFor={ids.from}>{t('duty.windowFrom')}</label>
+          <input id={ids.from} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} required />
+        </div>
+        <div className="da-field">
+          <label htmlFor={ids.to}>{t('duty.windowTo')}</label>
+          <input id={ids.to} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} required />
+        </div>
+        <div className="da-field">
+          <label htmlFor={ids.reason}>{t('duty.windowReason')}</label>
+          <input id={ids.reason} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={200} />
+        </div>
         <button type="submit" className="btn-primary">
           {t('duty.addWindow')}
         </button>

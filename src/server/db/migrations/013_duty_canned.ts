@@ -1,13 +1,11 @@
 /**
- * Masters on duty, canned replies, training (PROTOCOL part 2):
+ * Masters on duty and canned replies (PROTOCOL part 2):
  * - `holy_day_festivals`: the festival list admins edit (lunar month and day); the lunar 1st and
  *   15th are computed, not stored.
  * - `duty_settings`: one row: which holy days put masters on duty and how long a masters-first
  *   chat waits for a master before agents may take it.
  * - `duty_windows`: periods supervisors add when masters are on duty.
  * - `canned_replies`: personal (owner) and team (owner null) replies, unique by shortcut per owner.
- * - `training_sessions` and `chats.practice`: a practice chat is a chat row (so the ordinary send
- *   path serves it) that the queue, statistics and merit leave out.
  */
 import { sql, type Kysely } from 'kysely';
 import { DEFAULT_FESTIVALS } from '../../duty/holy-days';
@@ -54,19 +52,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     updated_at timestamptz NOT NULL DEFAULT now()
   )`.execute(db);
   await sql`CREATE UNIQUE INDEX canned_replies_shortcut_idx ON canned_replies (COALESCE(owner_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(shortcut))`.execute(db);
-
-  await sql`ALTER TABLE chats ADD COLUMN practice boolean NOT NULL DEFAULT false`.execute(db);
-  await sql`CREATE TABLE training_sessions (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    agent_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    scenario_id text NOT NULL,
-    chat_id uuid NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
-    state jsonb NOT NULL DEFAULT '{}',
-    started_at timestamptz NOT NULL DEFAULT now(),
-    finished_at timestamptz,
-    score integer,
-    feedback jsonb
-  )`.execute(db);
-  await sql`CREATE INDEX training_sessions_agent_idx ON training_sessions (agent_id, started_at)`.execute(db);
-  await sql`CREATE UNIQUE INDEX training_sessions_chat_idx ON training_sessions (chat_id)`.execute(db);
 }
