@@ -156,6 +156,9 @@ function suite(name: string, env: () => Record<string, string>) {
       const master = await server.user('master');
       const now = Date.now();
       expect((await api(server, 'POST', '/api/schedules', sup.token, { userId: master.id, shiftStart: new Date(now - HOUR).toISOString(), shiftEnd: new Date(now + HOUR).toISOString() })).status).toBe(201);
+      // The master holds no chats, so the distress chat stays in the queue to be seen at its top
+      // (a master with room would be offered it first: test/duty.test.ts).
+      expect((await api(server, 'PATCH', `/api/users/${master.id}`, sup.token, { maxConcurrent: 0 })).status).toBe(200);
       const supSocket = await connect(sup.token);
       const masterSocket = await connect(master.token);
 

@@ -58,6 +58,10 @@ import { ApiKeys } from './integration/api-keys';
 import { Webhooks } from './integration/webhooks';
 import { integrationRoutes } from './integration/routes';
 import { documentApiKeyScopes } from './integration/openapi';
+import { DutyService } from './duty/duty';
+import { dutyRoutes } from './duty/routes';
+import { CannedReplies } from './desk/canned-replies';
+import { cannedRoutes } from './desk/canned-routes';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -76,6 +80,8 @@ export interface LotusDesk {
   readiness: ReadinessProbe[];
   metrics: Metrics;
   desk: Desk;
+  /** Masters on duty: holy days, windows, settings. */
+  duty: DutyService;
   dharma: Dharma;
   /** Sentiment engine, analysis worker, distress detection. */
   insight: Insight;
@@ -172,7 +178,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const roles = new Set(config.services);
   // Periodic work runs once per cluster however many cron processes run (a test clock drives it by hand).
   const cron = roles.has('cron') && !opts.clock ? new ClusterCron(bus, app.log, (task) => metrics.cronRuns.inc({ task })) : null;
-  const desk = new Desk({ db, bus, chats, hub, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
+  const duty = new DutyService(db, config.desk.timezone);
+  const desk = new Desk({ db, bus, chats, hub, clock, log: app.log, cron, duty }, { ...config.desk, runTimers: cron !== null });
   desk.start();
   const webhooks = new Webhooks({ db, bus, hub, cron, config: config.webhooks, log: app.log });
   webhooks.start();
@@ -257,6 +264,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
     await app.register(integrationRoutes, { db, apiKeys, webhooks, users, authenticate });
+    await app.register(cannedRoutes, { canned: new CannedReplies(db, (text) => dharma.autoReplies.assertQuotes(text)), authenticate });
+    await app.register(dutyRoutes, { duty, clock, timezone: config.desk.timezone, authenticate, onChange: () => void desk.requestAssignment('duty') });
     await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId) });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(webRoutes);
@@ -266,7 +275,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   if (config.devLogin) await seedDemo(users, desk, clock);
 
   return {
-    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma,
+    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma, duty,
     integration: { apiKeys, webhooks },
     async close() {
       if (closed) return;

@@ -261,6 +261,42 @@ export interface WebhookDeliveriesTable {
   created_at: Generated<Date>;
 }
 
+export interface HolyDayFestivalsTable {
+  id: Generated<string>;
+  lunar_month: number;
+  lunar_day: number;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface DutySettingsTable {
+  id: Generated<boolean>;
+  holy_days: 'none' | 'festival' | 'fast' | 'both';
+  master_first_seconds: number;
+  updated_at: Timestamp;
+}
+
+export interface DutyWindowsTable {
+  id: Generated<string>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CannedRepliesTable {
+  id: Generated<string>;
+  owner_id: string | null;
+  shortcut: string;
+  title: string;
+  text: string;
+  usage_count: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   domain_events: DomainEventsTable;
   chat_notes: ChatNotesTable;
@@ -286,4 +322,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  holy_day_festivals: HolyDayFestivalsTable;
+  duty_settings: DutySettingsTable;
+  duty_windows: DutyWindowsTable;
+  canned_replies: CannedRepliesTable;
 }

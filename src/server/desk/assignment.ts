@@ -3,6 +3,11 @@
  * and the agent row is locked (SKIP LOCKED too, so two assigners never wait on each other) before
  * the load is counted, so no chat is assigned twice and no capacity is exceeded, on any number of
  * nodes. The most urgent, then oldest, backlog goes first.
+ *
+ * Masters first (法師值班): a chat in distress, and while masters are on duty (duty/duty.ts) a
+ * Dharma-topic chat (a queue served by masters), is offered to masters alone until it has waited
+ * the configured time, then to masters and agents (masters still first). With no master on shift
+ * and online there is nobody to wait for, so agents may take it at once.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
@@ -11,6 +16,27 @@ import { openLoad, type Transition } from '../chat/transitions';
 import type { Clock } from './clock';
 import { urgencySql } from './priority';
 import { onDutySql } from './schedule';
+
+/** What the assignment needs to know of masters' duty (duty/duty.ts provides it). */
+export interface MastersFirstPolicy {
+  /** Whether the duty mode is on at `now` and how long masters-first chats wait for a master. */
+  mode(now: Date): Promise<{ active: boolean; masterFirstMs: number }>;
+  /** A masters-first chat will fall back to agents in `delayMs`: offer it again then. */
+  fallbackDue(chatId: string, delayMs: number): void;
+}
+
+interface PendingChat {
+  id: string;
+  member_id: string;
+  language: string | null;
+  queue_id: string;
+  skill: string | null;
+  serving_role: 'agent' | 'master' | null;
+  assignment_mode: string;
+  last_assigned_user_id: string | null;
+  distress: boolean;
+  pending_since: Date | string;
+}
 
 interface Candidate {
   id: string;
@@ -31,14 +57,16 @@ export class AssignmentService {
     private readonly chats: ChatService,
     private readonly clock: Clock,
     private readonly timezone: string,
+    private readonly mastersFirst: MastersFirstPolicy | null = null,
   ) {}
 
   /** Assigns as much of the backlog as the people on duty can take; returns how many chats. */
   async assignBacklog(maxRounds = 500): Promise<number> {
     let assigned = 0;
     const skipped = new Set<string>(); // chats nobody can take right now
+    const duty = (await this.mastersFirst?.mode(this.clock.now())) ?? { active: false, masterFirstMs: 0 };
     for (let round = 0; round < maxRounds; round++) {
-      const claimed = await this.withRetry(() => this.claimOne(skipped));
+      const claimed = await this.withRetry(() => this.claimOne(skipped, duty));
       if (claimed === 'none') break;
       if (claimed === 'skip') continue;
       assigned++;
@@ -48,13 +76,15 @@ export class AssignmentService {
   }
 
   /** One transaction: the most urgent pending chat that someone on duty can take. */
-  private async claimOne(skipped: Set<string>): Promise<Claimed | 'none' | 'skip'> {
+  private async claimOne(skipped: Set<string>, duty: { active: boolean; masterFirstMs: number }): Promise<Claimed | 'none' | 'skip'> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       let q = trx
         .selectFrom('chats as c')
         .innerJoin('desk_queues as q', 'q.id', 'c.queue')
-        .select(['c.id', 'c.member_id', 'c.language', 'q.id as queue_id', 'q.skill', 'q.serving_role', 'q.assignment_mode', 'q.last_assigned_user_id'])
+        .select(['c.id', 'c.member_id', 'c.language', 'q.id as queue_id', 'q.skill', 'q.serving_role', 'q.assignment_mode', 'q.last_assigned_user_id', 'c.distress'])
+        // Back in the queue (re-queued or transferred to it) counts as a new wait.
+        .select(sql<Date>`GREATEST(c.created_at, (SELECT max(e.created_at) FROM domain_events e WHERE e.chat_id = c.id AND e.type IN ('chat.requeued', 'chat.transferred')))`.as('pending_since'))
         .where('c.status', '=', 'pending')
         .where('q.assignment_mode', '<>', 'off');
       if (skipped.size) q = q.where('c.id', 'not in', [...skipped]);
@@ -67,12 +97,11 @@ export class AssignmentService {
         .executeTakeFirst();
       if (!chat) return 'none' as const;
 
-      const candidates = await this.candidates(trx, now, chat);
-      if (candidates.length === 0) {
+      const ordered = await this.offerOrder(trx, now, chat, duty);
+      if (ordered.length === 0) {
         skipped.add(chat.id);
         return 'skip' as const;
       }
-      const ordered = await this.preferenceOrder(trx, chat, candidates);
       for (const agent of ordered) {
         const locked = await trx.selectFrom('users').select(['id', 'max_concurrent']).where('id', '=', agent.id).forUpdate().skipLocked().executeTakeFirst();
         if (!locked) continue; // another assigner is placing a chat with them right now
@@ -89,13 +118,28 @@ export class AssignmentService {
     });
   }
 
-  /** People online, on duty, under capacity, with the queue's role, skill and the chat's language. */
-  private async candidates(
-    trx: Db,
-    now: Date,
-    chat: { skill: string | null; serving_role: string | null; language: string | null },
-  ): Promise<Candidate[]> {
-    const role = chat.serving_role ?? 'agent';
+  /** Whom to offer the chat to, in order: by the queue's role, or masters first (file comment). */
+  private async offerOrder(trx: Db, now: Date, chat: PendingChat, duty: { active: boolean; masterFirstMs: number }): Promise<Candidate[]> {
+    const mastersFirst = chat.distress || (duty.active && chat.serving_role === 'master');
+    if (!mastersFirst) return this.preferenceOrder(trx, chat, await this.candidates(trx, now, chat, chat.serving_role ?? 'agent', chat.skill));
+    // Masters serve any topic: the queue's skill is asked of agents only.
+    const masters = await this.candidates(trx, now, chat, 'master', null, true);
+    const waited = now.getTime() - new Date(chat.pending_since).getTime();
+    if (masters.length > 0 && waited < duty.masterFirstMs) {
+      const free = masters.filter((m) => m.load < m.max_concurrent);
+      if (free.length === 0) this.mastersFirst?.fallbackDue(chat.id, duty.masterFirstMs - waited);
+      return this.preferenceOrder(trx, chat, free);
+    }
+    const agents = await this.candidates(trx, now, chat, 'agent', chat.skill);
+    const free = masters.filter((m) => m.load < m.max_concurrent);
+    return [...(await this.preferenceOrder(trx, chat, free)), ...(await this.preferenceOrder(trx, chat, agents))];
+  }
+
+  /**
+   * People online, on duty, with the role, skill and the chat's language; under capacity unless
+   * `includeFull` (masters-first asks whether any master is there at all).
+   */
+  private async candidates(trx: Db, now: Date, chat: { language: string | null }, role: string, skill: string | null, includeFull = false): Promise<Candidate[]> {
     const rows = await sql<Candidate>`
       SELECT u.id, u.name, u.max_concurrent,
         (SELECT count(*)::int FROM chats oc WHERE oc.customer_service_id = u.id AND oc.status = 'open') AS load
@@ -103,10 +147,10 @@ export class AssignmentService {
       WHERE u.role = ${role}
         AND u.presence = 'online'
         AND ${onDutySql(now, this.timezone)}
-        AND (${chat.skill}::text IS NULL OR ${chat.skill}::text = ANY(u.skills))
+        AND (${skill}::text IS NULL OR ${skill}::text = ANY(u.skills))
         AND (${chat.language}::text IS NULL OR ${chat.language}::text = ANY(u.languages))
       ORDER BY u.id`.execute(trx);
-    return rows.rows.filter((r) => r.load < r.max_concurrent);
+    return includeFull ? rows.rows : rows.rows.filter((r) => r.load < r.max_concurrent);
   }
 
   /** The member's last agent first (if eligible), then by the queue's mode. */

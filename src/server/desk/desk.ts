@@ -12,7 +12,7 @@ import type { EventHub, Listener } from '../events/hub';
 import { arrayLiteral } from '../db/array-literal';
 import type { Db } from '../db/database';
 import { SerialBatcher } from '../lib/serial-batcher';
-import { AssignmentService } from './assignment';
+import { AssignmentService, type MastersFirstPolicy } from './assignment';
 import type { Clock } from './clock';
 import { PresenceService, type PresenceChange } from './presence';
 import { baseUrgency, urgencyWordsIn } from './priority';
@@ -38,6 +38,8 @@ export interface DeskDeps {
   log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
   /** Cluster-wide scheduler (ops/cron.ts): with several cron processes, each tick runs once. */
   cron?: { every(name: string, ms: number, task: () => Promise<unknown>): void } | null;
+  /** Masters' duty mode (duty/duty.ts): Dharma-topic chats go to masters first while it is on. */
+  duty?: Pick<MastersFirstPolicy, 'mode'> | null;
 }
 
 export class Desk {
@@ -58,7 +60,16 @@ export class Desk {
     const { db, clock } = deps;
     this.schedule = new ScheduleService(db, opts.timezone);
     this.presence = new PresenceService(db, this.schedule, clock, { offlineGraceMs: opts.offlineGraceMs, requeueGraceMs: opts.requeueGraceMs }, (c) => this.onPresence(c));
-    this.assignment = new AssignmentService(db, deps.chats, clock, opts.timezone);
+    const duty = deps.duty;
+    const mastersFirst: MastersFirstPolicy = {
+      mode: (now) => (duty ? duty.mode(now) : Promise.resolve({ active: false, masterFirstMs: 0 })),
+      // One delayed pass per chat and due second, however many passes skip the chat meanwhile.
+      fallbackDue: (chatId, delayMs) => {
+        const due = Math.ceil((clock.now().getTime() + delayMs) / 1000);
+        void deps.bus.enqueue('chat.assign', { reason: 'masters-first fallback' }, { jobId: `masters-first-${chatId}-${due}`, delayMs: Math.max(0, delayMs) + 50 }).catch((err) => deps.log.warn({ err }, 'could not queue the fallback'));
+      },
+    };
+    this.assignment = new AssignmentService(db, deps.chats, clock, opts.timezone, mastersFirst);
     this.stats = new DeskStats(db, clock, opts.timezone, this.presence);
   }
 
@@ -228,7 +239,9 @@ export class Desk {
       const servingRole = queues.find((q) => q.id === queue)?.serving_role ?? 'agent';
       // Nobody on duty: the chat frame says so (offDuty), and the member's messages wait in the
       // queue for the first person on shift, whom the assignment pass gives them to.
-      const offDuty = !(await this.anyoneOnDuty(servingRole));
+      // While masters are on duty a masters' chat falls back to agents, so agents count too.
+      const fallback = servingRole === 'master' && (await this.deps.duty?.mode(this.deps.clock.now()))?.active;
+      const offDuty = !(await this.anyoneOnDuty(servingRole)) && !(fallback && (await this.anyoneOnDuty('agent')));
       await this.deps.chats.publish(chatId, await this.deps.chats.transitions.route(chatId, queue, offDuty));
     } catch (err) {
       if (!this.stopped) this.deps.log.error({ err }, 'routing failed');

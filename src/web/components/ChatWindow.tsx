@@ -83,7 +83,7 @@ export function ChatWindow({ chatId, mode, footer, autoFocus }: { chatId: string
           {footer ?? <p className="notice">{t('chat.closed')}</p>}
         </>
       ) : (
-        <Composer chatId={chatId} autoFocus={autoFocus} />
+        <Composer chatId={chatId} autoFocus={autoFocus} staff={mode === 'staff'} />
       )}
     </section>
   );

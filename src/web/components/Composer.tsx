@@ -7,6 +7,8 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import { ApiError } from '../../client/api';
 import { LIMITS, type AttachmentDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
+import { useCannedPicker } from './canned/CannedPicker';
+import './duty/duty.css';
 import { useSession } from '../session';
 import { CitationRefusal } from './dharma/CitationNotice';
 import { fileSize } from './format';
@@ -19,7 +21,7 @@ function draftKey(chatId: string) {
 }
 
 /** The message input of a chat. */
-export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFocus?: boolean }) {
+export function Composer({ chatId, autoFocus = false, staff = false }: { chatId: string; autoFocus?: boolean; staff?: boolean }) {
   const { store, api } = useSession();
   const { t, errorText } = useI18n();
   const [text, setText] = useState(() => sessionStorage.getItem(draftKey(chatId)) ?? '');
@@ -84,7 +86,14 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
     input.current?.focus();
   };
 
+  // Staff type `/` for their canned replies.
+  const picker = useCannedPicker(chatId, text, staff, (filled) => {
+    setText(filled);
+    input.current?.focus();
+  });
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (picker.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       send();
@@ -144,6 +153,7 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
           )}
         </ul>
       )}
+      {picker.element}
       <div className="composer-row">
         <input ref={fileInput} type="file" className="sr-only" tabIndex={-1} aria-hidden="true" multiple accept="image/*,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv" onChange={(e) => void upload(e.target.files)} data-testid="file-input" />
         <button type="button" className="btn-icon" onClick={() => fileInput.current?.click()} aria-label={t('chat.attach')} title={t('chat.attach')}>
@@ -162,6 +172,10 @@ export function Composer({ chatId, autoFocus = false }: { chatId: string; autoFo
           onKeyDown={onKeyDown}
           aria-describedby={error ? (citation ? `${errorId} ${citationId}` : errorId) : undefined}
           aria-invalid={error ? true : undefined}
+          aria-controls={staff ? picker.listboxId : undefined}
+          aria-expanded={staff ? picker.open : undefined}
+          aria-activedescendant={picker.activeId}
+          aria-autocomplete={staff ? 'list' : undefined}
           data-testid="composer-input"
         />
         <button type="submit" className="btn-primary" disabled={uploading > 0 || (!text.trim() && !files.length)} data-testid="send">

@@ -4,6 +4,7 @@ import { deskAdminEn } from './desk-admin.en';
 import { dharmaEn } from './dharma.en';
 import { insightUiEn } from './insight-ui.en';
 import { integrationEn } from './integration.en';
+import { dutyEn } from './duty.en';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'LotusDesk',
@@ -157,4 +158,5 @@ export const en: Record<MessageKey, string> = {
   ...dharmaEn,
   ...insightUiEn,
   ...integrationEn,
+  ...dutyEn,
 };

@@ -4,6 +4,7 @@ import { deskAdminZhCN } from './desk-admin.zh-CN';
 import { dharmaZhCN } from './dharma.zh-CN';
 import { insightUiZhCN } from './insight-ui.zh-CN';
 import { integrationZhCN } from './integration.zh-CN';
+import { dutyZhCN } from './duty.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': '莲心客服',
@@ -157,4 +158,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...dharmaZhCN,
   ...insightUiZhCN,
   ...integrationZhCN,
+  ...dutyZhCN,
 };

@@ -3,6 +3,7 @@ import { deskAdminZhTW } from './desk-admin.zh-TW';
 import { dharmaZhTW } from './dharma.zh-TW';
 import { insightUiZhTW } from './insight-ui.zh-TW';
 import { integrationZhTW } from './integration.zh-TW';
+import { dutyZhTW } from './duty.zh-TW';
 
 export const zhTW = {
   'app.name': '蓮心客服',
@@ -156,6 +157,7 @@ export const zhTW = {
   ...dharmaZhTW,
   ...insightUiZhTW,
   ...integrationZhTW,
+  ...dutyZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;

@@ -1,4 +1,5 @@
 /** The member's chat window (also the embedded widget): start a chat with a topic, then chat. */
+import { DutyBanner } from '../components/duty/DutyBanner';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../../client/api';
 import { ChatWindow } from '../components/ChatWindow';
@@ -71,6 +72,7 @@ export function MemberPage() {
           {error}
         </p>
       )}
+      <DutyBanner />
       {!ready && <p role="status">{t('app.loading')}</p>}
       {showForm && <StartForm onStart={start} />}
       {chatId && view && (

@@ -14,6 +14,9 @@ import { useDeskFeed } from '../components/desk-admin/useDeskFeed';
 import { WeekGrid } from '../components/desk-admin/WeekGrid';
 import { addDays, dayOf, mondayOf, weekDays, zonedInstant } from '../components/desk-admin/zone';
 import '../components/desk-admin/desk-admin.css';
+import { DutyControls } from '../components/duty/DutyControls';
+import { HolyDayCalendar } from '../components/duty/HolyDayCalendar';
+import '../components/duty/duty.css';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 
@@ -109,7 +112,9 @@ export function ShiftsPage() {
           <div className="da-grid">
             <ShiftForm people={people} days={days} timezone={timezone} onAdded={changed} changedAt={status} />
             <HolidayPanel holidays={holidays} defaultDay={days[0]} onChanged={changed} />
+            <DutyControls timezone={timezone} today={dayOf(new Date(now), timezone)} onChanged={() => void load()} />
           </div>
+          <HolyDayCalendar today={dayOf(new Date(now), timezone)} timezone={timezone} people={people} changedAt={shifts} />
         </>
       )}
     </div>

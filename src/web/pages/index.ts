@@ -15,6 +15,7 @@ const ShiftsPage = lazy(() => import('./ShiftsPage').then((m) => ({ default: m.S
 const ReviewsPage = lazy(() => import('./ReviewsPage').then((m) => ({ default: m.ReviewsPage })));
 const DharmaPage = lazy(() => import('./DharmaPage').then((m) => ({ default: m.DharmaPage })));
 const IntegrationPage = lazy(() => import('./IntegrationPage').then((m) => ({ default: m.IntegrationPage })));
+const CannedPage = lazy(() => import('./CannedPage').then((m) => ({ default: m.CannedPage })));
 
 export interface PageDef {
   path: string;
@@ -32,6 +33,7 @@ export const PAGES: PageDef[] = [
   { path: '/reviews', roles: ['supervisor', 'admin'], label: 'dh.nav.reviews', component: ReviewsPage },
   { path: '/dharma', roles: ['supervisor', 'admin'], label: 'dh.nav.dharma', component: DharmaPage },
   { path: '/integration', roles: ['admin'], label: 'ig.nav', component: IntegrationPage },
+  { path: '/canned', roles: ['agent', 'master', 'supervisor', 'admin'], label: 'canned.nav', component: CannedPage },
 ];
 
 /** The first page a role may open (its home). */

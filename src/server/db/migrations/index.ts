@@ -12,6 +12,7 @@ import * as m006 from './006_reply_guard_idx';
 import * as m007 from './007_domain_events';
 import * as m008 from './008_upload_reservations';
 import * as m010 from './010_integration';
+import * as m013 from './013_duty_canned';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '007_domain_events': m007,
   '008_upload_reservations': m008,
   '010_integration': m010,
+  '013_duty_canned': m013,
 };

@@ -2,6 +2,8 @@
  * The dashboard's content: queues, agents, chats per hour and today's response times, live from
  * the `desk` frames the server pushes to supervisors (no polling), plus efficiency statistics.
  */
+import { DutyPanel } from '../duty/DutyPanel';
+import '../duty/duty.css';
 import { ConnectionBanner } from '../ConnectionBanner';
 import { HourlyPanel, TodayPanel } from './ActivityPanels';
 import { AgentPanel } from './AgentPanel';
@@ -36,6 +38,7 @@ export default function Dashboard() {
       )}
       {snapshot && (
         <div className="da-grid">
+          <DutyPanel timezone={snapshot.timezone} refreshKey={snapshot.at} />
           <QueuePanel queues={snapshot.queues} onChanged={reload} />
           <AgentPanel agents={snapshot.agents} onChanged={reload} />
           <HourlyPanel hours={snapshot.chatsPerHour} />
