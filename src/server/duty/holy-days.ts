@@ -4,6 +4,7 @@
  * regular month only. A festival on the 30th falls on the 29th when the month is short (小月), so
  * 地藏菩薩聖誕 is kept every year. Dates are desk-time calendar days (YYYY-MM-DD).
  */
+import type { HolyDayDto } from '../../shared/duty';
 import { LunarMonth, Solar } from 'lunar-typescript';
 
 /** A festival of the list: a lunar month (1-12) and day (1-30) with its name. */
@@ -13,17 +14,8 @@ export interface FestivalRule {
   name: string;
 }
 
-/** One holy day of the calendar (GET /api/calendar/holy-days). */
-export interface HolyDay {
-  date: string;
-  /** The lunar date in Traditional Chinese, e.g. 四月初八, 閏六月十五. */
-  lunar: string;
-  name: string;
-  kind: 'festival' | 'fast';
-  lunarMonth: number;
-  lunarDay: number;
-  leap: boolean;
-}
+/** One holy day of the calendar (the wire shape of GET /api/calendar/holy-days). */
+export type HolyDay = HolyDayDto;
 
 /** The festivals the desk starts with (admins edit the list). */
 export const DEFAULT_FESTIVALS: readonly FestivalRule[] = [
