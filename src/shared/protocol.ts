@@ -81,6 +81,9 @@ export interface MessageDto {
   /** Extensions: review marks (e.g. a member's unverified citation), sentiment when scored. */
   flags?: MessageFlag[];
   sentimentScore?: number | null;
+  /** A system line's code and parameters (src/shared/system-lines.ts); clients render it in their locale, `text` is zh-TW. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 /** A mark a content check puts on a stored message for agents or supervisors to see. */

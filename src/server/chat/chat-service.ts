@@ -17,7 +17,7 @@ import type { EventHub, Listener } from '../events/hub';
 import type { ChatEvents } from './chat-events';
 import type { ChatFacts } from './message-store';
 import type { ReactionContext } from './pipeline-types';
-import { ChatTransitions, LINES, type Transition } from './transitions';
+import { ChatTransitions, LINES, type LineInput, type Transition } from './transitions';
 
 import { presentChat, type ChatRow } from './presenters';
 
@@ -202,7 +202,7 @@ export class ChatService {
   }
 
   /** Sends a chat back to the queue on behalf of the system (its agent dropped). */
-  async requeueAsSystem(chatId: string, text: string = LINES.agentOffline()): Promise<ChatDto | null> {
+  async requeueAsSystem(chatId: string, text: LineInput = LINES.agentOffline()): Promise<ChatDto | null> {
     const before = await this.row(chatId);
     if (!before || before.status !== 'open') return null;
     const outcome = await this.transitions.requeue(chatId, before.customer_service_id, 'agent_offline', text);
@@ -210,7 +210,7 @@ export class ChatService {
   }
 
   /** Closes a chat on behalf of the system (inactivity, drains); no permission check. */
-  async closeAsSystem(chatId: string, text: string, reason: 'inactive' | 'system' = 'system'): Promise<ChatDto> {
+  async closeAsSystem(chatId: string, text: LineInput, reason: 'inactive' | 'system' = 'system'): Promise<ChatDto> {
     const outcome = await this.transitions.close(chatId, null, reason, text);
     if (!outcome) return this.present((await this.row(chatId))!);
     return this.afterChange(chatId, outcome);

@@ -57,6 +57,8 @@ export interface MessageRow {
   flags: unknown;
   sentiment_score?: number | null;
   created_at: Date | string;
+  code?: string | null;
+  params?: unknown;
 }
 
 const SYSTEM_NAMES: Record<string, string> = { auto_reply: '蓮心自動回覆', system: '系統' };
@@ -77,6 +79,7 @@ export function presentMessage(row: MessageRow): MessageDto {
     createdAt: iso(row.created_at)!,
     ...(flags.length ? { flags } : {}),
     ...(row.sentiment_score != null ? { sentimentScore: row.sentiment_score } : {}),
+    ...(row.code ? { code: row.code, params: (row.params ?? {}) as Record<string, string | number> } : {}),
   };
 }
 
