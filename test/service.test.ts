@@ -84,3 +84,114 @@ describe(`system lines by code (${backend})`, () => {
     expect(renderSystemLine('en', 'no.such.code', {})).toBeNull();
   });
 });
+
+describe(`labels (${backend})`, () => {
+  it('staff set labels and see them on chat objects and live frames; members never do, by any path', async () => {
+    const { member, agent, chatId } = await servedChat('退貨');
+    const sup = await server.user('supervisor');
+    const other = await server.user('agent');
+    const memberWs = await RawClient.connect(server.wsUrl, member.token);
+    const supWs = await RawClient.connect(server.wsUrl, sup.token);
+    const put = await api(server, 'PUT', `/api/chats/${chatId}/labels`, agent.token, { labels: [' 退貨 ', '急件', '退貨'] });
+    expect(put.status).toBe(200);
+    expect(put.body.chat.labels).toEqual(['退貨', '急件']);
+    const live = await supWs.next((f) => f.type === 'chat' && f.chat.id === chatId && f.chat.labels?.length === 2);
+    expect(live.chat.labels).toEqual(['退貨', '急件']);
+    expect((await api(server, 'GET', `/api/chats/${chatId}`, sup.token)).body.chat.labels).toEqual(['退貨', '急件']);
+    expect((await api(server, 'GET', '/api/chats', agent.token)).body.chats.find((c: any) => c.id === chatId).labels).toEqual(['退貨', '急件']);
+    // The member: 404 on the route, no labels on any chat object or frame.
+    expect((await api(server, 'PUT', `/api/chats/${chatId}/labels`, member.token, { labels: ['x'] })).status).toBe(404);
+    // An agent who may not see the chat: 404; bad bodies: 400.
+    expect((await api(server, 'PUT', `/api/chats/${chatId}/labels`, other.token, { labels: ['x'] })).status).toBe(404);
+    expect((await api(server, 'PUT', `/api/chats/${chatId}/labels`, agent.token, { labels: 'x' })).body.error.code).toBe('invalid');
+    expect((await api(server, 'PUT', `/api/chats/${chatId}/labels`, agent.token, { labels: ['   '] })).status).toBe(400);
+    expect((await api(server, 'PUT', `/api/chats/not-a-uuid/labels`, agent.token, { labels: [] })).status).toBe(404);
+    await api(server, 'POST', `/api/chats/${chatId}/messages`, agent.token, { id: 'after-label', text: '已為您處理' });
+    await api(server, 'POST', `/api/chats/${chatId}/close`, agent.token);
+    await memberWs.next((f) => f.type === 'chat' && f.chat.id === chatId && f.chat.status === 'closed');
+    const seenByMember = [
+      JSON.stringify(memberWs.frames),
+      JSON.stringify((await api(server, 'GET', `/api/chats/${chatId}`, member.token)).body),
+      JSON.stringify((await api(server, 'GET', '/api/chats', member.token)).body),
+      JSON.stringify((await api(server, 'GET', `/api/chats/${chatId}/messages`, member.token)).body),
+    ].join('\n');
+    expect(seenByMember).not.toContain('labels');
+    expect(seenByMember).not.toContain('急件');
+    memberWs.close();
+    supWs.close();
+  });
+});
+
+describe(`satisfaction (${backend})`, () => {
+  it('the member rates a closed chat once; a second rating is 409; chat.rated is recorded with it', async () => {
+    const { member, agent, chatId } = await servedChat();
+    const stranger = await server.user('member');
+    expect((await api(server, 'POST', `/api/chats/${chatId}/rating`, member.token, { score: 5 })).body.error).toMatchObject({ code: 'conflict', details: { reason: 'chat_not_closed' } });
+    await api(server, 'POST', `/api/chats/${chatId}/close`, member.token);
+    expect((await api(server, 'POST', `/api/chats/${chatId}/rating`, member.token, { score: 6 })).status).toBe(400);
+    expect((await api(server, 'POST', `/api/chats/${chatId}/rating`, member.token, { score: 2.5 })).status).toBe(400);
+    expect((await api(server, 'POST', `/api/chats/${chatId}/rating`, stranger.token, { score: 5 })).status).toBe(404);
+    expect((await api(server, 'POST', `/api/chats/${chatId}/rating`, agent.token, { score: 5 })).status).toBe(403);
+    // Two devices racing: one rating, one 409.
+    const both = await Promise.all([
+      api(server, 'POST', `/api/chats/${chatId}/rating`, member.token, { score: 4, comment: ' 很有耐心 ' }),
+      api(server, 'POST', `/api/chats/${chatId}/rating`, member.token, { score: 1 }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const won = both.find((r) => r.status === 201)!.body.rating;
+    expect(won).toMatchObject({ score: expect.any(Number), createdAt: expect.any(String) });
+    expect((await api(server, 'GET', `/api/chats/${chatId}/rating`, agent.token)).body.rating).toEqual(won);
+    expect((await api(server, 'GET', `/api/chats/${chatId}/rating`, stranger.token)).status).toBe(404);
+    const events = await server.desk.database.db.selectFrom('domain_events').select(['type', 'data']).where('chat_id', '=', chatId).where('type', '=', 'chat.rated').execute();
+    expect(events).toHaveLength(1);
+    expect(events[0].data).toEqual({ chatId, memberId: member.id, assigneeId: agent.id, score: won.score });
+    expect(JSON.stringify(events[0].data)).not.toContain('耐心');
+  });
+});
+
+describe(`search (${backend})`, () => {
+  it('a Simplified query finds Traditional text and the other way round, newest first, with snippets', async () => {
+    const { member, agent, chatId } = await servedChat();
+    const tag = Math.random().toString(36).slice(2, 8);
+    await api(server, 'POST', `/api/chats/${chatId}/messages`, member.token, { id: 's1', text: `請幫我查詢訂單 ${tag} 的物流狀態，謝謝` });
+    await api(server, 'POST', `/api/chats/${chatId}/messages`, agent.token, { id: 's2', text: `好的，我来查询订单 ${tag}` });
+    const sup = await server.user('supervisor');
+    const found = await until(async () => {
+      const r = await api(server, 'GET', `/api/search?q=${encodeURIComponent(`查询订单 ${tag}`)}`, sup.token);
+      return r.body.results?.length === 2 ? r.body.results : null;
+    });
+    expect(found.map((r: any) => r.seq)).toEqual([3, 2]); // newest first
+    expect(found[1]).toMatchObject({ chatId, messageId: expect.any(String), snippet: expect.stringContaining('查詢訂單'), createdAt: expect.any(String) });
+    const trad = await api(server, 'GET', `/api/search?q=${encodeURIComponent('查詢訂單' + tag)}&limit=1`, agent.token);
+    expect(trad.body.results).toHaveLength(1);
+    expect(trad.body.results[0].seq).toBe(3);
+    // A word only one message has: found in it alone.
+    expect((await api(server, 'GET', `/api/search?q=${encodeURIComponent('物流')}`, agent.token)).body.results.filter((r: any) => r.chatId === chatId).map((r: any) => r.seq)).toEqual([2]);
+  });
+
+  it('finds only chats the caller may see; members are refused; bad queries are 400', async () => {
+    const { member, chatId } = await servedChat();
+    const tag = `z${Math.random().toString(36).slice(2, 8)}`;
+    await api(server, 'POST', `/api/chats/${chatId}/messages`, member.token, { id: 'p1', text: `私密內容 ${tag}` });
+    const sup = await server.user('supervisor');
+    await until(async () => (await api(server, 'GET', `/api/search?q=${tag}`, sup.token)).body.results?.length === 1);
+    const otherAgent = await server.user('agent');
+    expect((await api(server, 'GET', `/api/search?q=${tag}`, otherAgent.token)).body.results).toEqual([]);
+    expect((await api(server, 'GET', `/api/search?q=${tag}`, member.token)).status).toBe(403);
+    expect((await api(server, 'GET', '/api/search', sup.token)).status).toBe(400);
+    expect((await api(server, 'GET', '/api/search?q=%20%2C', sup.token)).body.error.code).toBe('invalid');
+    expect((await api(server, 'GET', `/api/search?q=${tag}&limit=500`, sup.token)).status).toBe(400);
+  });
+
+  it('the sweep indexes messages whose indexing never ran', async () => {
+    const { member, chatId } = await servedChat();
+    const tag = `w${Math.random().toString(36).slice(2, 8)}`;
+    const sent = await api(server, 'POST', `/api/chats/${chatId}/messages`, member.token, { id: 'w1', text: `補上索引 ${tag}` });
+    const sup = await server.user('supervisor');
+    await until(async () => (await api(server, 'GET', `/api/search?q=${tag}`, sup.token)).body.results?.length === 1);
+    await server.desk.database.db.deleteFrom('message_search').where('message_id', '=', sent.body.messageId).execute();
+    expect((await api(server, 'GET', `/api/search?q=${tag}`, sup.token)).body.results).toEqual([]);
+    expect(await server.desk.search.sweep()).toBeGreaterThanOrEqual(1);
+    expect((await api(server, 'GET', `/api/search?q=${tag}`, sup.token)).body.results.map((r: any) => r.messageId)).toEqual([sent.body.messageId]);
+  });
+});

@@ -35,6 +35,10 @@ export interface DomainEventMap {
   'chat.queued': { chatId: string; memberId: string; queue: string | null; offDuty: boolean };
   /** A member's message signalled distress; the chat is raised to the top of the queue. */
   'distress.raised': { chatId: string; memberId: string; messageId: string | null };
+  /** Staff set the chat's labels (the labels themselves are staff notes: read them from the chat). */
+  'chat.labeled': { chatId: string; memberId: string; byUserId: string };
+  /** The member rated a closed chat (the comment stays in `chat_ratings`). */
+  'chat.rated': { chatId: string; memberId: string; assigneeId: string | null; score: number };
   /** Staff wrote a private note on the chat. */
   'note.created': { chatId: string; noteId: string; authorId: string };
   /**

@@ -65,6 +65,24 @@ export interface ChatDto {
   distress?: boolean;
   /** Nobody was on duty when the chat was opened: the member may leave a message. */
   offDuty?: boolean;
+  /** Staff labels (staff only: members never see them). */
+  labels?: string[];
+}
+
+/** A member's satisfaction rating of a closed chat. */
+export interface RatingDto {
+  score: number;
+  comment: string | null;
+  createdAt: string;
+}
+
+/** A search hit: a message in a chat the caller may see. */
+export interface SearchResultDto {
+  chatId: string;
+  messageId: string;
+  seq: number;
+  snippet: string;
+  createdAt: string;
 }
 
 export interface MessageDto {

@@ -226,6 +226,20 @@ export class ChatService {
     return note;
   }
 
+  /**
+   * Staff who may see a chat set its labels (trimmed, each once, in the order given); members get
+   * not_found, as labels are staff notes about them. Staff connections see the new chat object.
+   */
+  async setLabels(user: User, chatId: string, labels: string[]): Promise<ChatDto> {
+    if (user.role === 'member') throw new AppError('not_found');
+    await this.visibleRow(user, chatId);
+    const clean = [...new Set(labels.map((l) => l.trim().normalize('NFC')).filter((l) => l !== ''))];
+    const events = await this.transitions.setLabels(user, chatId, clean);
+    const chat = await this.present((await this.row(chatId))!);
+    void this.hub.committed(events, chat);
+    return chat;
+  }
+
   /** The private notes of a chat, oldest first (staff who may see it; members get not_found). */
   async notes(user: User, chatId: string): Promise<NoteDto[]> {
     if (user.role === 'member') throw new AppError('not_found');
@@ -290,7 +304,7 @@ export class ChatService {
       .select([
         'c.id', 'c.member_id', 'c.customer_service_id', 'c.status', 'c.topic', 'c.last_seq', 'c.created_at', 'c.closed_at',
         'm.name as member_name', 'a.name as assignee_name', 'm.tier as member_tier',
-        'c.queue', 'c.base_urgency', 'c.distress', 'c.off_duty',
+        'c.queue', 'c.base_urgency', 'c.distress', 'c.off_duty', 'c.labels',
       ]);
   }
 }

@@ -124,6 +124,15 @@ export class ChatTransitions {
     });
   }
 
+  /** Staff set a chat's labels (whole list); the event names who, never the labels. */
+  async setLabels(by: Actor, chatId: string, labels: string[]): Promise<RecordedEvent[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.updateTable('chats').set({ labels }).where('id', '=', chatId).returning(['member_id']).executeTakeFirst();
+      if (!row) throw new AppError('not_found');
+      return recordEvents(trx, [newEvent('chat.labeled', { chatId, memberId: row.member_id, byUserId: by.id })]);
+    });
+  }
+
   /** Staff write a private note on a chat. */
   async addNote(by: Actor, chatId: string, text: string): Promise<{ note: NoteDto; events: RecordedEvent[] }> {
     return this.db.transaction().execute(async (trx) => {

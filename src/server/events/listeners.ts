@@ -29,6 +29,7 @@ export interface DomainListeners {
   distress: Reaction;
   sentimentQueue: Reaction;
   merit: Listener;
+  searchIndex: Listener;
 }
 
 /** Declares the hub's listeners in their order (see the file comment for why this order). */
@@ -47,6 +48,7 @@ export function declareListeners(hub: EventHub, l: DomainListeners): void {
     reactionListener(l.distress),
     reactionListener(l.sentimentQueue),
     l.merit,
+    l.searchIndex,
   ]);
 }
 
