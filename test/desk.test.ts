@@ -251,7 +251,7 @@ describe(`service desk (${backend})`, () => {
     expect(dash.queues.map((q: any) => q.id)).toEqual(['dharma', 'offerings', 'orders', 'general']);
     expect(dash.chatsPerHour).toHaveLength(12);
     expect(dash.timezone).toBe('Asia/Taipei');
-    expect(dash.today.agents.find((a: any) => a.agentId === agent.id)).toEqual({ agentId: agent.id, agentName: '統計客服', handled: 2, closed: 1, avgFirstResponseSeconds: 30, avgHandleSeconds: 300 });
+    expect(dash.today.agents.find((a: any) => a.agentId === agent.id)).toEqual({ agentId: agent.id, agentName: '統計客服', handled: 2, closed: 1, avgFirstResponseSeconds: 30, avgHandleSeconds: 300, ratings: 0, avgRating: null });
   });
 
   it('supervisors get live desk frames: queue length when a chat opens, agent load when it is accepted', async () => {

@@ -149,6 +149,54 @@ describe(`satisfaction (${backend})`, () => {
   });
 });
 
+describe(`satisfaction in statistics (${backend})`, () => {
+  it('averages per agent and queue, and today on the dashboard', async () => {
+    const agent = await server.user('agent', '評分客服');
+    const scores = [5, 3];
+    for (const score of scores) {
+      const member = await server.user('member');
+      const chatId = (await api(server, 'POST', '/api/chats', member.token, { topic: '訂單查詢' })).body.chat.id;
+      await api(server, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+      await api(server, 'POST', `/api/chats/${chatId}/close`, agent.token);
+      expect((await api(server, 'POST', `/api/chats/${chatId}/rating`, member.token, { score })).status).toBe(201);
+    }
+    const sup = await server.user('supervisor');
+    const stats = (await api(server, 'GET', '/api/stats/ratings', sup.token)).body.stats;
+    expect(stats.agents.find((a: any) => a.agentId === agent.id)).toEqual({ agentId: agent.id, agentName: '評分客服', ratings: 2, avgRating: 4 });
+    expect(stats.queues.length).toBeGreaterThan(0);
+    expect(stats.overall.ratings).toBeGreaterThanOrEqual(2);
+    const dash = (await api(server, 'GET', '/api/dashboard', sup.token)).body.snapshot;
+    expect(dash.today.agents.find((a: any) => a.agentId === agent.id)).toMatchObject({ ratings: 2, avgRating: 4 });
+    expect(dash.today.ratings).toBeGreaterThanOrEqual(2);
+    const perDay = (await api(server, 'GET', '/api/stats/agents', sup.token)).body.stats.find((r: any) => r.agentId === agent.id);
+    expect(perDay).toMatchObject({ handled: 2, ratings: 2, avgRating: 4 });
+    expect((await api(server, 'GET', '/api/stats/ratings', agent.token)).status).toBe(403);
+  });
+});
+
+describe('on the embedded default (PGlite)', { timeout: 240_000 }, () => {
+  it('labels, ratings and search work there too', async () => {
+    const embedded = await startServer({ pglite: true });
+    try {
+      const member = await embedded.user('member');
+      const agent = await embedded.user('agent');
+      const chatId = (await api(embedded, 'POST', '/api/chats', member.token, {})).body.chat.id;
+      await api(embedded, 'POST', `/api/chats/${chatId}/accept`, agent.token);
+      await api(embedded, 'POST', `/api/chats/${chatId}/messages`, member.token, { id: 'e1', text: '這本經書的運費怎麼計算？' });
+      expect((await api(embedded, 'PUT', `/api/chats/${chatId}/labels`, agent.token, { labels: ['運費'] })).body.chat.labels).toEqual(['運費']);
+      const found = await until(async () => (await api(embedded, 'GET', `/api/search?q=${encodeURIComponent('运费怎么计算')}`, agent.token)).body.results?.[0], 60_000, 200);
+      expect(found).toMatchObject({ chatId, seq: 2, snippet: '這本經書的運費怎麼計算？' });
+      await api(embedded, 'POST', `/api/chats/${chatId}/close`, agent.token);
+      expect((await api(embedded, 'POST', `/api/chats/${chatId}/rating`, member.token, { score: 5 })).status).toBe(201);
+      expect((await api(embedded, 'POST', `/api/chats/${chatId}/rating`, member.token, { score: 5 })).status).toBe(409);
+      const lines = (await api(embedded, 'GET', `/api/chats/${chatId}/messages`, member.token)).body.messages.filter((m: any) => m.kind === 'system');
+      expect(lines.map((m: any) => m.code)).toEqual(expect.arrayContaining(['chat.assigned', 'chat.closed']));
+    } finally {
+      await embedded.stop();
+    }
+  });
+});
+
 describe(`search (${backend})`, () => {
   it('a Simplified query finds Traditional text and the other way round, newest first, with snippets', async () => {
     const { member, agent, chatId } = await servedChat();

@@ -6,12 +6,35 @@
  * of the query's, and is then checked against the folded text itself (pairs can match out of order).
  */
 import { normalize, originalSpan, type Normalized } from '../dharma/normalize';
+import { foldCodePoint } from '../lib/chinese-script';
 
 const OPTIONS = { collapseRepeats: false } as const;
 
-/** The text folded for search, with its position map back to the original. */
+/**
+ * The text folded for search, with its position map back to the original. The character fold is
+ * applied until nothing changes: it is not idempotent for a few characters (Traditional 麼 folds
+ * to 么, and 么, read as Taiwan Traditional, to 幺), and a query typed in Simplified starts one
+ * step further along than the Traditional text it should find.
+ */
 export function foldForSearch(text: string): Normalized {
-  return normalize(text, OPTIONS);
+  const n = normalize(text, OPTIONS);
+  let folded = n.text;
+  for (let round = 0; round < 3; round++) {
+    const again = refold(folded);
+    if (again === folded) break;
+    folded = again;
+  }
+  return folded === n.text ? n : { ...n, text: folded };
+}
+
+/** One more fold of each character, kept only where it stays one UTF-16 unit (the position map is per unit). */
+function refold(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const f = foldCodePoint(ch.codePointAt(0)!);
+    out += f.length === ch.length ? f : ch;
+  }
+  return out;
 }
 
 const isCjk = (ch: string) => ch.codePointAt(0)! >= 0x2e80;
