@@ -3,6 +3,7 @@
  * labels, satisfaction ratings and search, over HTTP and WebSocket against a real server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/server/desk/clock';
 import { renderSystemLine, SYSTEM_LINE_TEMPLATES } from '../src/shared/system-lines';
 import { api, backend, startServer, type TestServer } from './helpers/server';
 import { until } from './helpers/wait';
@@ -241,5 +242,48 @@ describe(`search (${backend})`, () => {
     expect((await api(server, 'GET', `/api/search?q=${tag}`, sup.token)).body.results).toEqual([]);
     expect(await server.desk.search.sweep()).toBeGreaterThanOrEqual(1);
     expect((await api(server, 'GET', `/api/search?q=${tag}`, sup.token)).body.results.map((r: any) => r.messageId)).toEqual([sent.body.messageId]);
+  });
+});
+
+describe(`a queue with a required skill nobody has (${backend})`, () => {
+  it('is served by the fallback after the configured wait, with a staff note saying why', async () => {
+    const clock = new ManualClock(new Date());
+    const desk = await startServer({ clock, env: { LOTUSDESK_SKILL_FALLBACK_SECONDS: '60' } });
+    try {
+      const sup = await desk.user('supervisor');
+      const agent = await desk.user('agent', '客服阿德');
+      const now = clock.now().getTime();
+      expect((await api(desk, 'POST', '/api/schedules', sup.token, { userId: agent.id, shiftStart: new Date(now - 3600_000).toISOString(), shiftEnd: new Date(now + 8 * 3600_000).toISOString() })).status).toBe(201);
+      expect((await api(desk, 'POST', '/api/presence', agent.token, { status: 'online' })).body.status).toBe('online');
+      const member = await desk.user('member');
+      const chatId = (await api(desk, 'POST', '/api/chats', member.token, { topic: '訂單還沒收到' })).body.chat.id;
+      const db = desk.desk.database.db;
+      // Routed to the orders queue, which needs the `orders` skill the agent lacks.
+      await until(async () => (await db.selectFrom('chats').select('queue').where('id', '=', chatId).executeTakeFirst())?.queue === 'orders');
+      const assignment = desk.desk.desk.assignment;
+      expect(await assignment.assignBacklog()).toBe(0);
+      clock.advance(30_000);
+      expect(await assignment.assignBacklog()).toBe(0);
+      const supWs = await RawClient.connect(desk.wsUrl, sup.token);
+      clock.advance(31_000);
+      expect(await assignment.assignBacklog()).toBe(1);
+      const chat = (await api(desk, 'GET', `/api/chats/${chatId}`, sup.token)).body.chat;
+      expect(chat).toMatchObject({ status: 'open', assigneeId: agent.id });
+      const notes = (await api(desk, 'GET', `/api/chats/${chatId}/notes`, agent.token)).body.notes;
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ authorId: null, authorName: '系統' });
+      expect(notes[0].text).toContain('技能「orders」');
+      expect(notes[0].text).toContain('客服阿德');
+      await supWs.next((f) => f.type === 'note' && f.note.chatId === chatId);
+      const assigned = await db.selectFrom('domain_events').select('data').where('chat_id', '=', chatId).where('type', '=', 'chat.assigned').executeTakeFirstOrThrow();
+      expect(assigned.data).toMatchObject({ mode: 'auto', fallback: true, assigneeId: agent.id });
+      // The member reads only the ordinary line.
+      const seen = JSON.stringify((await api(desk, 'GET', `/api/chats/${chatId}/messages`, member.token)).body);
+      expect(seen).toContain('chat.assigned');
+      expect(seen).not.toContain('orders');
+      supWs.close();
+    } finally {
+      await desk.stop();
+    }
   });
 });

@@ -269,7 +269,7 @@ export class ChatService {
   }
 
   /** A note reaches staff only: the assignee (and the one before), overseers, and while the chat waits, those who may take it. */
-  private publishNote(note: NoteDto, chat: ChatDto, previousAssigneeId: string | null): void {
+  publishNote(note: NoteDto, chat: ChatDto, previousAssigneeId: string | null): void {
     const roles: Array<'supervisor' | 'admin' | 'agent' | 'master'> = ['supervisor', 'admin'];
     if (chat.status === 'pending') roles.push('agent', 'master');
     const userIds = [chat.assigneeId, previousAssigneeId].filter((id): id is string => Boolean(id));

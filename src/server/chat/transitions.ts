@@ -22,6 +22,19 @@ export interface Transition {
   note?: NoteDto;
 }
 
+/** Why an automatic assignment ignored the queue's skill or the chat's language. */
+export interface SkillFallback {
+  skill: string | null;
+  language: string | null;
+  waitedSeconds: number;
+}
+
+/** The staff note of a fallback assignment (zh-TW, as staff notes are written). */
+function fallbackNote(f: SkillFallback, agent: string): string {
+  const need = [f.skill ? `技能「${f.skill}」` : null, f.language ? `語言「${f.language}」` : null].filter(Boolean).join('、');
+  return `自動分配：等候 ${Math.ceil(f.waitedSeconds / 60)} 分鐘仍無具備${need}的服務人員可接，已改由 ${agent} 接手。`;
+}
+
 /** Someone acting on a chat, by id and display name. */
 export interface Actor {
   id: string;
@@ -85,7 +98,7 @@ export class ChatTransitions {
    * The write of taking a chat, inside the caller's transaction; the caller holds the chat's lock
    * and has checked the agent's capacity (accept above, or the desk's assigner).
    */
-  async take(trx: Db, chatId: string, agent: Actor, mode: 'accept' | 'auto'): Promise<Transition> {
+  async take(trx: Db, chatId: string, agent: Actor, mode: 'accept' | 'auto', fallback: SkillFallback | null = null): Promise<Transition> {
     const updated = await trx
       .updateTable('chats')
       .set({ status: 'open', customer_service_id: agent.id, assigned_at: this.clock.now(), updated_at: new Date() })
@@ -93,8 +106,11 @@ export class ChatTransitions {
       .returning(['member_id'])
       .executeTakeFirstOrThrow();
     const line = await storeLine(trx, chatId, LINES.assigned(agent.name));
-    const events = await recordEvents(trx, [newEvent('chat.assigned', { chatId, memberId: updated.member_id, assigneeId: agent.id, mode })]);
-    return { events, line };
+    const pending: NewEvent[] = [newEvent('chat.assigned', { chatId, memberId: updated.member_id, assigneeId: agent.id, mode, ...(fallback ? { fallback: true } : {}) })];
+    // Why the desk gave the chat to someone without the skill: a private note for staff.
+    const note = fallback ? await insertNote(trx, chatId, { id: null, name: '系統' }, fallbackNote(fallback, agent.name)) : undefined;
+    if (note) pending.push(newEvent('note.created', { chatId, noteId: note.id, authorId: null }));
+    return { events: await recordEvents(trx, pending), line, ...(note ? { note } : {}) };
   }
 
   /**
@@ -241,7 +257,7 @@ async function storeLine(trx: Db, chatId: string, words: LineInput): Promise<App
   return outcome.ok ? outcome.result : null;
 }
 
-async function insertNote(trx: Db, chatId: string, by: Actor, text: string): Promise<NoteDto> {
+async function insertNote(trx: Db, chatId: string, by: { id: string | null; name: string }, text: string): Promise<NoteDto> {
   const row = await trx
     .insertInto('chat_notes')
     .values({ chat_id: chatId, author_id: by.id, author_name: by.name, text })

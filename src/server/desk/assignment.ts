@@ -31,6 +31,8 @@ export class AssignmentService {
     private readonly chats: ChatService,
     private readonly clock: Clock,
     private readonly timezone: string,
+    /** How long a chat waits for its skill or language before anyone available may take it. */
+    private readonly skillFallbackMs: number = 120_000,
   ) {}
 
   /** Assigns as much of the backlog as the people on duty can take; returns how many chats. */
@@ -42,7 +44,8 @@ export class AssignmentService {
       if (claimed === 'none') break;
       if (claimed === 'skip') continue;
       assigned++;
-      await this.chats.afterChange(claimed.chatId, claimed.taken);
+      const chat = await this.chats.afterChange(claimed.chatId, claimed.taken);
+      if (claimed.taken.note) this.chats.publishNote(claimed.taken.note, chat, null);
     }
     return assigned;
   }
@@ -54,7 +57,7 @@ export class AssignmentService {
       let q = trx
         .selectFrom('chats as c')
         .innerJoin('desk_queues as q', 'q.id', 'c.queue')
-        .select(['c.id', 'c.member_id', 'c.language', 'q.id as queue_id', 'q.skill', 'q.serving_role', 'q.assignment_mode', 'q.last_assigned_user_id'])
+        .select(['c.id', 'c.member_id', 'c.language', 'c.created_at', 'q.id as queue_id', 'q.skill', 'q.serving_role', 'q.assignment_mode', 'q.last_assigned_user_id'])
         .where('c.status', '=', 'pending')
         .where('q.assignment_mode', '<>', 'off');
       if (skipped.size) q = q.where('c.id', 'not in', [...skipped]);
@@ -67,7 +70,15 @@ export class AssignmentService {
         .executeTakeFirst();
       if (!chat) return 'none' as const;
 
-      const candidates = await this.candidates(trx, now, chat);
+      let candidates = await this.candidates(trx, now, chat);
+      // Nobody with the queue's skill or the chat's language: after the configured wait, anyone
+      // available of the serving role may take it, and a private note tells staff why.
+      let fallback: { skill: string | null; language: string | null; waitedSeconds: number } | null = null;
+      const waitedMs = now.getTime() - new Date(chat.created_at).getTime();
+      if (candidates.length === 0 && (chat.skill !== null || chat.language !== null) && waitedMs >= this.skillFallbackMs) {
+        candidates = await this.candidates(trx, now, { ...chat, skill: null, language: null });
+        fallback = { skill: chat.skill, language: chat.language, waitedSeconds: Math.round(waitedMs / 1000) };
+      }
       if (candidates.length === 0) {
         skipped.add(chat.id);
         return 'skip' as const;
@@ -78,7 +89,7 @@ export class AssignmentService {
         if (!locked) continue; // another assigner is placing a chat with them right now
         if ((await openLoad(trx, agent.id)) >= locked.max_concurrent) continue;
         // The same write as 接聽 (transitions.ts), in this claim's transaction.
-        const taken = await this.chats.transitions.take(trx, chat.id, agent, 'auto');
+        const taken = await this.chats.transitions.take(trx, chat.id, agent, 'auto', fallback);
         if (chat.assignment_mode === 'round_robin') {
           await trx.updateTable('desk_queues').set({ last_assigned_user_id: agent.id }).where('id', '=', chat.queue_id).execute();
         }

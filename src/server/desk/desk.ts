@@ -25,6 +25,8 @@ export interface DeskOptions {
   offlineGraceMs: number;
   requeueGraceMs: number;
   inactivityMs: number;
+  /** How long a chat waits for its queue's skill or its language before anyone available may take it. */
+  skillFallbackMs?: number;
   /** Run periodic sweeps in this process (the cron role). */
   runTimers: boolean;
 }
@@ -58,7 +60,7 @@ export class Desk {
     const { db, clock } = deps;
     this.schedule = new ScheduleService(db, opts.timezone);
     this.presence = new PresenceService(db, this.schedule, clock, { offlineGraceMs: opts.offlineGraceMs, requeueGraceMs: opts.requeueGraceMs }, (c) => this.onPresence(c));
-    this.assignment = new AssignmentService(db, deps.chats, clock, opts.timezone);
+    this.assignment = new AssignmentService(db, deps.chats, clock, opts.timezone, opts.skillFallbackMs ?? 120_000);
     this.stats = new DeskStats(db, clock, opts.timezone, this.presence);
   }
 
