@@ -150,6 +150,19 @@ describe(`satisfaction (${backend})`, () => {
   });
 });
 
+describe(`honest waiting (${backend})`, () => {
+  it('a Dharma chat with no master online says no one can take it instead of a number', async () => {
+    const member = await server.user('member');
+    const chat = (await api(server, 'POST', '/api/chats', member.token, { topic: '想請法師開示' })).body.chat;
+    const db = server.desk.database.db;
+    await until(async () => (await db.selectFrom('chats').select('queue').where('id', '=', chat.id).executeTakeFirst())?.queue === 'dharma');
+    server.desk.chats.waits.invalidate();
+    const seen = (await api(server, 'GET', `/api/chats/${chat.id}`, member.token)).body.chat;
+    expect(seen).toMatchObject({ status: 'pending', waitEstimateSeconds: null, nobodyAvailable: true, queuePosition: expect.any(Number) });
+    await api(server, 'POST', `/api/chats/${chat.id}/close`, member.token);
+  });
+});
+
 describe(`satisfaction in statistics (${backend})`, () => {
   it('averages per agent and queue, and today on the dashboard', async () => {
     const agent = await server.user('agent', '評分客服');
@@ -260,6 +273,10 @@ describe(`a queue with a required skill nobody has (${backend})`, () => {
       const db = desk.desk.database.db;
       // Routed to the orders queue, which needs the `orders` skill the agent lacks.
       await until(async () => (await db.selectFrom('chats').select('queue').where('id', '=', chatId).executeTakeFirst())?.queue === 'orders');
+      // An agent is online: the member gets a number, not "no one can take this".
+      const waiting = (await api(desk, 'GET', `/api/chats/${chatId}`, member.token)).body.chat;
+      expect(waiting.waitEstimateSeconds).toBeGreaterThan(0);
+      expect(waiting.nobodyAvailable).toBeUndefined();
       const assignment = desk.desk.desk.assignment;
       expect(await assignment.assignBacklog()).toBe(0);
       clock.advance(30_000);

@@ -65,6 +65,8 @@ export interface ChatDto {
   distress?: boolean;
   /** Nobody was on duty when the chat was opened: the member may leave a message. */
   offDuty?: boolean;
+  /** Nobody who serves this chat's queue is online now: no wait estimate is given (it would be a guess). */
+  nobodyAvailable?: boolean;
   /** Staff labels (staff only: members never see them). */
   labels?: string[];
 }

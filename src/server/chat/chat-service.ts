@@ -98,8 +98,14 @@ export class ChatService {
     const position = (positions ?? (await pendingPositions(this.db, now))).get(row.id);
     return presentChat(row, {
       urgency: urgencyAt(row.base_urgency ?? 0, new Date(row.created_at), now, Boolean(row.distress)),
-      ...(position !== undefined ? { queuePosition: position, waitEstimateSeconds: await this.waits.estimate(position) } : {}),
+      ...(position !== undefined ? await this.waitOf(position, row.queue ?? null) : {}),
     });
+  }
+
+  /** Queue position and wait estimate; when nobody who serves the queue is online, no number but `nobodyAvailable`. */
+  private async waitOf(position: number, queue: string | null): Promise<Partial<ChatDto>> {
+    const seconds = await this.waits.estimate(position, queue);
+    return seconds === null ? { queuePosition: position, waitEstimateSeconds: null, nobodyAvailable: true } : { queuePosition: position, waitEstimateSeconds: seconds };
   }
 
   /** A member opens a chat, or gets back the live one they already have. */

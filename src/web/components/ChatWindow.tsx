@@ -25,10 +25,10 @@ export function ChatStatus({ chat, mode }: { chat: ChatDto; mode: ChatMode }) {
   const minutes = chat.waitEstimateSeconds != null ? Math.max(1, Math.round(chat.waitEstimateSeconds / 60)) : null;
   return (
     <div className="status status-pending" data-testid="chat-status" data-status="pending">
-      {chat.offDuty ? <p>{t('queue.offDuty')}</p> : <p>{t('queue.waiting')}</p>}
+      {chat.offDuty ? <p>{t('queue.offDuty')}</p> : chat.nobodyAvailable ? <p data-testid="nobody-available">{t('sv.wait.nobody')}</p> : <p>{t('queue.waiting')}</p>}
       <p>
         {chat.queuePosition != null && <span data-testid="queue-position">{t('queue.position', { n: chat.queuePosition })}</span>}
-        {minutes != null && !chat.offDuty && <span data-testid="wait-estimate"> · {t('queue.estimate', { minutes })}</span>}
+        {minutes != null && !chat.offDuty && !chat.nobodyAvailable && <span data-testid="wait-estimate"> · {t('queue.estimate', { minutes })}</span>}
       </p>
     </div>
   );

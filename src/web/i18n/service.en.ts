@@ -28,5 +28,6 @@ export const serviceEn: Record<keyof typeof serviceZhTW, string> = {
   'sv.rating.thanks': 'Thank you for your rating ({n} of 5).',
   'sv.rating.stats': 'Satisfaction',
   'sv.rating.avg': 'Average {avg} ({n} ratings)',
+  'sv.wait.nobody': 'No one can take this chat right now, so there is no wait estimate. Leave a message and we will reply as soon as we can.',
   'sv.rating.noneYet': 'No ratings yet',
 };

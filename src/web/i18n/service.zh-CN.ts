@@ -28,5 +28,6 @@ export const serviceZhCN: Record<keyof typeof serviceZhTW, string> = {
   'sv.rating.thanks': '感谢您的评分（{n} 分）。',
   'sv.rating.stats': '满意度',
   'sv.rating.avg': '平均 {avg}（{n} 条）',
+  'sv.wait.nobody': '目前没有服务人员能接听，无法估计等候时间。您可以先留言，我们会尽快回复。',
   'sv.rating.noneYet': '暂无评分',
 };

@@ -26,5 +26,6 @@ export const serviceZhTW = {
   'sv.rating.thanks': '感謝您的評分（{n} 分）。',
   'sv.rating.stats': '滿意度',
   'sv.rating.avg': '平均 {avg}（{n} 則）',
+  'sv.wait.nobody': '目前沒有服務人員能接聽，無法估計等候時間。您可以先留言，我們會盡快回覆。',
   'sv.rating.noneYet': '尚無評分',
 } as const;
