@@ -203,7 +203,8 @@ describe(`service desk (${backend})`, () => {
     const chatId = (await api(server, 'POST', '/api/chats', member.token, {})).body.chat.id;
     const first = await ws.next((f) => f.type === 'chat' && f.chat.id === chatId);
     expect(first.chat.queuePosition).toBeGreaterThanOrEqual(3);
-    expect(first.chat.waitEstimateSeconds).toBeGreaterThan(0);
+    // Nobody who serves the queue is online: no made-up number (honest waiting).
+    expect(first.chat).toMatchObject({ waitEstimateSeconds: null, nobodyAvailable: true });
     const ahead = (await api(server, 'GET', '/api/chats?status=pending', sup)).body.chats.filter((c: any) => c.id !== chatId);
     const agent = await server.user('agent');
     const startPos = first.chat.queuePosition;
@@ -252,7 +253,7 @@ describe(`service desk (${backend})`, () => {
     expect(dash.queues.map((q: any) => q.id)).toEqual(['dharma', 'offerings', 'orders', 'general']);
     expect(dash.chatsPerHour).toHaveLength(12);
     expect(dash.timezone).toBe('Asia/Taipei');
-    expect(dash.today.agents.find((a: any) => a.agentId === agent.id)).toEqual({ agentId: agent.id, agentName: '統計客服', handled: 2, closed: 1, avgFirstResponseSeconds: 30, avgHandleSeconds: 300 });
+    expect(dash.today.agents.find((a: any) => a.agentId === agent.id)).toEqual({ agentId: agent.id, agentName: '統計客服', handled: 2, closed: 1, avgFirstResponseSeconds: 30, avgHandleSeconds: 300, ratings: 0, avgRating: null });
   });
 
   it('supervisors get live desk frames: queue length when a chat opens, agent load when it is accepted', async () => {

@@ -1,6 +1,6 @@
 /** Typed HTTP client for the LotusDesk API (docs/PROTOCOL.md), shared by the web app and tests. */
+import type { AttachmentDto, ChatDto, ChatStatus, ErrorBody, ErrorCode, Locale, MessageDto, RatingDto, Role, SearchResultDto } from '../shared/protocol';
 import type { NoteDto } from '../shared/frames';
-import type { AttachmentDto, ChatDto, ChatStatus, ErrorBody, ErrorCode, Locale, MessageDto, Role } from '../shared/protocol';
 
 /** An HTTP refusal with the contract's error code. */
 export class ApiError extends Error {
@@ -137,14 +137,6 @@ export class ApiClient {
   async transfer(chatId: string, to: string, note?: string): Promise<ChatDto> {
     return (await this.request<{ chat: ChatDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/transfer`, { to, ...(note ? { note } : {}) })).chat;
   }
-  /** The private notes of a chat (staff who may see it). */
-  async notes(chatId: string): Promise<NoteDto[]> {
-    return (await this.request<{ notes: NoteDto[] }>('GET', `/api/chats/${encodeURIComponent(chatId)}/notes`)).notes;
-  }
-  /** Writes a private note on a chat (staff only; the member never sees it). */
-  async addNote(chatId: string, text: string): Promise<NoteDto> {
-    return (await this.request<{ note: NoteDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/notes`, { text })).note;
-  }
   /** Closes a chat. */
   async close(chatId: string): Promise<ChatDto> {
     return (await this.request<{ chat: ChatDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/close`)).chat;
@@ -162,6 +154,30 @@ export class ApiClient {
     const form = new FormData();
     form.append('file', file, name);
     return (await this.request<{ attachment: AttachmentDto }>('POST', '/api/uploads', form)).attachment;
+  }
+  /** The private notes of a chat, oldest first (staff). */
+  async notes(chatId: string): Promise<NoteDto[]> {
+    return (await this.request<{ notes: NoteDto[] }>('GET', `/api/chats/${encodeURIComponent(chatId)}/notes`)).notes;
+  }
+  /** Writes a private note (staff). */
+  async addNote(chatId: string, text: string): Promise<NoteDto> {
+    return (await this.request<{ note: NoteDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/notes`, { text })).note;
+  }
+  /** Sets a chat's labels (staff). */
+  async setLabels(chatId: string, labels: string[]): Promise<ChatDto> {
+    return (await this.request<{ chat: ChatDto }>('PUT', `/api/chats/${encodeURIComponent(chatId)}/labels`, { labels })).chat;
+  }
+  /** The chat's satisfaction rating, or null. */
+  async rating(chatId: string): Promise<RatingDto | null> {
+    return (await this.request<{ rating: RatingDto | null }>('GET', `/api/chats/${encodeURIComponent(chatId)}/rating`)).rating;
+  }
+  /** Rates a closed chat (its member, once). */
+  async rate(chatId: string, score: number, comment?: string): Promise<RatingDto> {
+    return (await this.request<{ rating: RatingDto }>('POST', `/api/chats/${encodeURIComponent(chatId)}/rating`, { score, ...(comment ? { comment } : {}) })).rating;
+  }
+  /** Searches messages in the chats I may see (staff), newest first. */
+  async search(q: string, limit = 20): Promise<SearchResultDto[]> {
+    return (await this.request<{ results: SearchResultDto[] }>('GET', `/api/search?${new URLSearchParams({ q, limit: String(limit) })}`)).results;
   }
 }
 

@@ -142,6 +142,8 @@ export class ChatStore {
       if (chat.lastSeq < v.chat.lastSeq) return v;
       // Live frames may carry fewer extension fields than a list row: keep what we knew.
       v.chat = { ...v.chat, ...chat, ...(chat.status !== 'pending' ? { queuePosition: undefined, waitEstimateSeconds: undefined, offDuty: undefined } : {}) };
+      // A queue frame says whether anyone can take the chat; its absence means someone can now.
+      if (chat.queuePosition !== undefined || chat.status !== 'pending') v.chat.nobodyAvailable = chat.nobodyAvailable;
       this.bump();
       return v;
     }

@@ -37,6 +37,10 @@ import { MessagePipeline } from './chat/pipeline';
 import { ReadReceipts } from './chat/read-receipts';
 import { chatRoutes } from './chat/routes';
 import { noteRoutes } from './chat/note-routes';
+import { Ratings } from './chat/ratings';
+import { serviceRoutes } from './chat/service-routes';
+import { MessageSearch } from './search/search';
+import { searchRoutes } from './search/routes';
 import { UserRateLimiter } from './chat/user-rate-limit';
 import { MemberChats } from './chat/member-chats';
 import { memberRoutes } from './chat/member-routes';
@@ -88,6 +92,10 @@ export interface LotusDesk {
   /** The shop's integration: API keys and webhooks. */
   integration: { apiKeys: ApiKeys; webhooks: Webhooks };
   ops: Ops;
+  /** Staff message search (its index listener and sweep). */
+  search: MessageSearch;
+  /** Satisfaction ratings. */
+  ratings: Ratings;
   /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
   close(): Promise<void>;
 }
@@ -192,6 +200,9 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   });
   // Low moods get a compassion reply from the Dharma pool (its cooldown and human-first rules apply).
   insight.connectCompassion((message, score) => dharma.autoReplies.onSentiment(message, score));
+  const ratings = new Ratings(db, chats, hub);
+  const search = new MessageSearch(db, app.log);
+  cron?.every('search.sweep', 60_000, () => search.sweep());
   declareListeners(hub, {
     factsCache: factsCacheListener(facts),
     delivery: deliveryListener(gateway.registry),
@@ -205,6 +216,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     sentimentQueue: insight.worker.enqueueReaction(),
     merit: dharma.merit.listener,
     webhooks: webhooks.listener,
+    searchIndex: search.listener,
   });
   // What a node committed and never published (it died in between) is published by the relays.
   const outboxRelay = new OutboxRelay(db, hub, async (chatId) => {
@@ -259,6 +271,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(noteRoutes, { chats, authenticate });
+    await app.register(serviceRoutes, { chats, ratings, authenticate });
+    await app.register(searchRoutes, { search, authenticate });
     await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate, userRate });
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
@@ -277,6 +291,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   return {
     app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma, duty,
     integration: { apiKeys, webhooks },
+    search, ratings,
     async close() {
       if (closed) return;
       closed = true;

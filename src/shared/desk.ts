@@ -19,6 +19,18 @@ export interface AgentFigures {
   closed: number;
   avgFirstResponseSeconds: number | null;
   avgHandleSeconds: number | null;
+  /** Satisfaction ratings of these chats and their average (1-5, null without ratings). */
+  ratings: number;
+  avgRating: number | null;
+}
+
+/** GET /api/stats/ratings: satisfaction over a period, per agent, per queue and overall. */
+export interface RatingStats {
+  from: string;
+  to: string;
+  overall: { ratings: number; avgRating: number | null };
+  agents: Array<{ agentId: string; agentName: string; ratings: number; avgRating: number | null }>;
+  queues: Array<{ queue: string | null; ratings: number; avgRating: number | null }>;
 }
 
 /** GET /api/stats/agents: the figures per agent and local day. */
@@ -49,6 +61,9 @@ export interface DashboardSnapshot {
     closed: number;
     avgFirstResponseSeconds: number | null;
     avgHandleSeconds: number | null;
+    /** Satisfaction of today's chats. */
+    ratings: number;
+    avgRating: number | null;
     /** The same figures per agent, so the dashboard can chart who answers slowly today. */
     agents: AgentFigures[];
   };

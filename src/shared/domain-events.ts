@@ -16,7 +16,14 @@ export interface DomainEventMap {
   /** A member opened a chat; it waits in the queue. */
   'chat.created': { chatId: string; memberId: string; topic: string | null };
   /** Someone took the chat: by 接聽 (`accept`) or by the desk's automatic assignment (`auto`). */
-  'chat.assigned': { chatId: string; memberId: string; assigneeId: string; mode: 'accept' | 'auto' };
+  'chat.assigned': {
+    chatId: string;
+    memberId: string;
+    assigneeId: string;
+    mode: 'accept' | 'auto';
+    /** Set when nobody with the queue's skill or the chat's language could take it in time, so anyone available did. */
+    fallback?: true;
+  };
   /** The chat was handed to another agent or master (`toAssigneeId`), or back to the queue (null). */
   'chat.transferred': {
     chatId: string;
@@ -35,8 +42,12 @@ export interface DomainEventMap {
   'chat.queued': { chatId: string; memberId: string; queue: string | null; offDuty: boolean };
   /** A member's message signalled distress; the chat is raised to the top of the queue. */
   'distress.raised': { chatId: string; memberId: string; messageId: string | null };
+  /** Staff set the chat's labels (the labels themselves are staff notes: read them from the chat). */
+  'chat.labeled': { chatId: string; memberId: string; byUserId: string };
+  /** The member rated a closed chat (the comment stays in `chat_ratings`). */
+  'chat.rated': { chatId: string; memberId: string; assigneeId: string | null; score: number };
   /** Staff wrote a private note on the chat. */
-  'note.created': { chatId: string; noteId: string; authorId: string };
+  'note.created': { chatId: string; noteId: string; authorId: string | null };
   /**
    * A message was stored (automatic replies and system lines included). Messages are their own
    * outbox (by `seq`); this event is derived from the stored row, never written twice.

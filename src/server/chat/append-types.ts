@@ -3,6 +3,7 @@
  * batch writer (`batch-statement.ts`), which the store calls.
  */
 import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
+import type { SystemLine } from '../../shared/system-lines';
 
 export interface AppendItem {
   chatId: string;
@@ -17,6 +18,8 @@ export interface AppendItem {
   flags: MessageFlag[];
   /** Refuse with chat_closed when the chat is closed (people's messages; not system notes). */
   requireOpen: boolean;
+  /** A system line's code and parameters (its zh-TW rendering is `text`). */
+  line?: SystemLine;
 }
 
 /** The chat facts as they were when the message was written (for deciding the audience). */

@@ -44,6 +44,9 @@ interface Row {
 export async function writeBatchAtOnce(db: Db, items: AppendItem[], prepared?: PreparedRunner): Promise<Outcome[] | null> {
   const keys = new Set<string>();
   for (const item of items) {
+    // A coded system line (rare: the lifecycle writes them in its own transactions) goes the
+    // careful way, so this statement, the common path, keeps its nine columns.
+    if (item.line) return null;
     if (item.clientId === null) continue;
     const key = `${item.chatId}|${item.senderId}|${item.clientId}`;
     if (keys.has(key)) return null;
@@ -204,6 +207,7 @@ export function storedResult(item: AppendItem, chat: ChatFacts, id: string, seq:
       attachments: item.attachments,
       createdAt: typeof createdAt === 'string' ? createdAt : createdAt.toISOString(),
       ...(item.flags.length ? { flags: item.flags } : {}),
+      ...(item.line ? { code: item.line.code, params: item.line.params } : {}),
     },
   };
 }

@@ -17,7 +17,7 @@ import type { EventHub, Listener } from '../events/hub';
 import type { ChatEvents } from './chat-events';
 import type { ChatFacts } from './message-store';
 import type { ReactionContext } from './pipeline-types';
-import { ChatTransitions, LINES, type Transition } from './transitions';
+import { ChatTransitions, LINES, type LineInput, type Transition } from './transitions';
 
 import { presentChat, type ChatRow } from './presenters';
 
@@ -100,8 +100,14 @@ export class ChatService {
     const position = (positions ?? (await pendingPositions(this.db, now))).get(row.id);
     return presentChat(row, {
       urgency: urgencyAt(row.base_urgency ?? 0, new Date(row.created_at), now, Boolean(row.distress)),
-      ...(position !== undefined ? { queuePosition: position, waitEstimateSeconds: await this.waits.estimate(position) } : {}),
+      ...(position !== undefined ? await this.waitOf(position, row.queue ?? null) : {}),
     });
+  }
+
+  /** Queue position and wait estimate; when nobody who serves the queue is online, no number but `nobodyAvailable`. */
+  private async waitOf(position: number, queue: string | null): Promise<Partial<ChatDto>> {
+    const seconds = await this.waits.estimate(position, queue);
+    return seconds === null ? { queuePosition: position, waitEstimateSeconds: null, nobodyAvailable: true } : { queuePosition: position, waitEstimateSeconds: seconds };
   }
 
   /** A member opens a chat, or gets back the live one they already have. */
@@ -203,7 +209,7 @@ export class ChatService {
   }
 
   /** Sends a chat back to the queue on behalf of the system (its agent dropped). */
-  async requeueAsSystem(chatId: string, text: string = LINES.agentOffline()): Promise<ChatDto | null> {
+  async requeueAsSystem(chatId: string, text: LineInput = LINES.agentOffline()): Promise<ChatDto | null> {
     const before = await this.row(chatId);
     if (!before || before.status !== 'open') return null;
     const outcome = await this.transitions.requeue(chatId, before.customer_service_id, 'agent_offline', text);
@@ -211,7 +217,7 @@ export class ChatService {
   }
 
   /** Closes a chat on behalf of the system (inactivity, drains); no permission check. */
-  async closeAsSystem(chatId: string, text: string, reason: 'inactive' | 'system' = 'system'): Promise<ChatDto> {
+  async closeAsSystem(chatId: string, text: LineInput, reason: 'inactive' | 'system' = 'system'): Promise<ChatDto> {
     const outcome = await this.transitions.close(chatId, null, reason, text);
     if (!outcome) return this.present((await this.row(chatId))!);
     return this.afterChange(chatId, outcome);
@@ -225,6 +231,20 @@ export class ChatService {
     this.publishNote(note, await this.present(before), null);
     void this.hub.committed(events, null);
     return note;
+  }
+
+  /**
+   * Staff who may see a chat set its labels (trimmed, each once, in the order given); members get
+   * not_found, as labels are staff notes about them. Staff connections see the new chat object.
+   */
+  async setLabels(user: User, chatId: string, labels: string[]): Promise<ChatDto> {
+    if (user.role === 'member') throw new AppError('not_found');
+    await this.visibleRow(user, chatId);
+    const clean = [...new Set(labels.map((l) => l.trim().normalize('NFC')).filter((l) => l !== ''))];
+    const events = await this.transitions.setLabels(user, chatId, clean);
+    const chat = await this.present((await this.row(chatId))!);
+    void this.hub.committed(events, chat);
+    return chat;
   }
 
   /** The private notes of a chat, oldest first (staff who may see it; members get not_found). */
@@ -256,7 +276,7 @@ export class ChatService {
   }
 
   /** A note reaches staff only: the assignee (and the one before), overseers, and while the chat waits, those who may take it. */
-  private publishNote(note: NoteDto, chat: ChatDto, previousAssigneeId: string | null): void {
+  publishNote(note: NoteDto, chat: ChatDto, previousAssigneeId: string | null): void {
     const roles: Array<'supervisor' | 'admin' | 'agent' | 'master'> = ['supervisor', 'admin'];
     if (chat.status === 'pending') roles.push('agent', 'master');
     const userIds = [chat.assigneeId, previousAssigneeId].filter((id): id is string => Boolean(id));
@@ -311,7 +331,7 @@ export class ChatService {
       .select([
         'c.id', 'c.member_id', 'c.customer_service_id', 'c.status', 'c.topic', 'c.last_seq', 'c.created_at', 'c.closed_at',
         'm.name as member_name', 'a.name as assignee_name', 'm.tier as member_tier',
-        'c.queue', 'c.base_urgency', 'c.distress', 'c.off_duty',
+        'c.queue', 'c.base_urgency', 'c.distress', 'c.off_duty', 'c.labels',
       ]);
   }
 }

@@ -30,6 +30,10 @@ export function deliveryListener(registry: ConnectionRegistry<Connection>): List
       'chat.closed': chatChanged,
       'chat.queued': chatChanged,
       'distress.raised': chatChanged,
+      // Labels are staff notes: the staff view reaches staff who see the chat; members hear nothing.
+      'chat.labeled': (event, chat) => {
+        if (chat) deliverChat(registry, chat, changeAudienceOf(event, chat), { staffOnly: true });
+      },
     },
     onMessage: (message, chat) => deliverMessage(registry, message, chat),
     onSignal: (audience, frame, background) => deliverSignal(registry, audience, frame, background),
@@ -52,6 +56,7 @@ function changeAudienceOf(event: RecordedEvent, chat: ChatDto): Audience {
       // A chat closed while it waited leaves the queue; one closed while served does not touch it.
       return chatChangeAudience(facts, { queueChanged: event.data.assigneeId === null });
     case 'chat.queued':
+    case 'chat.labeled':
     case 'distress.raised':
       // Agents and masters see the mark and the new order only while the chat waits.
       return chatChangeAudience(facts, { queueChanged: chat.status === 'pending' });
@@ -75,12 +80,14 @@ function deliverMessage(registry: ConnectionRegistry<Connection>, message: Messa
   }
 }
 
-function deliverChat(registry: ConnectionRegistry<Connection>, chat: ChatDto, audience: Audience): void {
+function deliverChat(registry: ConnectionRegistry<Connection>, chat: ChatDto, audience: Audience, opts: { staffOnly?: boolean } = {}): void {
   let staff: Buffer | null = null;
   let member: Buffer | null = null;
   for (const conn of registry.match(audience)) {
-    if (conn.role === 'member') conn.send((member ??= Buffer.from(JSON.stringify({ type: 'chat', chat: memberChatView(chat) }))));
-    else conn.send((staff ??= Buffer.from(JSON.stringify({ type: 'chat', chat }))));
+    if (conn.role === 'member') {
+      if (opts.staffOnly) continue;
+      conn.send((member ??= Buffer.from(JSON.stringify({ type: 'chat', chat: memberChatView(chat) }))));
+    } else conn.send((staff ??= Buffer.from(JSON.stringify({ type: 'chat', chat }))));
   }
 }
 

@@ -39,6 +39,6 @@ export class History {
     return this.db
       .selectFrom('messages as m')
       .leftJoin('users as u', 'u.id', 'm.sender_id')
-      .select(['m.id', 'm.chat_id', 'm.seq', 'm.sender_id', 'm.sender_role', 'm.kind', 'm.content', 'm.attachments', 'm.flags', 'm.sentiment_score', 'm.created_at', 'u.name as sender_name']);
+      .select(['m.id', 'm.chat_id', 'm.seq', 'm.sender_id', 'm.sender_role', 'm.kind', 'm.content', 'm.attachments', 'm.flags', 'm.sentiment_score', 'm.created_at', 'm.code', 'm.params', 'u.name as sender_name']);
   }
 }

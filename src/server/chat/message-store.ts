@@ -125,14 +125,15 @@ export async function writeBatch(trx: Trx, items: AppendItem[]): Promise<Outcome
     const ids = [...nextSeq.keys()];
     const inserted = await sql<{ id: string; chat_id: string; seq: number; created_at: Date }>`
       WITH inserted AS (
-        INSERT INTO messages (chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
-        SELECT chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments::jsonb, flags::jsonb
+        INSERT INTO messages (chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags, code, params)
+        SELECT chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments::jsonb, flags::jsonb, code, params::jsonb
         FROM unnest(
           ${column((r) => r.item.chatId)}::uuid[], ${column((r) => r.seq)}::int[], ${column((r) => r.item.senderId)}::uuid[],
           ${column((r) => r.item.senderRole)}::text[], ${column((r) => r.item.kind)}::text[], ${column((r) => r.item.text)}::text[],
           ${column((r) => r.item.clientId)}::text[], ${column((r) => JSON.stringify(r.item.attachments))}::text[],
-          ${column((r) => JSON.stringify(r.item.flags))}::text[]
-        ) AS v(chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags)
+          ${column((r) => JSON.stringify(r.item.flags))}::text[], ${column((r) => r.item.line?.code ?? null)}::text[],
+          ${column((r) => (r.item.line ? JSON.stringify(r.item.line.params) : null))}::text[]
+        ) AS v(chat_id, seq, sender_id, sender_role, kind, content, client_id, attachments, flags, code, params)
         ON CONFLICT (chat_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
         RETURNING id, chat_id, seq, created_at
       ), moved AS (

@@ -18,6 +18,7 @@ export interface ChatRow {
   base_urgency?: number | null;
   distress?: boolean | null;
   off_duty?: boolean | null;
+  labels?: string[] | null;
 }
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
@@ -39,6 +40,7 @@ export function presentChat(row: ChatRow, extra: Partial<ChatDto> = {}): ChatDto
     ...(row.queue !== undefined ? { queue: row.queue } : {}),
     ...(row.distress ? { distress: true } : {}),
     ...(row.off_duty && row.status === 'pending' ? { offDuty: true } : {}),
+    ...(row.labels ? { labels: row.labels } : {}),
     ...extra,
   };
 }
@@ -57,6 +59,8 @@ export interface MessageRow {
   flags: unknown;
   sentiment_score?: number | null;
   created_at: Date | string;
+  code?: string | null;
+  params?: unknown;
 }
 
 const SYSTEM_NAMES: Record<string, string> = { auto_reply: '蓮心自動回覆', system: '系統' };
@@ -77,6 +81,7 @@ export function presentMessage(row: MessageRow): MessageDto {
     createdAt: iso(row.created_at)!,
     ...(flags.length ? { flags } : {}),
     ...(row.sentiment_score != null ? { sentimentScore: row.sentiment_score } : {}),
+    ...(row.code ? { code: row.code, params: (row.params ?? {}) as Record<string, string | number> } : {}),
   };
 }
 
@@ -96,12 +101,12 @@ export function messageFor(role: Role, message: MessageDto): MessageDto {
 }
 
 /**
- * What a member may see of their chat: the desk's internal assessment (distress mark, urgency)
- * and the notes staff pass each other on transfer stay with staff.
+ * What a member may see of their chat: the desk's internal assessment (distress mark, urgency),
+ * the notes staff pass each other on transfer and staff labels stay with staff.
  */
 export function memberChatView(chat: ChatDto): ChatDto {
-  if (chat.distress === undefined && chat.urgency === undefined && chat.note === undefined) return chat;
-  const { distress: _distress, urgency: _urgency, note: _note, ...visible } = chat;
+  if (chat.distress === undefined && chat.urgency === undefined && chat.note === undefined && chat.labels === undefined) return chat;
+  const { distress: _distress, urgency: _urgency, note: _note, labels: _labels, ...visible } = chat;
   return visible;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { CloseReason, RequeueReason } from '../../shared/domain-events';
 import type { NoteDto } from '../../shared/frames';
+import { systemLine } from '../../shared/system-lines';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
 import { newEvent, recordEvents, type NewEvent, type RecordedEvent } from '../events/outbox';
@@ -21,20 +22,41 @@ export interface Transition {
   note?: NoteDto;
 }
 
+/** Why an automatic assignment ignored the queue's skill or the chat's language. */
+export interface SkillFallback {
+  skill: string | null;
+  language: string | null;
+  waitedSeconds: number;
+}
+
+/** The staff note of a fallback assignment (zh-TW, as staff notes are written). */
+function fallbackNote(f: SkillFallback, agent: string): string {
+  const need = [f.skill ? `技能「${f.skill}」` : null, f.language ? `語言「${f.language}」` : null].filter(Boolean).join('、');
+  return `自動分配：等候 ${Math.ceil(f.waitedSeconds / 60)} 分鐘仍無具備${need}的服務人員可接，已改由 ${agent} 接手。`;
+}
+
 /** Someone acting on a chat, by id and display name. */
 export interface Actor {
   id: string;
   name: string;
 }
 
-/** The system lines of the lifecycle (zh-TW; clients may render `code` in their own locale). */
+/** A system line's words: a coded line (rendered in each reader's locale) or free text (a person's own words). */
+export type LineInput = string | CodedLine;
+/** A coded system line with its zh-TW text. */
+export type CodedLine = ReturnType<typeof systemLine>;
+
+/**
+ * The system lines of the lifecycle: each carries its code and parameters, and its zh-TW text
+ * (src/shared/system-lines.ts holds the templates of every locale).
+ */
 export const LINES = {
-  assigned: (agent: string) => `${agent} 已接聽，為您服務。`,
-  transferred: (from: string, to: string) => `對話已由 ${from} 轉接給 ${to}`,
-  requeued: () => '對話已轉回排隊佇列',
-  closedBy: (who: string) => `對話已由 ${who} 結束。`,
-  agentOffline: () => '服務人員已離線，已為您重新排隊，請稍候。',
-  inactive: () => '因長時間沒有新訊息，對話已自動結束。如需協助，歡迎隨時再次開啟對話。',
+  assigned: (agent: string) => systemLine('chat.assigned', { agent }),
+  transferred: (from: string, to: string) => systemLine('chat.transferred', { from, to }),
+  requeued: () => systemLine('chat.requeued', {}),
+  closedBy: (by: string) => systemLine('chat.closed', { by }),
+  agentOffline: () => systemLine('chat.agent_offline', {}),
+  inactive: () => systemLine('chat.inactive', {}),
 } as const;
 
 export class ChatTransitions {
@@ -76,16 +98,19 @@ export class ChatTransitions {
    * The write of taking a chat, inside the caller's transaction; the caller holds the chat's lock
    * and has checked the agent's capacity (accept above, or the desk's assigner).
    */
-  async take(trx: Db, chatId: string, agent: Actor, mode: 'accept' | 'auto'): Promise<Transition> {
+  async take(trx: Db, chatId: string, agent: Actor, mode: 'accept' | 'auto', fallback: SkillFallback | null = null): Promise<Transition> {
     const updated = await trx
       .updateTable('chats')
       .set({ status: 'open', customer_service_id: agent.id, assigned_at: this.clock.now(), updated_at: new Date() })
       .where('id', '=', chatId)
       .returning(['member_id'])
       .executeTakeFirstOrThrow();
-    const line = await systemLine(trx, chatId, LINES.assigned(agent.name));
-    const events = await recordEvents(trx, [newEvent('chat.assigned', { chatId, memberId: updated.member_id, assigneeId: agent.id, mode })]);
-    return { events, line };
+    const line = await storeLine(trx, chatId, LINES.assigned(agent.name));
+    const pending: NewEvent[] = [newEvent('chat.assigned', { chatId, memberId: updated.member_id, assigneeId: agent.id, mode, ...(fallback ? { fallback: true } : {}) })];
+    // Why the desk gave the chat to someone without the skill: a private note for staff.
+    const note = fallback ? await insertNote(trx, chatId, { id: null, name: '系統' }, fallbackNote(fallback, agent.name)) : undefined;
+    if (note) pending.push(newEvent('note.created', { chatId, noteId: note.id, authorId: null }));
+    return { events: await recordEvents(trx, pending), line, ...(note ? { note } : {}) };
   }
 
   /**
@@ -105,13 +130,22 @@ export class ChatTransitions {
         )
         .where('id', '=', chatId)
         .execute();
-      const line = await systemLine(trx, chatId, to ? LINES.transferred(by.name, to.name) : LINES.requeued());
+      const line = await storeLine(trx, chatId, to ? LINES.transferred(by.name, to.name) : LINES.requeued());
       const written = note ? await insertNote(trx, chatId, by, note) : undefined;
       const pending: NewEvent[] = [
         newEvent('chat.transferred', { chatId, memberId: locked.member_id, fromAssigneeId: locked.customer_service_id, toAssigneeId: to?.id ?? null, byUserId: by.id, noteId: written?.id ?? null }),
       ];
       if (written) pending.push(newEvent('note.created', { chatId, noteId: written.id, authorId: by.id }));
       return { events: await recordEvents(trx, pending), line, ...(written ? { note: written } : {}) };
+    });
+  }
+
+  /** Staff set a chat's labels (whole list); the event names who, never the labels. */
+  async setLabels(by: Actor, chatId: string, labels: string[]): Promise<RecordedEvent[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.updateTable('chats').set({ labels }).where('id', '=', chatId).returning(['member_id']).executeTakeFirst();
+      if (!row) throw new AppError('not_found');
+      return recordEvents(trx, [newEvent('chat.labeled', { chatId, memberId: row.member_id, byUserId: by.id })]);
     });
   }
 
@@ -124,7 +158,7 @@ export class ChatTransitions {
   }
 
   /** Sends an open chat back to the queue, if `assigneeId` still holds it. */
-  async requeue(chatId: string, assigneeId: string | null, reason: RequeueReason, text: string): Promise<Transition | null> {
+  async requeue(chatId: string, assigneeId: string | null, reason: RequeueReason, text: LineInput): Promise<Transition | null> {
     return this.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('chats')
@@ -135,19 +169,19 @@ export class ChatTransitions {
         .returning(['member_id'])
         .executeTakeFirst();
       if (!updated) return null;
-      const line = await systemLine(trx, chatId, text);
+      const line = await storeLine(trx, chatId, text);
       const events = await recordEvents(trx, [newEvent('chat.requeued', { chatId, memberId: updated.member_id, previousAssigneeId: assigneeId, reason })]);
       return { events, line };
     });
   }
 
   /** Closes a chat that is not closed yet; null when it already was. */
-  async close(chatId: string, by: Actor | null, reason: CloseReason, text: string): Promise<Transition | null> {
+  async close(chatId: string, by: Actor | null, reason: CloseReason, text: LineInput): Promise<Transition | null> {
     return this.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('chats').select(['status', 'member_id', 'customer_service_id']).where('id', '=', chatId).forUpdate().executeTakeFirst();
       if (!before || before.status === 'closed') return null;
       await trx.updateTable('chats').set({ status: 'closed', closed_at: this.clock.now(), updated_at: new Date() }).where('id', '=', chatId).execute();
-      const line = await systemLine(trx, chatId, text);
+      const line = await storeLine(trx, chatId, text);
       const events = await recordEvents(trx, [
         newEvent('chat.closed', { chatId, memberId: before.member_id, assigneeId: before.customer_service_id, byUserId: by?.id ?? null, reason }),
       ]);
@@ -211,16 +245,19 @@ export async function openLoad(trx: Db, agentId: string): Promise<number> {
 }
 
 /** A system line for a chat (allowed in closed chats: it records the closing itself). */
-export function systemItem(chatId: string, text: string): AppendItem {
-  return { chatId, senderId: null, senderRole: 'system', senderName: '系統', kind: 'system', text, clientId: null, attachments: [], flags: [], requireOpen: false };
+export function systemItem(chatId: string, words: LineInput): AppendItem {
+  const item: AppendItem = { chatId, senderId: null, senderRole: 'system', senderName: '系統', kind: 'system', text: '', clientId: null, attachments: [], flags: [], requireOpen: false };
+  if (typeof words === 'string') return { ...item, text: words };
+  const { text, ...line } = words;
+  return { ...item, text, line };
 }
 
-async function systemLine(trx: Db, chatId: string, text: string): Promise<AppendResult | null> {
-  const [outcome] = await writeBatch(trx as Parameters<typeof writeBatch>[0], [systemItem(chatId, text)]);
+async function storeLine(trx: Db, chatId: string, words: LineInput): Promise<AppendResult | null> {
+  const [outcome] = await writeBatch(trx as Parameters<typeof writeBatch>[0], [systemItem(chatId, words)]);
   return outcome.ok ? outcome.result : null;
 }
 
-async function insertNote(trx: Db, chatId: string, by: Actor, text: string): Promise<NoteDto> {
+async function insertNote(trx: Db, chatId: string, by: { id: string | null; name: string }, text: string): Promise<NoteDto> {
   const row = await trx
     .insertInto('chat_notes')
     .values({ chat_id: chatId, author_id: by.id, author_name: by.name, text })

@@ -122,6 +122,7 @@ const envSchema = z.object({
   LOTUSDESK_PRESENCE_GRACE_SECONDS: positiveInt('LOTUSDESK_PRESENCE_GRACE_SECONDS', 30),
   LOTUSDESK_REQUEUE_GRACE_SECONDS: positiveInt('LOTUSDESK_REQUEUE_GRACE_SECONDS', 120),
   LOTUSDESK_INACTIVITY_MINUTES: positiveInt('LOTUSDESK_INACTIVITY_MINUTES', 30),
+  LOTUSDESK_SKILL_FALLBACK_SECONDS: positiveInt('LOTUSDESK_SKILL_FALLBACK_SECONDS', 120),
   LOTUSDESK_BACKUP_INTERVAL_HOURS: nonNegative('LOTUSDESK_BACKUP_INTERVAL_HOURS', 24, false),
   LOTUSDESK_BACKUP_KEEP: positiveInt('LOTUSDESK_BACKUP_KEEP', 7),
   LOTUSDESK_BACKUP_DIR: z.string().optional(),
@@ -216,7 +217,7 @@ export interface Config {
   /** Frame budgets (token buckets): per connection, and per user across sockets and HTTP sends. */
   rateLimit: { framesPerSec: number; burst: number; userPerSec: number; userBurst: number };
   heartbeatMs: number;
-  desk: { timezone: string; offlineGraceMs: number; requeueGraceMs: number; inactivityMs: number };
+  desk: { timezone: string; offlineGraceMs: number; requeueGraceMs: number; inactivityMs: number; skillFallbackMs: number };
   /** Backups (interval 0 = none scheduled) and retention (0 days = keep forever). */
   ops: { backupIntervalMs: number; backupKeep: number; backupDir: string; retentionDays: number };
   /** Where uploads live (absolute) and the largest accepted file in bytes. */
@@ -278,6 +279,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offlineGraceMs: e.LOTUSDESK_PRESENCE_GRACE_SECONDS * 1000,
       requeueGraceMs: e.LOTUSDESK_REQUEUE_GRACE_SECONDS * 1000,
       inactivityMs: e.LOTUSDESK_INACTIVITY_MINUTES * 60_000,
+      // A chat that needs a skill or language nobody on duty has waits this long, then goes to anyone available.
+      skillFallbackMs: e.LOTUSDESK_SKILL_FALLBACK_SECONDS * 1000,
     },
     ops: {
       backupIntervalMs: Math.round(e.LOTUSDESK_BACKUP_INTERVAL_HOURS * 3_600_000),

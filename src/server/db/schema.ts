@@ -39,6 +39,8 @@ export interface ChatsTable {
   language: string | null;
   first_response_at: Date | null;
   off_duty: Generated<boolean>;
+  /** Staff labels (migration 011). */
+  labels: Generated<string[]>;
 }
 
 export interface MessagesTable {
@@ -55,6 +57,9 @@ export interface MessagesTable {
   attachments: Json<unknown[]>;
   flags: Json<unknown[]>;
   created_at: Timestamp;
+  /** A system line's code and parameters (migration 011); null for people's messages. */
+  code: string | null;
+  params: Json<Record<string, string | number> | null>;
 }
 
 export interface ReadCursorsTable {
@@ -297,6 +302,21 @@ export interface CannedRepliesTable {
   updated_at: Timestamp;
 }
 
+export interface ChatRatingsTable {
+  chat_id: string;
+  member_id: string;
+  score: number;
+  comment: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface MessageSearchTable {
+  message_id: string;
+  chat_id: string;
+  created_at: Date | string;
+  tokens: string[];
+}
+
 export interface Database {
   domain_events: DomainEventsTable;
   chat_notes: ChatNotesTable;
@@ -326,4 +346,6 @@ export interface Database {
   duty_settings: DutySettingsTable;
   duty_windows: DutyWindowsTable;
   canned_replies: CannedRepliesTable;
+  chat_ratings: ChatRatingsTable;
+  message_search: MessageSearchTable;
 }

@@ -58,6 +58,8 @@ export class AssignmentService {
     private readonly clock: Clock,
     private readonly timezone: string,
     private readonly mastersFirst: MastersFirstPolicy | null = null,
+    /** How long a chat waits for its skill or language before anyone available may take it. */
+    private readonly skillFallbackMs: number = 120_000,
   ) {}
 
   /** Assigns as much of the backlog as the people on duty can take; returns how many chats. */
@@ -70,7 +72,8 @@ export class AssignmentService {
       if (claimed === 'none') break;
       if (claimed === 'skip') continue;
       assigned++;
-      await this.chats.afterChange(claimed.chatId, claimed.taken);
+      const chat = await this.chats.afterChange(claimed.chatId, claimed.taken);
+      if (claimed.taken.note) this.chats.publishNote(claimed.taken.note, chat, null);
     }
     return assigned;
   }
@@ -97,7 +100,16 @@ export class AssignmentService {
         .executeTakeFirst();
       if (!chat) return 'none' as const;
 
-      const ordered = await this.offerOrder(trx, now, chat, duty);
+      let ordered = await this.offerOrder(trx, now, chat, duty);
+      // Nobody with the queue's skill or the chat's language: after the configured wait, anyone
+      // available of the serving role may take it, and a private note tells staff why.
+      let fallback: { skill: string | null; language: string | null; waitedSeconds: number } | null = null;
+      const waitedMs = now.getTime() - new Date(chat.pending_since).getTime();
+      if (ordered.length === 0 && (chat.skill !== null || chat.language !== null) && waitedMs >= this.skillFallbackMs) {
+        const anyone = await this.candidates(trx, now, { language: null }, chat.serving_role ?? 'agent', null);
+        ordered = await this.preferenceOrder(trx, chat, anyone);
+        if (ordered.length) fallback = { skill: chat.skill, language: chat.language, waitedSeconds: Math.round(waitedMs / 1000) };
+      }
       if (ordered.length === 0) {
         skipped.add(chat.id);
         return 'skip' as const;
@@ -107,7 +119,7 @@ export class AssignmentService {
         if (!locked) continue; // another assigner is placing a chat with them right now
         if ((await openLoad(trx, agent.id)) >= locked.max_concurrent) continue;
         // The same write as 接聽 (transitions.ts), in this claim's transaction.
-        const taken = await this.chats.transitions.take(trx, chat.id, agent, 'auto');
+        const taken = await this.chats.transitions.take(trx, chat.id, agent, 'auto', fallback);
         if (chat.assignment_mode === 'round_robin') {
           await trx.updateTable('desk_queues').set({ last_assigned_user_id: agent.id }).where('id', '=', chat.queue_id).execute();
         }

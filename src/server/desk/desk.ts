@@ -25,6 +25,8 @@ export interface DeskOptions {
   offlineGraceMs: number;
   requeueGraceMs: number;
   inactivityMs: number;
+  /** How long a chat waits for its queue's skill or its language before anyone available may take it. */
+  skillFallbackMs?: number;
   /** Run periodic sweeps in this process (the cron role). */
   runTimers: boolean;
 }
@@ -69,7 +71,7 @@ export class Desk {
         void deps.bus.enqueue('chat.assign', { reason: 'masters-first fallback' }, { jobId: `masters-first-${chatId}-${due}`, delayMs: Math.max(0, delayMs) + 50 }).catch((err) => deps.log.warn({ err }, 'could not queue the fallback'));
       },
     };
-    this.assignment = new AssignmentService(db, deps.chats, clock, opts.timezone, mastersFirst);
+    this.assignment = new AssignmentService(db, deps.chats, clock, opts.timezone, mastersFirst, opts.skillFallbackMs ?? 120_000);
     this.stats = new DeskStats(db, clock, opts.timezone, this.presence);
   }
 

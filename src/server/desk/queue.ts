@@ -28,19 +28,24 @@ export async function queuePositionOf(db: Db, chatId: string, now: Date = new Da
 
 /**
  * Wait estimates: average handle time of chats closed in the last day (5 minutes when there is no
- * history), shared among the serving people online now. Cached briefly: it is read per chat frame.
+ * history), shared among the people online now who serve the chat's queue (its serving role:
+ * agents by default, masters for the Dharma queue). When nobody who serves it is online, there is
+ * no honest number: `estimate` says so with null. Cached briefly: it is read per chat frame.
  */
 export class WaitEstimator {
-  private cached: { at: number; handleSeconds: number; online: number } | null = null;
+  private cached: { at: number; handleSeconds: number; online: Map<string, number>; roleOf: Map<string, string> } | null = null;
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Seconds a chat at `position` can expect to wait. */
-  async estimate(position: number): Promise<number> {
-    const { handleSeconds, online } = await this.inputs();
-    return Math.round((position * handleSeconds) / Math.max(1, online));
+  /** Seconds a chat at `position` in `queue` can expect to wait, or null when nobody who serves it is online. */
+  async estimate(position: number, queue: string | null = null): Promise<number | null> {
+    const { handleSeconds, online, roleOf } = await this.inputs();
+    const role = (queue && roleOf.get(queue)) || 'agent';
+    const serving = online.get(role) ?? 0;
+    if (serving === 0) return null;
+    return Math.round((position * handleSeconds) / serving);
   }
 
   /** Forgets the cache (after a presence change, say). */
@@ -52,13 +57,21 @@ export class WaitEstimator {
     const now = this.clock.now();
     if (this.cached && now.getTime() - this.cached.at < 15_000) return this.cached;
     const since = new Date(now.getTime() - 24 * 3600_000).toISOString();
-    const row = await sql<{ handle: number | null; online: number }>`
-      SELECT
-        (SELECT avg(EXTRACT(EPOCH FROM (closed_at - assigned_at)))::float8 FROM chats
-          WHERE status = 'closed' AND assigned_at IS NOT NULL AND closed_at > ${since}::timestamptz) AS handle,
-        (SELECT count(*)::int FROM users WHERE role IN ('agent','master') AND presence = 'online') AS online`.execute(this.db);
-    const r = row.rows[0];
-    this.cached = { at: now.getTime(), handleSeconds: r.handle && r.handle > 0 ? r.handle : 300, online: r.online };
+    const [handle, online, queues] = await Promise.all([
+      sql<{ handle: number | null }>`
+        SELECT avg(EXTRACT(EPOCH FROM (closed_at - assigned_at)))::float8 AS handle FROM chats
+        WHERE status = 'closed' AND assigned_at IS NOT NULL AND closed_at > ${since}::timestamptz`.execute(this.db),
+      sql<{ role: string; n: number }>`
+        SELECT role, count(*)::int AS n FROM users WHERE role IN ('agent','master') AND presence = 'online' GROUP BY role`.execute(this.db),
+      this.db.selectFrom('desk_queues').select(['id', 'serving_role']).execute(),
+    ]);
+    const h = handle.rows[0]?.handle;
+    this.cached = {
+      at: now.getTime(),
+      handleSeconds: h && h > 0 ? h : 300,
+      online: new Map(online.rows.map((r) => [r.role, r.n])),
+      roleOf: new Map(queues.map((q) => [q.id, q.serving_role ?? 'agent'])),
+    };
     return this.cached;
   }
 }

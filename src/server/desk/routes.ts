@@ -170,6 +170,16 @@ export async function deskRoutes(app: FastifyInstance, deps: { desk: Desk; db: D
     return { stats: rows };
   });
 
+  app.get<{ Querystring: { from?: string; to?: string } }>('/api/stats/ratings', {
+    preHandler: authenticate,
+    schema: { tags, security: bearer, summary: 'Satisfaction per agent, per queue and overall (supervisors; default the last 30 days)', querystring: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' } } } },
+  }, async (request) => {
+    requireOverseer(callerOf(request));
+    const to = parseDate(request.query.to, 'to', new Date(Date.now() + 60_000));
+    const from = parseDate(request.query.from, 'from', new Date(to.getTime() - 30 * 86400_000));
+    return { stats: await desk.stats.ratings(from, to) };
+  });
+
   app.get('/api/dashboard', { preHandler: authenticate, config: { apiKeyScope: 'stats:read' }, schema: { tags, security: bearer, summary: 'Dashboard snapshot (live updates arrive as `desk` frames)' } }, async (request) => {
     requireOverseer(callerOf(request));
     return { snapshot: await desk.stats.snapshot() };

@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { MeritSummary } from '../../shared/dharma';
+import { systemLine } from '../../shared/system-lines';
 import type { Bus } from '../bus/bus';
 import type { ChatEvents } from '../chat/chat-events';
 import type { ChatService } from '../chat/chat-service';
@@ -118,7 +119,9 @@ export class Merit {
   }
 }
 
-function meritText(points: number, i: MeritInputs, total: number): string {
-  const parts = [`基本 10`, `對話 ${i.minutes} 分鐘 +${Math.floor(i.minutes / 5)}`, `善語 ${i.positiveTerms.length} 則 +${2 * i.positiveTerms.length}`, `經文引用 ${i.verifiedQuotes} 則 +${5 * i.verifiedQuotes}`];
-  return `本次對話功德 +${points}（${parts.join('，')}）。累計功德 ${total}。隨喜您的善行，阿彌陀佛。`;
+function meritText(points: number, i: MeritInputs, total: number) {
+  return systemLine('merit.earned', {
+    points, minutes: i.minutes, minutePoints: Math.floor(i.minutes / 5), positive: i.positiveTerms.length,
+    positivePoints: 2 * i.positiveTerms.length, quotes: i.verifiedQuotes, quotePoints: 5 * i.verifiedQuotes, total,
+  });
 }

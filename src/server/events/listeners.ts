@@ -30,6 +30,7 @@ export interface DomainListeners {
   sentimentQueue: Reaction;
   merit: Listener;
   webhooks: Listener;
+  searchIndex: Listener;
 }
 
 /** Declares the hub's listeners in their order (see the file comment for why this order). */
@@ -49,6 +50,7 @@ export function declareListeners(hub: EventHub, l: DomainListeners): void {
     reactionListener(l.sentimentQueue),
     l.merit,
     l.webhooks,
+    l.searchIndex,
   ]);
 }
 

@@ -45,6 +45,8 @@ export const messageObject = {
     createdAt: { type: 'string' },
     flags: { type: 'array', items: { type: 'object', additionalProperties: true } },
     sentimentScore: { type: ['number', 'null'] },
+    code: { type: 'string' },
+    params: { type: 'object', additionalProperties: true },
   },
 } as const;
 

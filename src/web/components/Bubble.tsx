@@ -1,5 +1,6 @@
 /** One message: sender name and role, text, attachments, time, and my delivery state. */
 import type { AttachmentDto, MessageDto } from '../../shared/protocol';
+import { renderSystemLine } from '../../shared/system-lines';
 import type { DeliveryState } from '../../client/store';
 import { useI18n } from '../i18n';
 import { Attachments } from './Attachments';
@@ -7,19 +8,21 @@ import { MessageMarks } from './dharma/CitationNotice';
 import { senderRoleKey } from './format';
 
 interface BubbleProps {
-  message: Pick<MessageDto, 'kind' | 'senderRole' | 'senderName' | 'text' | 'createdAt' | 'flags'> & { seq?: number; attachments: AttachmentDto[] };
+  message: Pick<MessageDto, 'kind' | 'senderRole' | 'senderName' | 'text' | 'createdAt' | 'flags' | 'code' | 'params'> & { seq?: number; attachments: AttachmentDto[] };
   mine: boolean;
   state?: DeliveryState;
 }
 
 /** A chat bubble (system notes are centred lines). */
 export function Bubble({ message: m, mine, state }: BubbleProps) {
-  const { t, time } = useI18n();
+  const { t, time, locale } = useI18n();
   if (m.kind === 'system') {
+    // A coded line in the reader's language; free text (or a code this build lacks) as stored.
+    const line = m.code ? renderSystemLine(locale, m.code, m.params) : null;
     return (
-      <li className="msg msg-system" data-seq={m.seq}>
+      <li className="msg msg-system" data-seq={m.seq} data-code={m.code} data-testid="system-line">
         <span className="sr-only">{t('role.system')}: </span>
-        {m.text}
+        {line ?? m.text}
         <time dateTime={m.createdAt}> · {time(m.createdAt)}</time>
       </li>
     );

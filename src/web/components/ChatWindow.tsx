@@ -4,8 +4,7 @@ import { ApiError } from '../../client/api';
 import type { Refusal } from '../../client/store';
 import type { ChatDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
-import { useSession, useStore } from '../session';
-import { ChatNotes } from './ChatNotes';
+import { useStore } from '../session';
 import { Composer } from './Composer';
 import { CitationRefusal } from './dharma/CitationNotice';
 import { MessageList } from './MessageList';
@@ -26,10 +25,10 @@ export function ChatStatus({ chat, mode }: { chat: ChatDto; mode: ChatMode }) {
   const minutes = chat.waitEstimateSeconds != null ? Math.max(1, Math.round(chat.waitEstimateSeconds / 60)) : null;
   return (
     <div className="status status-pending" data-testid="chat-status" data-status="pending">
-      {chat.offDuty ? <p>{t('queue.offDuty')}</p> : <p>{t('queue.waiting')}</p>}
+      {chat.offDuty ? <p>{t('queue.offDuty')}</p> : chat.nobodyAvailable ? <p data-testid="nobody-available">{t('sv.wait.nobody')}</p> : <p>{t('queue.waiting')}</p>}
       <p>
         {chat.queuePosition != null && <span data-testid="queue-position">{t('queue.position', { n: chat.queuePosition })}</span>}
-        {minutes != null && !chat.offDuty && <span data-testid="wait-estimate"> · {t('queue.estimate', { minutes })}</span>}
+        {minutes != null && !chat.offDuty && !chat.nobodyAvailable && <span data-testid="wait-estimate"> · {t('queue.estimate', { minutes })}</span>}
       </p>
     </div>
   );
@@ -38,7 +37,6 @@ export function ChatStatus({ chat, mode }: { chat: ChatDto; mode: ChatMode }) {
 /** The whole chat window for one chat. */
 export function ChatWindow({ chatId, mode, footer, autoFocus }: { chatId: string; mode: ChatMode; footer?: ReactNode; autoFocus?: boolean }) {
   const store = useStore();
-  const { me } = useSession();
   const { t, errorText } = useI18n();
   const [error, setError] = useState<string | null>(null);
   // The last refusal, kept here too: if the chat closed meanwhile there is no composer to hold it.
@@ -63,7 +61,6 @@ export function ChatWindow({ chatId, mode, footer, autoFocus }: { chatId: string
         </p>
       )}
       <MessageList chatId={chatId} readOnly={mode === 'readonly'} />
-      {mode !== 'member' && me.role !== 'member' && <ChatNotes chatId={chatId} canWrite={mode === 'staff'} />}
       <p className="typing" aria-live="polite" data-testid="typing">
         {typing ? t('chat.typing') : ''}
       </p>

@@ -22,6 +22,11 @@ export function QueueList({ chats, onAccept, busy }: { chats: ChatDto[]; onAccep
               {c.distress && <span className="tag-distress">{t('desk.distress')}</span>}
             </div>
             <div className="queue-topic">{c.topic ?? t('chat.untitled')}</div>
+            {c.labels?.length ? (
+              <ul className="chips chips-small" aria-label={t('sv.labels.title')}>
+                {c.labels.map((l) => <li key={l} className="chip" data-testid="queue-label">{l}</li>)}
+              </ul>
+            ) : null}
             <div className="queue-wait" data-testid="queue-wait" data-minutes={minutes}>
               {t('desk.waited', { minutes })}
             </div>

@@ -5,6 +5,7 @@ import { dharmaEn } from './dharma.en';
 import { insightUiEn } from './insight-ui.en';
 import { integrationEn } from './integration.en';
 import { dutyEn } from './duty.en';
+import { serviceEn } from './service.en';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'LotusDesk',
@@ -106,10 +107,6 @@ export const en: Record<MessageKey, string> = {
   'desk.transferTo': 'Transfer to',
   'desk.backToQueue': 'Back to the queue',
   'desk.note': 'Note (staff only; the member never sees it)',
-  'notes.title': 'Private notes',
-  'notes.add': 'Add note',
-  'notes.placeholder': 'A note only staff will see…',
-  'notes.empty': 'No notes yet',
   'desk.close': 'Close chat',
   'desk.dismiss': 'Close tab',
   'desk.memberPanel': 'Member',
@@ -159,4 +156,5 @@ export const en: Record<MessageKey, string> = {
   ...insightUiEn,
   ...integrationEn,
   ...dutyEn,
+  ...serviceEn,
 };

@@ -5,6 +5,7 @@ import { dharmaZhCN } from './dharma.zh-CN';
 import { insightUiZhCN } from './insight-ui.zh-CN';
 import { integrationZhCN } from './integration.zh-CN';
 import { dutyZhCN } from './duty.zh-CN';
+import { serviceZhCN } from './service.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': '莲心客服',
@@ -106,10 +107,6 @@ export const zhCN: Record<MessageKey, string> = {
   'desk.transferTo': '转接给',
   'desk.backToQueue': '转回排队队列',
   'desk.note': '备注（仅同事可见，会员看不到）',
-  'notes.title': '内部备注',
-  'notes.add': '新增备注',
-  'notes.placeholder': '写下只给同事看的备注…',
-  'notes.empty': '尚无备注',
   'desk.close': '结束对话',
   'desk.dismiss': '关闭标签',
   'desk.memberPanel': '会员资料',
@@ -159,4 +156,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...insightUiZhCN,
   ...integrationZhCN,
   ...dutyZhCN,
+  ...serviceZhCN,
 };

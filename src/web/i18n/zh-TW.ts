@@ -4,6 +4,7 @@ import { dharmaZhTW } from './dharma.zh-TW';
 import { insightUiZhTW } from './insight-ui.zh-TW';
 import { integrationZhTW } from './integration.zh-TW';
 import { dutyZhTW } from './duty.zh-TW';
+import { serviceZhTW } from './service.zh-TW';
 
 export const zhTW = {
   'app.name': '蓮心客服',
@@ -105,10 +106,6 @@ export const zhTW = {
   'desk.transferTo': '轉接給',
   'desk.backToQueue': '轉回排隊佇列',
   'desk.note': '備註（僅同仁可見，會員看不到）',
-  'notes.title': '內部備註',
-  'notes.add': '新增備註',
-  'notes.placeholder': '寫下只給同仁看的備註…',
-  'notes.empty': '尚無備註',
   'desk.close': '結束對話',
   'desk.dismiss': '關閉分頁',
   'desk.memberPanel': '會員資料',
@@ -158,6 +155,7 @@ export const zhTW = {
   ...insightUiZhTW,
   ...integrationZhTW,
   ...dutyZhTW,
+  ...serviceZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;

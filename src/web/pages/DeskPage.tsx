@@ -11,6 +11,10 @@ import { MemberPanel } from '../components/MemberPanel';
 import { PresenceToggle } from '../components/PresenceToggle';
 import { QueueList } from '../components/QueueList';
 import { TransferDialog } from '../components/TransferDialog';
+import { ChatLabels } from '../components/service/ChatLabels';
+import { ChatNotes } from '../components/service/ChatNotes';
+import { LabelFilter } from '../components/service/LabelFilter';
+import { SearchBox } from '../components/service/SearchBox';
 import { useI18n } from '../i18n';
 import { useSession, useStore } from '../session';
 
@@ -25,6 +29,7 @@ export function DeskPage() {
   const [focusChat, setFocusChat] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [transferring, setTransferring] = useState<ChatDto | null>(null);
+  const [labelFilter, setLabelFilter] = useState<string | null>(null);
   const tabRefs = useRef(new Map<string, HTMLButtonElement>());
 
   useEffect(() => {
@@ -41,7 +46,8 @@ export function DeskPage() {
   }, [store, me.id]);
 
   const all = [...store.views.values()].map((v) => v.chat);
-  const queue = all.filter((c) => c.status === 'pending').sort((a, b) => (a.queuePosition ?? 1e9) - (b.queuePosition ?? 1e9) || a.createdAt.localeCompare(b.createdAt));
+  const waiting = all.filter((c) => c.status === 'pending');
+  const queue = waiting.filter((c) => !labelFilter || (c.labels ?? []).includes(labelFilter)).sort((a, b) => (a.queuePosition ?? 1e9) - (b.queuePosition ?? 1e9) || a.createdAt.localeCompare(b.createdAt));
   // My tabs: chats I hold, plus ones I held this session that closed or moved (until dismissed).
   const tabs = all.filter((c) => (c.status === 'open' && c.assigneeId === me.id) || kept.has(c.id));
 
@@ -83,6 +89,18 @@ export function DeskPage() {
     }
   };
 
+  // A search hit opens its chat as a tab (read-only unless I hold it).
+  const openChat = async (chatId: string) => {
+    setError(null);
+    try {
+      if (!store.views.has(chatId)) store.upsert(await api.chat(chatId));
+      setKept((k) => new Set([...k, chatId]));
+      setActive(chatId);
+    } catch (err) {
+      setError(err instanceof ApiError ? errorText(err.code) : t('error.network'));
+    }
+  };
+
   // A distress alert: the chat opens as a tab (read-only unless I hold it); masters on shift may be
   // alerted about a chat someone else holds, which they cannot open: the refusal says so.
   const openAlert = async (alert: DistressAlert) => {
@@ -117,9 +135,11 @@ export function DeskPage() {
       <ConnectionBanner />
       <aside className="desk-side" aria-label={t('desk.queue')}>
         <PresenceToggle />
+        <SearchBox onOpen={(r) => void openChat(r.chatId)} />
         <h2>
           {t('desk.queue')} <span className="count" data-testid="queue-count">{queue.length}</span>
         </h2>
+        <LabelFilter chats={waiting} value={labelFilter} onChange={setLabelFilter} />
         <QueueList chats={queue} onAccept={(c) => void accept(c)} busy={busy} />
       </aside>
       <section className="desk-main" aria-label={t('desk.myChats')}>
@@ -176,9 +196,13 @@ export function DeskPage() {
                   </button>
                 )}
               </div>
+              <ChatLabels chat={current} editable />
               <ChatWindow key={current.id} chatId={current.id} autoFocus={current.id === focusChat} mode={current.status === 'open' && current.assigneeId === me.id ? 'staff' : 'readonly'} />
             </div>
-            <MemberPanel chat={current} />
+            <div className="desk-aside">
+              <MemberPanel chat={current} />
+              <ChatNotes chatId={current.id} />
+            </div>
           </div>
         )}
       </section>

@@ -6,6 +6,7 @@ import { ChatWindow } from '../components/ChatWindow';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { MeritTotal } from '../components/dharma/MeritTotal';
 import { postToParent } from '../embed-parent';
+import { RatingPrompt } from '../components/service/RatingPrompt';
 import { useI18n } from '../i18n';
 import { useSession, useStore } from '../session';
 
@@ -85,6 +86,7 @@ export function MemberPage() {
             <div className="closed-footer">
               <p className="notice" data-testid="closed-notice">{t('member.closedThanks')}</p>
               <MeritTotal chatId={chatId} seq={view.chat.lastSeq} />
+              <RatingPrompt chatId={chatId} />
               <button type="button" className="btn-primary" onClick={() => setChatId(null)}>
                 {t('member.newChat')}
               </button>

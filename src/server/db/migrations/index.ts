@@ -13,6 +13,7 @@ import * as m007 from './007_domain_events';
 import * as m008 from './008_upload_reservations';
 import * as m010 from './010_integration';
 import * as m013 from './013_duty_canned';
+import * as m011 from './011_service';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '008_upload_reservations': m008,
   '010_integration': m010,
   '013_duty_canned': m013,
+  '011_service': m011,
 };

@@ -1,0 +1,33 @@
+/** Notes, labels, search and satisfaction (English). */
+import type { serviceZhTW } from './service.zh-TW';
+
+export const serviceEn: Record<keyof typeof serviceZhTW, string> = {
+  'sv.notes.title': 'Internal notes',
+  'sv.notes.staffOnly': 'Staff only: the member never sees these',
+  'sv.notes.empty': 'No notes yet.',
+  'sv.notes.label': 'New note',
+  'sv.notes.add': 'Add note',
+  'sv.notes.by': '{name} · {time}',
+  'sv.labels.title': 'Labels',
+  'sv.labels.add': 'Add label',
+  'sv.labels.placeholder': 'e.g. return',
+  'sv.labels.remove': 'Remove label {label}',
+  'sv.labels.none': 'No labels',
+  'sv.labels.filter': 'Filter by label',
+  'sv.labels.all': 'All',
+  'sv.search.label': 'Search conversations',
+  'sv.search.placeholder': 'Traditional or Simplified',
+  'sv.search.submit': 'Search',
+  'sv.search.none': 'No matching messages.',
+  'sv.search.results': '{n} results',
+  'sv.search.open': 'Open chat',
+  'sv.rating.prompt': 'How satisfied are you with this service?',
+  'sv.rating.score': '{n} of 5',
+  'sv.rating.comment': 'Anything you would like to tell us (optional)',
+  'sv.rating.submit': 'Send rating',
+  'sv.rating.thanks': 'Thank you for your rating ({n} of 5).',
+  'sv.rating.stats': 'Satisfaction',
+  'sv.rating.avg': 'Average {avg} ({n} ratings)',
+  'sv.wait.nobody': 'No one can take this chat right now, so there is no wait estimate. Leave a message and we will reply as soon as we can.',
+  'sv.rating.noneYet': 'No ratings yet',
+};

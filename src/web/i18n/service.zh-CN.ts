@@ -1,0 +1,33 @@
+/** Notes, labels, search and satisfaction (Simplified Chinese). */
+import type { serviceZhTW } from './service.zh-TW';
+
+export const serviceZhCN: Record<keyof typeof serviceZhTW, string> = {
+  'sv.notes.title': '内部备注',
+  'sv.notes.staffOnly': '仅同事可见，会员看不到',
+  'sv.notes.empty': '暂无备注。',
+  'sv.notes.label': '新增备注',
+  'sv.notes.add': '加入备注',
+  'sv.notes.by': '{name} · {time}',
+  'sv.labels.title': '标签',
+  'sv.labels.add': '新增标签',
+  'sv.labels.placeholder': '例如：退货',
+  'sv.labels.remove': '移除标签 {label}',
+  'sv.labels.none': '无标签',
+  'sv.labels.filter': '按标签筛选',
+  'sv.labels.all': '全部',
+  'sv.search.label': '搜索对话内容',
+  'sv.search.placeholder': '繁体或简体均可',
+  'sv.search.submit': '搜索',
+  'sv.search.none': '找不到符合的消息。',
+  'sv.search.results': '共 {n} 条结果',
+  'sv.search.open': '打开对话',
+  'sv.rating.prompt': '这次的服务您满意吗？',
+  'sv.rating.score': '{n} 分',
+  'sv.rating.comment': '想对我们说的话（选填）',
+  'sv.rating.submit': '提交评分',
+  'sv.rating.thanks': '感谢您的评分（{n} 分）。',
+  'sv.rating.stats': '满意度',
+  'sv.rating.avg': '平均 {avg}（{n} 条）',
+  'sv.wait.nobody': '目前没有服务人员能接听，无法估计等候时间。您可以先留言，我们会尽快回复。',
+  'sv.rating.noneYet': '暂无评分',
+};
