@@ -51,6 +51,8 @@ import { identityRoutes } from './identity/routes';
 import { TokenService } from './identity/tokens';
 import { UserDirectory } from './identity/users';
 import { webRoutes } from './web/static';
+import { Members } from './members/index';
+import { membersRoutes } from './members/routes';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -72,6 +74,8 @@ export interface LotusDesk {
   dharma: Dharma;
   /** Sentiment engine, analysis worker, distress detection. */
   insight: Insight;
+  /** Merit levels, 三寶 certification, offers, the daily leaderboard. */
+  members: Members;
   ops: Ops;
   /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
   close(): Promise<void>;
@@ -164,8 +168,9 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const desk = new Desk({ db, bus, chats, hub, clock, log: app.log, cron }, { ...config.desk, runTimers: cron !== null });
   desk.start();
   // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
-  const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log });
+  const dharma = new Dharma({ db, bus, hub, chats, events, pipeline, clock, log: app.log });
   await dharma.start();
+  const members = new Members({ db, hub, clock, merit: dharma.merit, timezone: config.desk.timezone });
   const insight = new Insight({
     db, bus, hub, desk, chats, pipeline, clock, timezone: config.desk.timezone,
     scoring: config.scoringThread && roles.has('worker') ? 'thread' : 'inline',
@@ -236,7 +241,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
-    await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId) });
+    await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId), certificationReadable: (user, id) => members.certifications.photoReadable(user, id) });
+    await app.register(membersRoutes, { members, memberChats, authenticate });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(webRoutes);
   }
@@ -245,7 +251,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   if (config.devLogin) await seedDemo(users, desk, clock);
 
   return {
-    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma,
+    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma, members,
     async close() {
       if (closed) return;
       closed = true;
