@@ -4,6 +4,7 @@ import { ApiError } from '../../client/api';
 import { ChatWindow } from '../components/ChatWindow';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { MeritTotal } from '../components/dharma/MeritTotal';
+import { CertificationNotice } from '../components/members/CertificationNotice';
 import { useI18n } from '../i18n';
 import { useSession, useStore } from '../session';
 
@@ -65,6 +66,7 @@ export function MemberPage() {
           )}
         </h1>
       </header>
+      <CertificationNotice />
       {error && (
         <p className="alert" role="alert">
           {error}

@@ -14,6 +14,11 @@ const DashboardPage = lazy(() => import('./DashboardPage').then((m) => ({ defaul
 const ShiftsPage = lazy(() => import('./ShiftsPage').then((m) => ({ default: m.ShiftsPage })));
 const ReviewsPage = lazy(() => import('./ReviewsPage').then((m) => ({ default: m.ReviewsPage })));
 const DharmaPage = lazy(() => import('./DharmaPage').then((m) => ({ default: m.DharmaPage })));
+const MeritPage = lazy(() => import('./MeritPage').then((m) => ({ default: m.MeritPage })));
+const LeaderboardPage = lazy(() => import('./LeaderboardPage').then((m) => ({ default: m.LeaderboardPage })));
+const CertificationPage = lazy(() => import('./CertificationPage').then((m) => ({ default: m.CertificationPage })));
+const CertificationReviewPage = lazy(() => import('./CertificationReviewPage').then((m) => ({ default: m.CertificationReviewPage })));
+const MembersAdminPage = lazy(() => import('./MembersAdminPage').then((m) => ({ default: m.MembersAdminPage })));
 
 export interface PageDef {
   path: string;
@@ -30,6 +35,11 @@ export const PAGES: PageDef[] = [
   { path: '/shifts', roles: ['supervisor', 'admin'], label: 'da.nav.shifts', component: ShiftsPage },
   { path: '/reviews', roles: ['supervisor', 'admin'], label: 'dh.nav.reviews', component: ReviewsPage },
   { path: '/dharma', roles: ['supervisor', 'admin'], label: 'dh.nav.dharma', component: DharmaPage },
+  { path: '/merit', roles: ['member'], label: 'mb.nav.merit', component: MeritPage },
+  { path: '/leaderboard', roles: ['member'], label: 'mb.nav.leaderboard', component: LeaderboardPage },
+  { path: '/certification', roles: ['member'], label: 'mb.nav.certification', component: CertificationPage },
+  { path: '/certifications', roles: ['master', 'admin'], label: 'mb.nav.review', component: CertificationReviewPage },
+  { path: '/members-admin', roles: ['admin'], label: 'mb.nav.admin', component: MembersAdminPage },
 ];
 
 /** The first page a role may open (its home). */
