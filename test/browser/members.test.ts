@@ -1,7 +1,7 @@
 /**
  * Members and merit in a real browser against a real server: a member applies for 三寶
  * certification with a photo and a master approves it in the review queue (the member's page
- * follows); a member sees their level's progress and the offer of their level, and claims it; the
+ * follows, the agent's member panel shows the mark and the level); a member sees their level's progress and the offer of their level, and claims it; the
  * daily leaderboard shows opted-in aliases only.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -59,6 +59,18 @@ describe.skipIf(!hasChromium)('members and merit in Chromium', () => {
     expect(await m.getByTestId('certification-status').textContent()).toContain('三寶弟子');
     await shot(m, 'members-certification-approved');
     expect((await api(suite.server, 'GET', '/api/certifications/me', member.token)).body.certified).toBe(true);
+
+    // The agent who takes the member's next chat sees the 三寶弟子 mark and the merit level beside it.
+    const agent = await suite.server.user('agent', '客服小蓮');
+    const chat = (await api(suite.server, 'POST', '/api/chats', member.token, { topic: '請問法會' })).body.chat;
+    const a = await page(DESKTOP);
+    await a.goto(`${suite.server.url}/desk?token=${agent.token}`);
+    await a.locator(`[data-testid=queue-item][data-chat-id="${chat.id}"]`).getByTestId('accept').click();
+    const panel = a.getByTestId('member-panel');
+    await panel.getByTestId('certified-mark').waitFor();
+    expect(await panel.getByTestId('member-level').textContent()).toContain('初發心');
+    expect(await panel.getByTestId('member-certified').textContent()).toBe('三寶弟子');
+    await shot(a, 'members-agent-panel');
   });
 
   it("a member sees their level's progress and the offer of their level, and claims it", async () => {
