@@ -344,3 +344,49 @@ describe(`daily leaderboard (${backend})`, () => {
     expect(entries.slice(99).map((e: any) => [e.rank, e.merit])).toEqual([[100, 500], [100, 500], [100, 500]]);
   });
 });
+
+describe(`bad input on the members routes (${backend})`, () => {
+  it('answers malformed bodies, queries and ids with 400 or 404, never 500', async () => {
+    const member = await server.user('member');
+    const admin = await server.user('admin');
+    const master = await server.user('master');
+    const cases: Array<[string, string, string, unknown, number]> = [
+      [member.token, 'PUT', '/api/merit/me/leaderboard', { optIn: 'yes' }, 400],
+      [member.token, 'PUT', '/api/merit/me/leaderboard', { optIn: true, alias: 5 }, 400],
+      [member.token, 'PUT', '/api/merit/me/leaderboard', { optIn: true, extra: 1 }, 400],
+      [member.token, 'GET', '/api/merit/leaderboard?date=2024-1-1', undefined, 400],
+      [member.token, 'GET', '/api/merit/leaderboard?date=%00', undefined, 400],
+      [member.token, 'GET', '/api/merit/me?limit=abc', undefined, 400],
+      [member.token, 'POST', '/api/certifications', { refugeDate: 'aaaa-bb-cc', refugeTemple: '寺', master: '師', attachments: [randomUUID()] }, 400],
+      [member.token, 'POST', '/api/certifications', { refugeDate: '2020-01-01', refugeTemple: '寺', master: '師', attachments: ['not-a-uuid'] }, 400],
+      [member.token, 'POST', '/api/certifications', { refugeDate: '2020-01-01', refugeTemple: ' ', master: '師', attachments: [randomUUID()] }, 400],
+      [member.token, 'POST', '/api/certifications', '[]', 400],
+      [master.token, 'POST', '/api/certifications/not-a-uuid/decision', { approve: true }, 404],
+      [master.token, 'POST', `/api/certifications/${randomUUID()}/decision`, { approve: true }, 404],
+      [master.token, 'POST', `/api/certifications/${randomUUID()}/decision`, { approve: 'yes' }, 400],
+      [master.token, 'GET', '/api/certifications?status=lost', undefined, 400],
+      [admin.token, 'POST', '/api/offers', { title: 't', minLevel: 'seed', code: 'c', startsAt: '1', endsAt: '2' }, 400],
+      [admin.token, 'POST', '/api/offers', { title: 't', minLevel: 'seed', code: 'c', startsAt: '2024-13-40T00:00:00Z', endsAt: '2025-01-01T00:00:00Z' }, 400],
+      [admin.token, 'POST', '/api/offers', { title: 't', minLevel: 'seed', code: ' ', startsAt: '2024-01-01T00:00:00Z', endsAt: '2025-01-01T00:00:00Z' }, 400],
+      [admin.token, 'PUT', '/api/offers/not-a-uuid', { title: 't', minLevel: 'seed', code: 'c', startsAt: '2024-01-01T00:00:00Z', endsAt: '2025-01-01T00:00:00Z' }, 404],
+      [admin.token, 'DELETE', `/api/offers/${randomUUID()}`, undefined, 404],
+      [admin.token, 'PUT', '/api/merit/levels', { levels: [{ id: 'Seed Level!', minMerit: 0, name: { 'zh-TW': 'a', 'zh-CN': 'a', en: 'a' } }] }, 400],
+      [admin.token, 'PUT', '/api/merit/levels', { levels: [{ id: 'seed', minMerit: -1, name: { 'zh-TW': 'a', 'zh-CN': 'a', en: 'a' } }] }, 400],
+      [admin.token, 'PUT', '/api/merit/levels', { levels: 'all' }, 400],
+      [member.token, 'POST', '/api/offers/not-a-uuid/claim', undefined, 404],
+      [admin.token, 'GET', '/api/members/not-a-uuid/standing', undefined, 404],
+    ];
+    for (const [token, method, path, body, status] of cases) {
+      const r = await api(server, method, path, token, body);
+      expect(r.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(status);
+    }
+  });
+
+  it('an alias the content filter would block, mask or flag is refused', async () => {
+    const member = await server.user('member');
+    const r = await api(server, 'PUT', '/api/merit/me/leaderboard', member.token, { optIn: true, alias: '代開發票' });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: 'forbidden_content', details: { field: 'alias' } });
+    expect((await api(server, 'GET', '/api/merit/me/leaderboard', member.token)).body.optIn).toBe(false);
+  });
+});

@@ -5,6 +5,7 @@
 import type { MeritStanding, MemberStanding } from '../../shared/members';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
+import type { ContentFilter } from '../dharma/filter';
 import type { Merit } from '../dharma/merit';
 import type { EventHub } from '../events/hub';
 import { Certifications } from './certifications';
@@ -17,6 +18,8 @@ export interface MembersDeps {
   hub: EventHub;
   clock: Clock;
   merit: Merit;
+  /** Checks the aliases members show on the leaderboard. */
+  filter: ContentFilter;
   /** Desk time zone (the leaderboard's day, the latest refuge date). */
   timezone: string;
 }
@@ -31,7 +34,7 @@ export class Members {
     this.levels = new Levels(deps.db);
     this.certifications = new Certifications({ db: deps.db, hub: deps.hub, clock: deps.clock, timezone: deps.timezone });
     this.offers = new Offers({ db: deps.db, clock: deps.clock });
-    this.leaderboard = new MeritLeaderboard({ db: deps.db, clock: deps.clock, timezone: deps.timezone });
+    this.leaderboard = new MeritLeaderboard({ db: deps.db, clock: deps.clock, timezone: deps.timezone, filter: deps.filter });
   }
 
   /** The member's merit: total, level, the next level and what it still takes, ledger and level history. */

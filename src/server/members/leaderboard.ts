@@ -1,10 +1,11 @@
 /**
  * The daily merit leaderboard (opt-in): merit awarded on one desk-time day to the members who
  * chose to appear, by the alias they chose (a masked form of their name by default), never their
- * id. Ranks are shared by equal totals (1, 2, 2, 4); the board lists every rank up to 100, so a
+ * id (an alias must pass the content filter). Ranks are shared by equal totals (1, 2, 2, 4); the board lists every rank up to 100, so a
  * tie at the edge is shown whole rather than cut at random.
  */
 import { sql } from 'kysely';
+import type { FilterResult } from '../../shared/dharma';
 import type { Leaderboard, LeaderboardChoice } from '../../shared/members';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
@@ -27,7 +28,7 @@ export function deskDate(at: Date, timezone: string): string {
 }
 
 export class MeritLeaderboard {
-  constructor(private readonly deps: { db: Db; clock: Clock; timezone: string }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; timezone: string; filter: { check(text: string): Promise<FilterResult> } }) {}
 
   /** The member's choice (not opted in, masked name, until they choose). */
   async choice(member: User): Promise<LeaderboardChoice> {
@@ -40,6 +41,12 @@ export class MeritLeaderboard {
     if (member.role !== 'member') throw new AppError('forbidden');
     const given = alias?.trim();
     if (given !== undefined && [...given].length > MAX_ALIAS) throw new AppError('invalid', { field: 'alias', reason: 'too_long', max: MAX_ALIAS });
+    if (given) {
+      // Every member reads the board: an alias passes the content filter whole (no mask, no flag).
+      const r = await this.deps.filter.check(given);
+      const hit = r.blocked ?? r.masked[0] ?? r.flagged[0];
+      if (hit) throw new AppError('forbidden_content', { field: 'alias', category: hit.category });
+    }
     // Keep an alias chosen before when only the opt-in changes.
     const keep = alias === undefined ? (await this.choice(member)).alias : null;
     const value = given || keep || maskedName(member.name);

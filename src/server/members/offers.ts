@@ -26,6 +26,13 @@ function present(r: OfferRow, extra: Partial<Offer> = {}): Offer {
   return { id: r.id, title: r.title, body: r.body, minLevel: r.min_level, startsAt: new Date(r.starts_at).toISOString(), endsAt: new Date(r.ends_at).toISOString(), ...extra };
 }
 
+/** An ISO-8601 date-time with its zone (as the contract's times are), else null. */
+function isoTime(s: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
 /** The ids of the levels at or below `level`. */
 export function levelsUpTo(levels: MeritLevel[], level: MeritLevel): string[] {
   return levels.filter((l) => l.minMerit <= level.minMerit).map((l) => l.id);
@@ -39,10 +46,10 @@ export class Offers {
     const code = input.code.trim();
     if (!title) throw new AppError('invalid', { field: 'title', reason: 'blank' });
     if (!code) throw new AppError('invalid', { field: 'code', reason: 'blank' });
-    const starts = new Date(input.startsAt);
-    const ends = new Date(input.endsAt);
-    if (Number.isNaN(starts.getTime())) throw new AppError('invalid', { field: 'startsAt', reason: 'date' });
-    if (Number.isNaN(ends.getTime())) throw new AppError('invalid', { field: 'endsAt', reason: 'date' });
+    const starts = isoTime(input.startsAt);
+    const ends = isoTime(input.endsAt);
+    if (!starts) throw new AppError('invalid', { field: 'startsAt', reason: 'date' });
+    if (!ends) throw new AppError('invalid', { field: 'endsAt', reason: 'date' });
     if (ends <= starts) throw new AppError('invalid', { field: 'endsAt', reason: 'before_start' });
     return { title, body: (input.body ?? '').trim(), min_level: input.minLevel, code, starts_at: starts, ends_at: ends };
   }
