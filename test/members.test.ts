@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_UNSENT, UploadService } from '../src/server/uploads/upload-service';
+import { UploadStorage } from '../src/server/uploads/storage';
 import { api, backend, startServer, type TestServer } from './helpers/server';
 import { until } from './helpers/wait';
 import { RawClient } from './helpers/ws-client';
@@ -220,6 +222,19 @@ describe(`三寶 certification (${backend})`, () => {
     expect((await api(server, 'GET', `/api/members/${member.id}/standing`, agent.token)).body.standing).toMatchObject({ certified: true, merit: { total: 0, level: { id: 'seed' } } });
     expect((await api(server, 'GET', `/api/members/${member.id}/standing`, (await server.user('agent')).token)).status).toBe(404);
     expect((await api(server, 'GET', `/api/members/${member.id}/standing`, other.token)).status).toBe(404);
+  });
+
+  it('the sweep of unsent uploads keeps the photos bound to an application', async () => {
+    const member = await server.user('member');
+    const photo = await uploadPng(member.token);
+    const stray = await uploadPng(member.token);
+    const applied = await api(server, 'POST', '/api/certifications', member.token, { refugeDate: '2018-10-01', refugeTemple: '中台禪寺', master: '惟覺法師', attachments: [photo] });
+    expect(applied.status).toBe(201);
+    const service = new UploadService(db(), server.desk.chats, new UploadStorage(server.desk.config.uploads.dir), { maxBytes: server.desk.config.uploads.maxBytes, ...DEFAULT_UNSENT });
+    await service.sweepUnsent(new Date(Date.now() + 2 * DEFAULT_UNSENT.unsentTtlMs));
+    const master = await server.user('master');
+    expect((await fetch(`${server.url}/api/uploads/${photo}`, { headers: { authorization: `Bearer ${master.token}` } })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/uploads/${stray}`, { headers: { authorization: `Bearer ${member.token}` } })).status).toBe(404);
   });
 
   it('a certified member waits with more weight in the queue', async () => {
