@@ -129,4 +129,35 @@ describe.skipIf(!hasChromium)('members and merit in Chromium', () => {
     expect(text).not.toContain('999');
     await shot(p, 'members-leaderboard');
   });
+
+  it('an admin renames a level and adds an offer for it from the admin page', async () => {
+    const admin = await suite.server.user('admin', '管理員');
+    const p = await page(DESKTOP);
+    await p.goto(`${suite.server.url}/members-admin?token=${admin.token}`);
+    await p.getByTestId('level-row').nth(4).waitFor();
+    await p.getByLabel('名稱（英） 5').fill('Diamond');
+    await p.getByLabel('福利（繁） 5').fill('專屬法師諮詢時段\n年度法會貴賓席');
+    await p.getByTestId('levels-save').click();
+    await p.getByText('三種語言的福利行數必須相同。').waitFor();
+    await p.getByLabel('福利（簡） 5').fill('专属法师咨询时段\n年度法会贵宾席');
+    await p.getByLabel('福利（英） 5').fill('Reserved hours with a Dharma master\nGuest seats at the yearly assembly');
+    await p.getByTestId('levels-save').click();
+    await p.locator('#mb-levels-h ~ form [role=status]', { hasText: '已儲存。' }).waitFor();
+    const vajra = (await api(suite.server, 'GET', '/api/merit/levels', admin.token)).body.levels.find((l: { id: string }) => l.id === 'vajra');
+    expect(vajra.name.en).toBe('Diamond');
+    expect(vajra.benefits).toHaveLength(2);
+
+    const form = p.getByTestId('offer-form');
+    await form.getByLabel('標題').fill('金剛會員：法會貴賓席');
+    await form.getByLabel('適用等級（含以上）').selectOption('vajra');
+    await form.getByLabel('優惠碼').fill('VAJRA-VIP');
+    await form.getByLabel('開始').fill('2026-01-01T09:00');
+    await form.getByLabel('結束').fill('2030-12-31T18:00');
+    await form.getByRole('button', { name: '新增優惠' }).click();
+    const row = p.getByTestId('offer-row').filter({ hasText: 'VAJRA-VIP' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('金剛');
+    expect(await row.getByTestId('offer-claims').textContent()).toBe('0');
+    await shot(p, 'members-admin');
+  });
 });
