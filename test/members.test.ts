@@ -253,6 +253,21 @@ describe(`三寶 certification (${backend})`, () => {
   });
 });
 
+describe(`三寶 certification and the queue (${backend})`, () => {
+  it('a member certified while their chat waits moves up in that chat at once', async () => {
+    const member = await server.user('member');
+    const master = await server.user('master');
+    const chatId = (await api(server, 'POST', '/api/chats', member.token, { topic: '請問' })).body.chat.id;
+    const before = await until(async () => {
+      const r = await db().selectFrom('chats').select(['base_urgency', 'queue']).where('id', '=', chatId).executeTakeFirstOrThrow();
+      return r.queue ? r : null;
+    });
+    const applied = await api(server, 'POST', '/api/certifications', member.token, { refugeDate: '2015-02-19', refugeTemple: '靈巖山寺', master: '妙蓮長老', attachments: [await uploadPng(member.token)] });
+    await api(server, 'POST', `/api/certifications/${applied.body.certification.id}/decision`, master.token, { approve: true });
+    await until(async () => (await db().selectFrom('chats').select('base_urgency').where('id', '=', chatId).executeTakeFirstOrThrow()).base_urgency > before.base_urgency);
+  });
+});
+
 describe(`exclusive offers (${backend})`, () => {
   it('members see the active offers of their level and below, claim them for the code (once counted), and are refused above their level', async () => {
     const admin = await server.user('admin');

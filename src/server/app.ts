@@ -170,7 +170,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
   const dharma = new Dharma({ db, bus, hub, chats, events, pipeline, clock, log: app.log });
   await dharma.start();
-  const members = new Members({ db, hub, clock, merit: dharma.merit, filter: dharma.filter, timezone: config.desk.timezone });
+  const members = new Members({ db, hub, clock, merit: dharma.merit, filter: dharma.filter, timezone: config.desk.timezone, recomputeUrgency: (chatId) => desk.recomputeUrgency(chatId) });
   const insight = new Insight({
     db, bus, hub, desk, chats, pipeline, clock, timezone: config.desk.timezone,
     scoring: config.scoringThread && roles.has('worker') ? 'thread' : 'inline',
@@ -189,6 +189,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     distress: insight.distress,
     sentimentQueue: insight.worker.enqueueReaction(),
     merit: dharma.merit.listener,
+    membersPriority: members.listener,
   });
   // What a node committed and never published (it died in between) is published by the relays.
   const outboxRelay = new OutboxRelay(db, hub, async (chatId) => {

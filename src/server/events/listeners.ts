@@ -9,7 +9,7 @@
  *
  * Once per event in the cluster, in this order: the desk (routing, urgency, assignment, queue
  * positions, dashboard) before the Dharma and insight reactions, so a chat is in its queue before
- * an automatic reply is considered; merit on close.
+ * an automatic reply is considered; merit on close; a certified member's waiting chat re-weighed.
  */
 import type { ChatFacts } from '../../shared/bus-events';
 import type { MessageDto } from '../../shared/protocol';
@@ -29,6 +29,7 @@ export interface DomainListeners {
   distress: Reaction;
   sentimentQueue: Reaction;
   merit: Listener;
+  membersPriority: Listener;
 }
 
 /** Declares the hub's listeners in their order (see the file comment for why this order). */
@@ -47,6 +48,7 @@ export function declareListeners(hub: EventHub, l: DomainListeners): void {
     reactionListener(l.distress),
     reactionListener(l.sentimentQueue),
     l.merit,
+    l.membersPriority,
   ]);
 }
 

@@ -7,7 +7,7 @@ import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
 import type { ContentFilter } from '../dharma/filter';
 import type { Merit } from '../dharma/merit';
-import type { EventHub } from '../events/hub';
+import type { EventHub, Listener } from '../events/hub';
 import { Certifications } from './certifications';
 import { MeritLeaderboard } from './leaderboard';
 import { Levels, standingIn } from './levels';
@@ -22,6 +22,8 @@ export interface MembersDeps {
   filter: ContentFilter;
   /** Desk time zone (the leaderboard's day, the latest refuge date). */
   timezone: string;
+  /** Recomputes a waiting chat's stored urgency (the desk's). */
+  recomputeUrgency(chatId: string): Promise<void>;
 }
 
 export class Members {
@@ -36,6 +38,21 @@ export class Members {
     this.offers = new Offers({ db: deps.db, clock: deps.clock });
     this.leaderboard = new MeritLeaderboard({ db: deps.db, clock: deps.clock, timezone: deps.timezone, filter: deps.filter });
   }
+
+  /**
+   * A member certified while a chat of theirs waits: the chat's urgency takes the certification's
+   * weight now, not at the next recompute (once per event; recomputing twice gives the same value).
+   */
+  readonly listener: Listener = {
+    name: 'members.priority',
+    scope: 'once',
+    on: {
+      'member.certified': async (event) => {
+        const waiting = await this.deps.db.selectFrom('chats').select('id').where('member_id', '=', event.data.memberId).where('status', '=', 'pending').execute();
+        for (const c of waiting) await this.deps.recomputeUrgency(c.id);
+      },
+    },
+  };
 
   /** The member's merit: total, level, the next level and what it still takes, ledger and level history. */
   async meritOf(memberId: string, limit = 20): Promise<MeritStanding> {
