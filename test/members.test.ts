@@ -224,6 +224,15 @@ describe(`三寶 certification (${backend})`, () => {
     expect((await api(server, 'GET', `/api/members/${member.id}/standing`, other.token)).status).toBe(404);
   });
 
+  it('two applications sent at once: one waits, the other is refused', async () => {
+    const member = await server.user('member');
+    const [a, b] = [await uploadPng(member.token), await uploadPng(member.token)];
+    const body = (photo: string) => ({ refugeDate: '2021-06-01', refugeTemple: '佛光山', master: '心保和尚', attachments: [photo] });
+    const answers = await Promise.all([api(server, 'POST', '/api/certifications', member.token, body(a)), api(server, 'POST', '/api/certifications', member.token, body(b))]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await api(server, 'GET', '/api/certifications/me', member.token)).body.certifications).toHaveLength(1);
+  });
+
   it('the sweep of unsent uploads keeps the photos bound to an application', async () => {
     const member = await server.user('member');
     const photo = await uploadPng(member.token);
