@@ -66,6 +66,8 @@ import { DutyService } from './duty/duty';
 import { dutyRoutes } from './duty/routes';
 import { CannedReplies } from './desk/canned-replies';
 import { cannedRoutes } from './desk/canned-routes';
+import { Members } from './members/index';
+import { membersRoutes } from './members/routes';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -91,6 +93,8 @@ export interface LotusDesk {
   insight: Insight;
   /** The shop's integration: API keys and webhooks. */
   integration: { apiKeys: ApiKeys; webhooks: Webhooks };
+  /** Merit levels, 三寶 certification, offers, the daily leaderboard. */
+  members: Members;
   ops: Ops;
   /** Staff message search (its index listener and sweep). */
   search: MessageSearch;
@@ -192,8 +196,9 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const webhooks = new Webhooks({ db, bus, hub, cron, config: config.webhooks, log: app.log });
   webhooks.start();
   // Filter and citation checks, automatic replies, reviews, merit (seeds the shipped data on first start).
-  const dharma = new Dharma({ db, bus, chats, events, pipeline, clock, log: app.log }, { corpus: config.sutraCorpus, cacheDir: join(config.dataDir, 'cache') });
+  const dharma = new Dharma({ db, bus, hub, chats, events, pipeline, clock, log: app.log }, { corpus: config.sutraCorpus, cacheDir: join(config.dataDir, 'cache') });
   await dharma.start();
+  const members = new Members({ db, hub, clock, merit: dharma.merit, filter: dharma.filter, timezone: config.desk.timezone, recomputeUrgency: (chatId) => desk.recomputeUrgency(chatId) });
   const insight = new Insight({
     db, bus, hub, desk, chats, pipeline, clock, timezone: config.desk.timezone,
     scoring: config.scoringThread && roles.has('worker') ? 'thread' : 'inline',
@@ -217,6 +222,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     merit: dharma.merit.listener,
     webhooks: webhooks.listener,
     searchIndex: search.listener,
+    membersPriority: members.listener,
   });
   // What a node committed and never published (it died in between) is published by the relays.
   const outboxRelay = new OutboxRelay(db, hub, async (chatId) => {
@@ -280,7 +286,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(integrationRoutes, { db, apiKeys, webhooks, users, authenticate });
     await app.register(cannedRoutes, { canned: new CannedReplies(db, (text) => dharma.autoReplies.assertQuotes(text)), authenticate });
     await app.register(dutyRoutes, { duty, clock, timezone: config.desk.timezone, authenticate, onChange: () => void desk.requestAssignment('duty') });
-    await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId) });
+    await app.register(uploadRoutes, { uploads: config.uploads, db, chats, tokens, users, authenticate, alsoReadable: (user, chatId) => memberChats.mayReadClosed(user, chatId), certificationReadable: (user, id) => members.certifications.photoReadable(user, id) });
+    await app.register(membersRoutes, { members, memberChats, authenticate });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(webRoutes);
   }
@@ -291,7 +298,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   return {
     app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma, duty,
     integration: { apiKeys, webhooks },
-    search, ratings,
+    search, ratings, members,
     async close() {
       if (closed) return;
       closed = true;

@@ -3,6 +3,7 @@
  * accepts, declared once so the server and the web app cannot drift apart. Types and small
  * constant lists only: no server or DOM imports.
  */
+import type { MeritParts } from './domain-events';
 
 /** What a category does to a message that contains one of its terms. */
 export type FilterAction = 'block' | 'flag' | 'mask' | 'off';
@@ -156,15 +157,21 @@ export interface CompassionEntry {
   enabled: boolean;
 }
 
-/** One conversation's merit. */
+/** One conversation's merit (a row of the member's ledger). */
 export interface MeritEntry {
-  chatId: string;
+  id: string;
+  /** Null once retention purged the chat (the award stays). */
+  chatId: string | null;
   points: number;
   minutes: number;
   positiveTerms: number;
   /** The kind words counted (as stored). */
   positiveDetail: unknown[];
   verifiedQuotes: number;
+  /** The parts of the sum: base + minutePoints + positivePoints + quotePoints = points. */
+  parts: MeritParts;
+  /** The first staff answer (conversation minutes count from here to the close); null if none. */
+  conversationStartedAt: string | null;
   createdAt: string;
 }
 

@@ -53,6 +53,35 @@ export interface DomainEventMap {
    * outbox (by `seq`); this event is derived from the stored row, never written twice.
    */
   'message.created': { chatId: string; messageId: string; seq: number; kind: MessageKind; senderId: string | null; senderRole: Role | 'system' };
+  /**
+   * A closed chat earned its member merit (one ledger row per chat): the parts of the sum, the
+   * points and the member's new total. Counts only: the words counted stay in the ledger.
+   */
+  'merit.awarded': {
+    chatId: string;
+    memberId: string;
+    ledgerId: string;
+    points: number;
+    parts: MeritParts;
+    total: number;
+  };
+  /** Staff approved a member's 三寶 (refuge) certification. */
+  'member.certified': { memberId: string; certificationId: string; decidedBy: string };
+}
+
+/**
+ * The parts of a conversation's merit: `base` + `minutePoints` (1 per 5 minutes of conversation,
+ * from the first staff answer to the close) + `positivePoints` (2 per positive word of the member)
+ * + `quotePoints` (5 per verified sutra quote) = the points.
+ */
+export interface MeritParts {
+  base: number;
+  minutes: number;
+  minutePoints: number;
+  positiveWords: number;
+  positivePoints: number;
+  sutraQuotes: number;
+  quotePoints: number;
 }
 
 export type DomainEventType = keyof DomainEventMap;

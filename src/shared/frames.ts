@@ -3,6 +3,7 @@
  * library. Frames pushed outside a chat's seq order are "signals".
  */
 import type { DashboardSnapshot, PresenceStatus } from './desk';
+import type { CertificationFrame } from './members';
 import type { AckFrame, ChatFrame, ErrorFrame, MessageFrame, PongFrame, ReadReceiptFrame, TypingNoticeFrame, WelcomeFrame } from './protocol';
 
 /** A mood score of a member's message (staff only; sent with the next frame, not urgent). */
@@ -59,7 +60,9 @@ export interface WebhookDisabledFrame {
   failingSince: string;
   at: string;
 }
-export type SignalFrame = ReadReceiptFrame | TypingNoticeFrame | SentimentFrame | AlertFrame | PresenceFrame | DeskFrame | NoteFrame | WebhookDisabledFrame;
+export type SignalFrame = ReadReceiptFrame | TypingNoticeFrame | SentimentFrame | AlertFrame | PresenceFrame | DeskFrame | NoteFrame | WebhookDisabledFrame | CertificationFrame;
+/** Staff decided the member's 三寶 certification (to the member's connections). */
+export type { CertificationFrame };
 
 /** Every frame the server sends (`src/client` handles each of them, typed). */
 export type ServerFrame = WelcomeFrame | AckFrame | MessageFrame | ChatFrame | ErrorFrame | PongFrame | SignalFrame;

@@ -90,6 +90,8 @@ export interface AttachmentsTable {
   /** False while the upload is only reserved (its file not yet in place); see migration 007. */
   stored: Generated<boolean>;
   created_at: Generated<Date>;
+  /** A certificate photo bound to its 三寶 application (migration 012); never swept as unsent. */
+  certification_id: Generated<string | null>;
 }
 
 export interface DeskQueuesTable {
@@ -180,14 +182,18 @@ export interface DharmaReviewsTable {
 
 export interface MeritLedgerTable {
   id: Generated<string>;
-  chat_id: string;
+  /** Null once retention purged the chat (the award stays). */
+  chat_id: string | null;
   member_id: string;
   minutes: number;
   positive_terms: number;
   positive_detail: Json<unknown[]>;
   verified_quotes: number;
   points: number;
-  created_at: Generated<Date>;
+  base: Generated<number>;
+  /** The first staff answer: conversation minutes count from here to the close. */
+  conversation_started_at: Date | null;
+  created_at: Timestamp;
 }
 
 export interface MeritTotalsTable {
@@ -317,6 +323,63 @@ export interface MessageSearchTable {
   tokens: string[];
 }
 
+/** A level name or benefit in the three UI languages. */
+export interface LocalizedText {
+  'zh-TW': string;
+  'zh-CN': string;
+  en: string;
+}
+
+export interface MeritLevelsTable {
+  id: string;
+  min_merit: number;
+  name: Json<LocalizedText>;
+  benefits: Json<LocalizedText[]>;
+  updated_at: Timestamp;
+}
+
+export interface MemberCertificationsTable {
+  id: Generated<string>;
+  member_id: string;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  refuge_date: ColumnType<string, string, string>;
+  refuge_temple: string;
+  master: string;
+  dharma_name: string | null;
+  note: string | null;
+  attachments: ColumnType<string[], string[] | undefined, string[]>;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface MemberOffersTable {
+  id: Generated<string>;
+  title: string;
+  body: Generated<string>;
+  min_level: string;
+  code: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MemberOfferClaimsTable {
+  offer_id: string;
+  member_id: string;
+  claimed_at: Timestamp;
+}
+
+export interface MeritLeaderboardPrefsTable {
+  user_id: string;
+  opt_in: boolean;
+  alias: string | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   domain_events: DomainEventsTable;
   chat_notes: ChatNotesTable;
@@ -348,4 +411,9 @@ export interface Database {
   canned_replies: CannedRepliesTable;
   chat_ratings: ChatRatingsTable;
   message_search: MessageSearchTable;
+  merit_levels: MeritLevelsTable;
+  member_certifications: MemberCertificationsTable;
+  member_offers: MemberOffersTable;
+  member_offer_claims: MemberOfferClaimsTable;
+  merit_leaderboard_prefs: MeritLeaderboardPrefsTable;
 }

@@ -209,6 +209,7 @@ export class Desk {
       .selectFrom('chats as c')
       .innerJoin('users as m', 'm.id', 'c.member_id')
       .select(['c.topic', 'c.min_sentiment', 'c.distress', 'c.status', 'm.tier'])
+      .select((eb) => eb.exists(eb.selectFrom('member_certifications as mc').select('mc.id').whereRef('mc.member_id', '=', 'c.member_id').where('mc.status', '=', 'approved')).as('certified'))
       .where('c.id', '=', chatId)
       .executeTakeFirst();
     if (!row) return;
@@ -221,7 +222,7 @@ export class Desk {
       .limit(20)
       .execute();
     const words = [...new Set(urgencyWordsIn([row.topic ?? '', extraText, ...texts.map((t) => t.content)].join('\n')))];
-    const base = baseUrgency({ tier: row.tier, minSentiment: row.min_sentiment, words, distress: row.distress });
+    const base = baseUrgency({ tier: row.tier, certified: Boolean(row.certified), minSentiment: row.min_sentiment, words, distress: row.distress });
     await this.deps.chats.transitions.setUrgency(chatId, base);
     if (row.status === 'pending') await this.deps.chats.announceQueuePositions();
   }

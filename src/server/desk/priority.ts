@@ -1,6 +1,6 @@
 /**
  * Urgency of a pending chat in 0..1, from what is known about it: how long it has waited, the
- * member's tier, the mood of their messages, and urgency words. The static part (everything but
+ * member's tier and 三寶 certification, the mood of their messages, and urgency words. The static part (everything but
  * waiting) is stored on the chat; waiting is added when the queue is read, so the order is always
  * current without rewriting rows every second.
  */
@@ -11,6 +11,8 @@ import { foldText, toSimplified } from '../lib/chinese-script';
 export const URGENCY_WORDS = ['臨終', '往生', '過世', '去世', '病危', '急救', '病痛', '住院', '手術', '加護病房', '助念', '急', '緊急', '馬上', '立刻', '救命'];
 
 const TIER_WEIGHT: Record<string, number> = { regular: 0, silver: 0.4, gold: 0.7, vip: 1 };
+/** A 三寶 certified member (refuge taken, verified by a master) weighs like a tier between silver and gold, added to the shop tier (capped at 1). */
+export const CERTIFIED_WEIGHT = 0.5;
 
 /** Weights of the components (they sum to 1). */
 export const WEIGHTS = { wait: 0.35, tier: 0.15, sentiment: 0.2, words: 0.3 } as const;
@@ -29,6 +31,8 @@ export function urgencyWordsIn(text: string): string[] {
 
 export interface UrgencyInputs {
   tier: string;
+  /** The member holds an approved 三寶 certification. */
+  certified?: boolean;
   /** Lowest sentiment score of the member's messages so far (−1..1), if scored. */
   minSentiment: number | null;
   /** Urgency words seen in the topic and messages. */
@@ -40,7 +44,7 @@ export interface UrgencyInputs {
 /** The stored part of the urgency (everything but waiting time). */
 export function baseUrgency(i: UrgencyInputs): number {
   if (i.distress) return 1;
-  const tier = TIER_WEIGHT[i.tier] ?? 0;
+  const tier = Math.min(1, (TIER_WEIGHT[i.tier] ?? 0) + (i.certified ? CERTIFIED_WEIGHT : 0));
   const mood = i.minSentiment === null ? 0 : Math.max(0, -i.minSentiment);
   const words = Math.min(1, i.words.length / 2);
   return round(WEIGHTS.tier * tier + WEIGHTS.sentiment * mood + WEIGHTS.words * words);

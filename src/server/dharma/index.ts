@@ -11,6 +11,7 @@ import type { MessagePipeline } from '../chat/pipeline';
 import type { ContentCheck, Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
 import type { Clock } from '../desk/clock';
+import type { EventHub } from '../events/hub';
 import { AutoReplies, DEFAULT_AUTO_REPLY_OPTIONS, type AutoReplyOptions } from './auto-replies';
 import { readShippedSutras } from './citations/catalog';
 import { corpusFolder, DEFAULT_CORPUS, type CorpusSetting } from './citations/corpus-source';
@@ -27,6 +28,8 @@ export interface DharmaDeps {
   bus: Bus;
   chats: ChatService;
   events: ChatEvents;
+  /** Publishes the domain events the Dharma domain records (merit awards). */
+  hub: EventHub;
   pipeline: MessagePipeline;
   clock: Clock;
   log: { info(o: unknown, m?: string): void; warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
@@ -64,7 +67,7 @@ export class Dharma {
       { db: deps.db, citations: this.citations, chats: deps.chats, clock: deps.clock, post: (input) => deps.pipeline.postAutomatic(input), log: deps.log },
       { ...DEFAULT_AUTO_REPLY_OPTIONS, ...opts.autoReplies },
     );
-    this.merit = new Merit({ db: deps.db, bus: deps.bus, chats: deps.chats, events: deps.events, log: deps.log });
+    this.merit = new Merit({ db: deps.db, bus: deps.bus, hub: deps.hub, chats: deps.chats, events: deps.events, clock: deps.clock, log: deps.log });
     this.reviews = new Reviews(deps.db);
     this.watcher = new VersionWatcher(deps.db, (area) => this.reloadArea(area), deps.log);
   }

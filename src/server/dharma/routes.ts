@@ -1,8 +1,8 @@
 /**
  * HTTP routes of the Dharma domain (thin: schema, caller check, service, presenter): filter
  * categories, terms and allow-list; the review list; a dry-run check; the sutra corpus; automatic
- * reply rules and the compassion pool; the caller's merit. Every admin edit bumps the area's
- * version so every node reloads without a restart.
+ * reply rules and the compassion pool. Every admin edit bumps the area's version so every node
+ * reloads without a restart. The caller's merit is served by members/routes.ts.
  */
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { oversees, serves } from '../chat/access';
@@ -30,7 +30,7 @@ function requireStaff(user: User): void {
   if (!oversees(user) && !serves(user)) throw new AppError('forbidden');
 }
 
-/** Registers /api/dharma/* and /api/merit/me. */
+/** Registers /api/dharma/*. */
 export async function dharmaRoutes(app: FastifyInstance, deps: { dharma: Dharma; authenticate: preHandlerHookHandler }): Promise<void> {
   const { dharma, authenticate } = deps;
   const db = dharma.db;
@@ -210,7 +210,4 @@ export async function dharmaRoutes(app: FastifyInstance, deps: { dharma: Dharma;
     await dharma.changed('replies');
     return { ok: true };
   });
-
-  // ---- merit ----
-  app.get('/api/merit/me', admin('My merit 功德: total and recent conversations'), async (request) => dharma.merit.of(callerOf(request).id));
 }

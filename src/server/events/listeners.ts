@@ -9,7 +9,8 @@
  *
  * Once per event in the cluster, in this order: the desk (routing, urgency, assignment, queue
  * positions, dashboard) before the Dharma and insight reactions, so a chat is in its queue before
- * an automatic reply is considered; merit on close; webhooks last (they only record deliveries).
+ * an automatic reply is considered; merit on close; a certified member's waiting chat re-weighed;
+ * webhooks last (they only record deliveries).
  */
 import type { ChatFacts } from '../../shared/bus-events';
 import type { MessageDto } from '../../shared/protocol';
@@ -31,6 +32,7 @@ export interface DomainListeners {
   merit: Listener;
   webhooks: Listener;
   searchIndex: Listener;
+  membersPriority: Listener;
 }
 
 /** Declares the hub's listeners in their order (see the file comment for why this order). */
@@ -51,6 +53,7 @@ export function declareListeners(hub: EventHub, l: DomainListeners): void {
     l.merit,
     l.webhooks,
     l.searchIndex,
+    l.membersPriority,
   ]);
 }
 

@@ -28,6 +28,8 @@ export interface UploadRouteDeps {
   users: UserDirectory;
   /** Extra read access to a chat's files (the member-history rule); none when absent. */
   alsoReadable?: (user: User, chatId: string) => Promise<boolean>;
+  /** Who may read a certification application's photos. */
+  certificationReadable?: (user: User, certificationId: string) => Promise<boolean>;
   /** The app's bearer-header authentication (http/auth.ts makeAuthenticate). */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
@@ -61,7 +63,7 @@ const errors = { 400: errorBody, 401: errorBody, 404: errorBody };
 export async function uploadRoutes(app: FastifyInstance, deps: UploadRouteDeps): Promise<void> {
   const storage = new UploadStorage(deps.uploads.dir);
   await storage.init();
-  const service = new UploadService(deps.db, deps.chats, storage, { maxBytes: deps.uploads.maxBytes, ...DEFAULT_UNSENT }, deps.alsoReadable);
+  const service = new UploadService(deps.db, deps.chats, storage, { maxBytes: deps.uploads.maxBytes, ...DEFAULT_UNSENT }, deps.alsoReadable, deps.certificationReadable);
   // Every web node sweeps; the DELETE … RETURNING hands each row to exactly one of them.
   const sweep = () => void service.sweepUnsent().catch((err) => app.log.warn({ err }, 'sweeping unsent uploads failed'));
   const sweeper = setInterval(sweep, 3600_000);

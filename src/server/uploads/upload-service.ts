@@ -1,7 +1,8 @@
 /**
  * Uploads: reserve (within the cap on unsent uploads) → receive → sniff → (images) clean and
  * thumbnail → store under a generated name → record (the reservation becomes a stored upload).
- * Downloads: the owner, or whoever may see the chat the attachment was sent in.
+ * Downloads: the owner, or whoever may see the chat the attachment was sent in, or the reviewers
+ * of the certification application it is a photo of.
  * An attachment is bound to a chat by the commit that stores the message sending it
  * (chat/message-store.ts, chat/batch-statement.ts).
  */
@@ -54,6 +55,8 @@ export class UploadService {
     readonly policy: UploadPolicy,
     /** Other grounds to read a chat's files (earlier chats of a member one is serving). */
     private readonly alsoReadable: (user: User, chatId: string) => Promise<boolean> = async () => false,
+    /** Who may read the photos bound to a 三寶 certification application (members/certifications.ts). */
+    private readonly certificationReadable: (user: User, certificationId: string) => Promise<boolean> = async () => false,
   ) {}
 
   /**
@@ -124,6 +127,7 @@ export class UploadService {
     const rows = await this.db
       .deleteFrom('attachments')
       .where('chat_id', 'is', null)
+      .where('certification_id', 'is', null)
       .where('created_at', '<', cutoff)
       .returning(['storage_key', 'thumbnail_key'])
       .execute();
@@ -145,7 +149,7 @@ export class UploadService {
         INSERT INTO attachments (id, owner_id, name, mime, size, storage_key, stored)
         SELECT ${id}::uuid, ${user.id}::uuid, '', '', 0, ${key}, false
         WHERE (SELECT count(*) FROM attachments
-               WHERE owner_id = ${user.id}::uuid AND chat_id IS NULL AND created_at >= ${cutoff}::timestamptz) < ${this.policy.maxUnsentPerUser}
+               WHERE owner_id = ${user.id}::uuid AND chat_id IS NULL AND certification_id IS NULL AND created_at >= ${cutoff}::timestamptz) < ${this.policy.maxUnsentPerUser}
         RETURNING id`.execute(trx);
       return inserted.rows.length === 1;
     });
@@ -156,6 +160,7 @@ export class UploadService {
       .select((eb) => eb.fn.min('created_at').as('oldest'))
       .where('owner_id', '=', user.id)
       .where('chat_id', 'is', null)
+      .where('certification_id', 'is', null)
       .where('created_at', '>=', cutoff)
       .executeTakeFirst();
     const oldest = unsent?.oldest ? new Date(unsent.oldest as Date).getTime() : Date.now();
@@ -176,12 +181,14 @@ export class UploadService {
     if (!UUID.test(id)) throw new AppError('not_found');
     const row = await this.db
       .selectFrom('attachments')
-      .select(['id', 'owner_id', 'chat_id', 'name', 'mime', 'size', 'storage_key', 'thumbnail_key'])
+      .select(['id', 'owner_id', 'chat_id', 'certification_id', 'name', 'mime', 'size', 'storage_key', 'thumbnail_key'])
       .where('id', '=', id)
       .where('stored', '=', true)
       .executeTakeFirst();
     if (!row) throw new AppError('not_found');
-    if (row.owner_id !== user.id) {
+    if (row.owner_id !== user.id && row.certification_id) {
+      if (!(await this.certificationReadable(user, row.certification_id))) throw new AppError('not_found');
+    } else if (row.owner_id !== user.id) {
       // Not yet sent: only its owner knows it exists.
       if (!row.chat_id) throw new AppError('not_found');
       const facts = await this.chats.factsOf(row.chat_id);

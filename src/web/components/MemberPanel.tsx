@@ -1,6 +1,6 @@
 /**
- * The member beside an agent's chat: name, role and tier, the member's mood (sentiment, staff
- * only), and the member's earlier chats (GET /api/members/:id/chats), each viewable read-only.
+ * The member beside an agent's chat: name, role and tier, merit level and 三寶 certification, the
+ * member's mood (sentiment, staff only), and the member's earlier chats (GET /api/members/:id/chats), each viewable read-only.
  */
 import { useEffect, useState } from 'react';
 import type { MemberChatSummary } from '../../client/api';
@@ -8,6 +8,8 @@ import type { ChatDto } from '../../shared/protocol';
 import { useI18n } from '../i18n';
 import { useSession, useStore } from '../session';
 import { MoodBadge } from './insight/Mood';
+import { fetchStanding, type MemberStanding } from './members/membersApi';
+import './members/members.css';
 import { PastChatDialog } from './insight/PastChatDialog';
 
 /** Side panel for the open chat's member. */
@@ -17,12 +19,15 @@ export function MemberPanel({ chat }: { chat: ChatDto }) {
   const { t, locale } = useI18n();
   const [fetched, setFetched] = useState<MemberChatSummary[] | null>(null);
   const [viewing, setViewing] = useState<MemberChatSummary | null>(null);
+  const [standing, setStanding] = useState<MemberStanding | null>(null);
 
   useEffect(() => {
     let live = true;
     setFetched(null);
     // Refused once the agent no longer serves the member (e.g. the chat closed): fall back below.
     api.memberChats(chat.memberId).then((list) => live && setFetched(list), () => {});
+    setStanding(null);
+    fetchStanding(api, chat.memberId).then((s) => live && setStanding(s), () => {});
     return () => void (live = false);
   }, [api, chat.memberId, chat.id]);
 
@@ -36,7 +41,9 @@ export function MemberPanel({ chat }: { chat: ChatDto }) {
   const mood = store.mood(chat.id);
   return (
     <aside className="member-panel" aria-label={t('desk.memberPanel')} data-testid="member-panel">
-      <h2>{chat.memberName ?? t('role.member')}</h2>
+      <h2>
+        {chat.memberName ?? t('role.member')} {standing?.certified && <span className="mb-mark" data-testid="certified-mark">{t('mb.cert.mark')}</span>}
+      </h2>
       <dl>
         <dt>{t('desk.role')}</dt>
         <dd>{t('role.member')}</dd>
@@ -44,6 +51,16 @@ export function MemberPanel({ chat }: { chat: ChatDto }) {
           <>
             <dt>{t('desk.tier')}</dt>
             <dd>{t(`tier.${chat.memberTier}` as 'tier.regular')}</dd>
+          </>
+        )}
+        {standing && (
+          <>
+            <dt>{t('mb.panel.level')}</dt>
+            <dd data-testid="member-level">
+              {standing.merit.level.name[locale]} · {standing.merit.total}
+            </dd>
+            <dt>{t('mb.panel.certified')}</dt>
+            <dd data-testid="member-certified">{standing.certified ? t('mb.cert.mark') : t('mb.panel.notCertified')}</dd>
           </>
         )}
         <dt>{t('desk.topic')}</dt>

@@ -6,6 +6,7 @@ import { insightUiEn } from './insight-ui.en';
 import { integrationEn } from './integration.en';
 import { dutyEn } from './duty.en';
 import { serviceEn } from './service.en';
+import { membersEn } from './members.en';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'LotusDesk',
@@ -157,4 +158,5 @@ export const en: Record<MessageKey, string> = {
   ...integrationEn,
   ...dutyEn,
   ...serviceEn,
+  ...membersEn,
 };

@@ -6,6 +6,7 @@ import { insightUiZhCN } from './insight-ui.zh-CN';
 import { integrationZhCN } from './integration.zh-CN';
 import { dutyZhCN } from './duty.zh-CN';
 import { serviceZhCN } from './service.zh-CN';
+import { membersZhCN } from './members.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': '莲心客服',
@@ -157,4 +158,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...integrationZhCN,
   ...dutyZhCN,
   ...serviceZhCN,
+  ...membersZhCN,
 };

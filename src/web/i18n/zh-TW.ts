@@ -5,6 +5,7 @@ import { insightUiZhTW } from './insight-ui.zh-TW';
 import { integrationZhTW } from './integration.zh-TW';
 import { dutyZhTW } from './duty.zh-TW';
 import { serviceZhTW } from './service.zh-TW';
+import { membersZhTW } from './members.zh-TW';
 
 export const zhTW = {
   'app.name': '蓮心客服',
@@ -156,6 +157,7 @@ export const zhTW = {
   ...integrationZhTW,
   ...dutyZhTW,
   ...serviceZhTW,
+  ...membersZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;

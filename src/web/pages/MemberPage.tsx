@@ -7,6 +7,7 @@ import { ConnectionBanner } from '../components/ConnectionBanner';
 import { MeritTotal } from '../components/dharma/MeritTotal';
 import { postToParent } from '../embed-parent';
 import { RatingPrompt } from '../components/service/RatingPrompt';
+import { CertificationNotice } from '../components/members/CertificationNotice';
 import { useI18n } from '../i18n';
 import { useSession, useStore } from '../session';
 
@@ -68,6 +69,7 @@ export function MemberPage() {
           )}
         </h1>
       </header>
+      <CertificationNotice />
       {error && (
         <p className="alert" role="alert">
           {error}

@@ -16,6 +16,11 @@ const ReviewsPage = lazy(() => import('./ReviewsPage').then((m) => ({ default: m
 const DharmaPage = lazy(() => import('./DharmaPage').then((m) => ({ default: m.DharmaPage })));
 const IntegrationPage = lazy(() => import('./IntegrationPage').then((m) => ({ default: m.IntegrationPage })));
 const CannedPage = lazy(() => import('./CannedPage').then((m) => ({ default: m.CannedPage })));
+const MeritPage = lazy(() => import('./MeritPage').then((m) => ({ default: m.MeritPage })));
+const LeaderboardPage = lazy(() => import('./LeaderboardPage').then((m) => ({ default: m.LeaderboardPage })));
+const CertificationPage = lazy(() => import('./CertificationPage').then((m) => ({ default: m.CertificationPage })));
+const CertificationReviewPage = lazy(() => import('./CertificationReviewPage').then((m) => ({ default: m.CertificationReviewPage })));
+const MembersAdminPage = lazy(() => import('./MembersAdminPage').then((m) => ({ default: m.MembersAdminPage })));
 
 export interface PageDef {
   path: string;
@@ -34,6 +39,11 @@ export const PAGES: PageDef[] = [
   { path: '/dharma', roles: ['supervisor', 'admin'], label: 'dh.nav.dharma', component: DharmaPage },
   { path: '/integration', roles: ['admin'], label: 'ig.nav', component: IntegrationPage },
   { path: '/canned', roles: ['agent', 'master', 'supervisor', 'admin'], label: 'canned.nav', component: CannedPage },
+  { path: '/merit', roles: ['member'], label: 'mb.nav.merit', component: MeritPage },
+  { path: '/leaderboard', roles: ['member'], label: 'mb.nav.leaderboard', component: LeaderboardPage },
+  { path: '/certification', roles: ['member'], label: 'mb.nav.certification', component: CertificationPage },
+  { path: '/certifications', roles: ['master', 'admin'], label: 'mb.nav.review', component: CertificationReviewPage },
+  { path: '/members-admin', roles: ['admin'], label: 'mb.nav.admin', component: MembersAdminPage },
 ];
 
 /** The first page a role may open (its home). */

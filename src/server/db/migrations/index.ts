@@ -14,6 +14,7 @@ import * as m008 from './008_upload_reservations';
 import * as m010 from './010_integration';
 import * as m013 from './013_duty_canned';
 import * as m011 from './011_service';
+import * as m012 from './012_members';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '010_integration': m010,
   '013_duty_canned': m013,
   '011_service': m011,
+  '012_members': m012,
 };
