@@ -217,6 +217,43 @@ export interface ChatNotesTable {
   created_at: Generated<Date>;
 }
 
+export interface AuditEntriesTable {
+  seq: number;
+  key: string;
+  at: Date | string;
+  actor_id: string | null;
+  actor_role: string;
+  action: string;
+  target: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface TlogLeavesTable {
+  index: number;
+  kind: string;
+  subject: string | null;
+  leaf: string;
+  leaf_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface TlogNodesTable {
+  level: number;
+  idx: number;
+  hash: string;
+}
+
+export interface TlogHeadsTable {
+  tree_size: number;
+  root_hash: string;
+  timestamp: string;
+  signature: string;
+  public_key: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   domain_events: DomainEventsTable;
   chat_notes: ChatNotesTable;
@@ -239,4 +276,8 @@ export interface Database {
   dharma_reviews: DharmaReviewsTable;
   merit_ledger: MeritLedgerTable;
   merit_totals: MeritTotalsTable;
+  audit_entries: AuditEntriesTable;
+  tlog_leaves: TlogLeavesTable;
+  tlog_nodes: TlogNodesTable;
+  tlog_heads: TlogHeadsTable;
 }

@@ -11,6 +11,7 @@ import * as m005 from './005_hot_updates';
 import * as m006 from './006_reply_guard_idx';
 import * as m007 from './007_domain_events';
 import * as m008 from './008_upload_reservations';
+import * as m009 from './009_trust';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '006_reply_guard_idx': m006,
   '007_domain_events': m007,
   '008_upload_reservations': m008,
+  '009_trust': m009,
 };
