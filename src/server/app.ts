@@ -51,6 +51,8 @@ import { identityRoutes } from './identity/routes';
 import { TokenService } from './identity/tokens';
 import { UserDirectory } from './identity/users';
 import { webRoutes } from './web/static';
+import { Trust } from './trust/trust';
+import { trustRoutes } from './trust/routes';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -72,6 +74,8 @@ export interface LotusDesk {
   dharma: Dharma;
   /** Sentiment engine, analysis worker, distress detection. */
   insight: Insight;
+  /** Audit log and transparency log. */
+  trust: Trust;
   ops: Ops;
   /** Stops accepting, finishes in-flight writes, closes sockets and the database. */
   close(): Promise<void>;
@@ -172,6 +176,9 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   });
   // Low moods get a compassion reply from the Dharma pool (its cooldown and human-first rules apply).
   insight.connectCompassion((message, score) => dharma.autoReplies.onSentiment(message, score));
+  const trust = new Trust({ db, dataDir: config.dataDir, uploadsDir: config.uploads.dir, attestationKey: config.attestationKey, cron, log: app.log });
+  trust.start();
+  app.addHook('onResponse', (request, reply) => trust.onResponse(request, reply));
   declareListeners(hub, {
     factsCache: factsCacheListener(facts),
     delivery: deliveryListener(gateway.registry),
@@ -184,6 +191,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     distress: insight.distress,
     sentimentQueue: insight.worker.enqueueReaction(),
     merit: dharma.merit.listener,
+    trust: trust.listener,
   });
   // What a node committed and never published (it died in between) is published by the relays.
   const outboxRelay = new OutboxRelay(db, hub, async (chatId) => {
@@ -232,7 +240,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(noteRoutes, { chats, authenticate });
-    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate, userRate });
+    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate, userRate, onStaffRead: (user, chat) => trust.readChat(user, chat) });
+    await app.register(trustRoutes, { trust, chats, authenticate });
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
@@ -245,7 +254,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   if (config.devLogin) await seedDemo(users, desk, clock);
 
   return {
-    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma,
+    app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma, trust,
     async close() {
       if (closed) return;
       closed = true;

@@ -127,6 +127,8 @@ const envSchema = z.object({
   // attachments.size is a 32-bit integer column, and a chat upload has no business near 1 GiB.
   LOTUSDESK_UPLOAD_MAX_BYTES: positiveInt('LOTUSDESK_UPLOAD_MAX_BYTES', 10 * 1024 * 1024).refine((n) => n <= 1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)'),
   LOTUSDESK_UPLOAD_DIR: z.string().optional(),
+  // Ed25519 PKCS#8 PEM (inline, \n escapes allowed) or a file path; unset: generated into the data directory.
+  LOTUSDESK_ATTESTATION_KEY: z.string().optional(),
 });
 
 export interface Config {
@@ -154,6 +156,8 @@ export interface Config {
   ops: { backupIntervalMs: number; backupKeep: number; backupDir: string; retentionDays: number };
   /** Where uploads live (absolute) and the largest accepted file in bytes. */
   uploads: { dir: string; maxBytes: number };
+  /** LOTUSDESK_ATTESTATION_KEY: the tree-head signing key (PEM or path), or null for the data directory's. */
+  attestationKey: string | null;
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -181,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.LOTUSDESK_REDIS_PREFIX,
     dataDir: resolve(e.LOTUSDESK_DATA_DIR),
     jwtSecret: e.LOTUSDESK_JWT_SECRET || null,
+    attestationKey: e.LOTUSDESK_ATTESTATION_KEY || null,
     jwt: { maxAgeSeconds: e.LOTUSDESK_JWT_MAX_AGE_SECONDS || null, issuer: e.LOTUSDESK_JWT_ISSUER, audience: e.LOTUSDESK_JWT_AUDIENCE },
     services: e.SERVICES,
     scoringThread: e.LOTUSDESK_SCORING_THREAD === 'on',

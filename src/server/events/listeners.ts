@@ -29,6 +29,8 @@ export interface DomainListeners {
   distress: Reaction;
   sentimentQueue: Reaction;
   merit: Listener;
+  /** Staff actions into the audit log; distress chats attested at close (trust/trust.ts). */
+  trust: Listener;
 }
 
 /** Declares the hub's listeners in their order (see the file comment for why this order). */
@@ -47,6 +49,7 @@ export function declareListeners(hub: EventHub, l: DomainListeners): void {
     reactionListener(l.distress),
     reactionListener(l.sentimentQueue),
     l.merit,
+    l.trust,
   ]);
 }
 
