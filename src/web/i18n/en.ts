@@ -3,6 +3,7 @@ import type { MessageKey } from './zh-TW';
 import { deskAdminEn } from './desk-admin.en';
 import { dharmaEn } from './dharma.en';
 import { insightUiEn } from './insight-ui.en';
+import { trustEn } from './trust.en';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'LotusDesk',
@@ -151,4 +152,5 @@ export const en: Record<MessageKey, string> = {
   ...deskAdminEn,
   ...dharmaEn,
   ...insightUiEn,
+  ...trustEn,
 };

@@ -3,6 +3,7 @@ import type { MessageKey } from './zh-TW';
 import { deskAdminZhCN } from './desk-admin.zh-CN';
 import { dharmaZhCN } from './dharma.zh-CN';
 import { insightUiZhCN } from './insight-ui.zh-CN';
+import { trustZhCN } from './trust.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': '莲心客服',
@@ -151,4 +152,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...deskAdminZhCN,
   ...dharmaZhCN,
   ...insightUiZhCN,
+  ...trustZhCN,
 };

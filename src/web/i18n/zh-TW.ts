@@ -2,6 +2,7 @@
 import { deskAdminZhTW } from './desk-admin.zh-TW';
 import { dharmaZhTW } from './dharma.zh-TW';
 import { insightUiZhTW } from './insight-ui.zh-TW';
+import { trustZhTW } from './trust.zh-TW';
 
 export const zhTW = {
   'app.name': '蓮心客服',
@@ -150,6 +151,7 @@ export const zhTW = {
   ...deskAdminZhTW,
   ...dharmaZhTW,
   ...insightUiZhTW,
+  ...trustZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;

@@ -14,6 +14,7 @@ const DashboardPage = lazy(() => import('./DashboardPage').then((m) => ({ defaul
 const ShiftsPage = lazy(() => import('./ShiftsPage').then((m) => ({ default: m.ShiftsPage })));
 const ReviewsPage = lazy(() => import('./ReviewsPage').then((m) => ({ default: m.ReviewsPage })));
 const DharmaPage = lazy(() => import('./DharmaPage').then((m) => ({ default: m.DharmaPage })));
+const AuditPage = lazy(() => import('./AuditPage').then((m) => ({ default: m.AuditPage })));
 
 export interface PageDef {
   path: string;
@@ -30,6 +31,7 @@ export const PAGES: PageDef[] = [
   { path: '/shifts', roles: ['supervisor', 'admin'], label: 'da.nav.shifts', component: ShiftsPage },
   { path: '/reviews', roles: ['supervisor', 'admin'], label: 'dh.nav.reviews', component: ReviewsPage },
   { path: '/dharma', roles: ['supervisor', 'admin'], label: 'dh.nav.dharma', component: DharmaPage },
+  { path: '/audit', roles: ['admin'], label: 'au.nav', component: AuditPage },
 ];
 
 /** The first page a role may open (its home). */
