@@ -41,4 +41,11 @@ export const trustEn: Record<keyof typeof trustZhTW, string> = {
   'au.action.attestation.export': 'Exported an attestation bundle',
   'au.action.audit.export': 'Exported the audit log',
   'au.action.settings.change': 'Changed a setting',
+  'at.attested': 'Attested ({time})',
+  'at.none': 'Not attested',
+  'at.verify': 'Verify',
+  'at.bundle': 'Download bundle',
+  'at.attest': 'Attest now',
+  'at.matches': 'Matches the attestation',
+  'at.differs': 'Does not match: the chat changed after it was attested',
 };

@@ -41,4 +41,11 @@ export const trustZhCN: Record<keyof typeof trustZhTW, string> = {
   'au.action.attestation.export': '导出存证包',
   'au.action.audit.export': '导出审计记录',
   'au.action.settings.change': '变更设置',
+  'at.attested': '已存证（{time}）',
+  'at.none': '尚未存证',
+  'at.verify': '验证',
+  'at.bundle': '下载存证包',
+  'at.attest': '立即存证',
+  'at.matches': '与存证相符',
+  'at.differs': '与存证不符：对话在存证后被改动',
 };

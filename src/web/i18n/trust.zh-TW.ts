@@ -39,4 +39,11 @@ export const trustZhTW = {
   'au.action.attestation.export': '匯出存證包',
   'au.action.audit.export': '匯出稽核紀錄',
   'au.action.settings.change': '變更設定',
+  'at.attested': '已存證（{time}）',
+  'at.none': '尚未存證',
+  'at.verify': '驗證',
+  'at.bundle': '下載存證包',
+  'at.attest': '立即存證',
+  'at.matches': '與存證相符',
+  'at.differs': '與存證不符：對話在存證後被改動',
 };

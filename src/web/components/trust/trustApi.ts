@@ -43,3 +43,18 @@ export async function fetchAuditCsv(api: ApiClient, q: AuditQuery): Promise<Blob
 export function fetchAttestation(api: ApiClient, chatId: string): Promise<ChatAttestationDto> {
   return api.request('GET', `/api/chats/${encodeURIComponent(chatId)}/attestation`);
 }
+
+/** Attests the chat now (supervisors, admins). */
+export function attestChat(api: ApiClient, chatId: string): Promise<{ entry: { index: number; leafHash: string; treeSize: number } }> {
+  return api.request('POST', `/api/chats/${encodeURIComponent(chatId)}/attest`);
+}
+
+/** The chat's attestation bundle as a file to save (for `npm run verify -- FILE`). */
+export async function fetchBundle(api: ApiClient, chatId: string): Promise<Blob> {
+  const res = await fetch(`/api/chats/${encodeURIComponent(chatId)}/attestation/bundle`, { headers: { authorization: `Bearer ${api.token ?? ''}`, 'accept-language': api.locale } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as ErrorBody | null;
+    throw new ApiError(res.status, body?.error.code ?? 'internal', body?.error.message ?? res.statusText, body?.error.details);
+  }
+  return res.blob();
+}
