@@ -176,7 +176,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   });
   // Low moods get a compassion reply from the Dharma pool (its cooldown and human-first rules apply).
   insight.connectCompassion((message, score) => dharma.autoReplies.onSentiment(message, score));
-  const trust = new Trust({ db, dataDir: config.dataDir, uploadsDir: config.uploads.dir, attestationKey: config.attestationKey, cron, log: app.log });
+  const trust = new Trust({ db, prepared: database.prepared, dataDir: config.dataDir, uploadsDir: config.uploads.dir, attestationKey: config.attestationKey, cron, log: app.log });
   trust.start();
   app.addHook('onResponse', (request, reply) => trust.onResponse(request, reply));
   declareListeners(hub, {

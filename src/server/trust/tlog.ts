@@ -9,6 +9,8 @@
  */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Db } from '../db/database';
+import { arrayLiteral } from '../db/array-literal';
+import type { PreparedRunner } from '../db/db-types';
 import type { Database } from '../db/schema';
 import { signHead, type AttestationKey } from './keys';
 import { chunksOf, consistencyRanges, EMPTY_ROOT, foldChunks, inclusionRanges, leafHash, nodeHash, nodeId, verifyConsistency, type LeafRange, type NodeKey } from './merkle';
@@ -61,6 +63,8 @@ export class TransparencyLog {
     private readonly db: Db,
     private readonly key: AttestationKey,
     private readonly now: () => Date = () => new Date(),
+    /** Named prepared statements for the proof reads (outside transactions); without it, plain queries. */
+    private readonly prepared?: PreparedRunner,
   ) {}
 
   /** The public key heads are signed with now. */
@@ -108,6 +112,11 @@ export class TransparencyLog {
     });
   }
 
+  /** Where proof reads go: the prepared statement when there is one (one parse per connection, not per proof). */
+  private get reader(): NodeReader {
+    return this.prepared ? { prepared: this.prepared } : this.db;
+  }
+
   /** The number of leaves. */
   size(): Promise<number> {
     return sizeOf(this.db);
@@ -115,7 +124,7 @@ export class TransparencyLog {
 
   /** The hex root hash of the tree's first `treeSize` leaves. */
   async rootAt(treeSize: number): Promise<string> {
-    return (await rangeHashes(this.db, [[0, treeSize]]))[0].toString('hex');
+    return (await rangeHashes(this.reader, [[0, treeSize]]))[0].toString('hex');
   }
 
   /** One stored leaf, or null. */
@@ -139,13 +148,13 @@ export class TransparencyLog {
   /** The audit path of leaf `index` in the tree of `treeSize` leaves (RFC 9162 2.1.3.1), from stored nodes. */
   async inclusion(index: number, treeSize: number): Promise<{ leafHash: string; auditPath: string[] }> {
     const ranges = inclusionRanges(index, treeSize);
-    const hashes = await rangeHashes(this.db, [[index, index + 1], ...ranges]);
+    const hashes = await rangeHashes(this.reader, [[index, index + 1], ...ranges]);
     return { leafHash: hashes[0].toString('hex'), auditPath: hashes.slice(1).map((h) => h.toString('hex')) };
   }
 
   /** The consistency proof between two tree sizes (RFC 9162 2.1.4.1), from stored nodes. */
   async consistency(first: number, second: number): Promise<string[]> {
-    return (await rangeHashes(this.db, consistencyRanges(first, second))).map((h) => h.toString('hex'));
+    return (await rangeHashes(this.reader, consistencyRanges(first, second))).map((h) => h.toString('hex'));
   }
 
   /** The newest signed head, or null before the first. */
@@ -185,7 +194,8 @@ export class TransparencyLog {
       if (last && last.treeSize === size) return { head: last, signed: false };
       if (last && last.treeSize > size) throw new Error(`transparency log shrank: ${size} leaves, last signed head covers ${last.treeSize}`);
       const root = size === 0 ? EMPTY_ROOT : (await rangeHashes(trx, [[0, size]]))[0];
-      if (last) {
+      // The empty tree is a prefix of every tree: a head at size 0 needs no proof.
+      if (last && last.treeSize > 0) {
         const proof = await rangeHashes(trx, consistencyRanges(last.treeSize, size));
         if (!verifyConsistency(last.treeSize, size, Buffer.from(last.rootHash, 'hex'), root, proof)) {
           throw new Error(`transparency log is not consistent with the head it signed at size ${last.treeSize}; refusing to sign`);
@@ -217,19 +227,26 @@ async function latestHead(db: Conn): Promise<SignedHead | null> {
   return r ? presentHead(r) : null;
 }
 
+/** A connection or transaction, or the prepared-statement runner (reads outside transactions). */
+type NodeReader = Conn | { prepared: PreparedRunner };
+
+/** One statement text for any set of keys (arrays as parameters), so it is parsed and planned once. */
+const NODES_SQL = 'SELECT n.level, n.idx, n.hash FROM unnest($1::smallint[], $2::bigint[]) AS k(level, idx) JOIN tlog_nodes n ON n.level = k.level AND n.idx = k.idx';
+
 /** Fetches stored nodes by key in one query. */
-async function fetchNodes(db: Conn, keys: NodeKey[]): Promise<Map<string, Buffer>> {
+async function fetchNodes(db: NodeReader, keys: NodeKey[]): Promise<Map<string, Buffer>> {
   const map = new Map<string, Buffer>();
   if (keys.length === 0) return map;
   const unique = [...new Map(keys.map((k) => [nodeId(k), k])).values()];
-  const tuples = sql.join(unique.map((k) => sql`(${k.level}::smallint, ${k.idx}::bigint)`));
-  const rows = await sql<{ level: number; idx: number | string; hash: string }>`SELECT level, idx, hash FROM tlog_nodes WHERE (level, idx) IN (${tuples})`.execute(db);
-  for (const r of rows.rows) map.set(`${r.level}:${Number(r.idx)}`, Buffer.from(r.hash, 'hex'));
+  const params = [arrayLiteral(unique.map((k) => k.level)), arrayLiteral(unique.map((k) => k.idx))];
+  type Row = { level: number; idx: number | string; hash: string };
+  const rows = 'prepared' in db ? await db.prepared<Row>('tlog_nodes_by_key', NODES_SQL, params) : (await sql<Row>`SELECT n.level, n.idx, n.hash FROM unnest(${params[0]}::smallint[], ${params[1]}::bigint[]) AS k(level, idx) JOIN tlog_nodes n ON n.level = k.level AND n.idx = k.idx`.execute(db)).rows;
+  for (const r of rows) map.set(`${r.level}:${Number(r.idx)}`, Buffer.from(r.hash, 'hex'));
   return map;
 }
 
 /** The RFC hashes of leaf ranges, from the stored complete subtrees they fold (one query for all). */
-async function rangeHashes(db: Conn, ranges: LeafRange[]): Promise<Buffer[]> {
+async function rangeHashes(db: NodeReader, ranges: LeafRange[]): Promise<Buffer[]> {
   const chunked = ranges.map((r) => chunksOf(r));
   const nodes = await fetchNodes(db, chunked.flat());
   return chunked.map((chunks) =>

@@ -7,13 +7,16 @@
  * - Staff actions that are not events are appended where they happen: reading a chat one does
  *   not hold (`readChat`, called by the chat routes), attestations and exports (the trust routes),
  *   and supervisors' and admins' other changes through the API (`onResponse`: settings).
- * - A chat that had distress raised is attested when it closes; the audit head is attested every
- *   hour and the cron role signs a head every minute when the tree grew (tlog.ts checks it is
- *   consistent with the last signed head first).
+ * - A chat that had distress raised is attested when it closes, and again when a line is stored
+ *   into it after close (the merit line is a job that lands after the close), so its latest leaf
+ *   is the conversation as it ended; an unchanged chat is not attested twice.
+ * - The audit head is attested every hour and the cron role signs a head every minute when the
+ *   tree grew (tlog.ts checks it is consistent with the last signed head first).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database';
+import type { PreparedRunner } from '../db/db-types';
 import type { Listener } from '../events/hub';
 import type { User } from '../identity/users';
 import type { ClusterCron } from '../ops/cron';
@@ -25,6 +28,8 @@ import { TransparencyLog } from './tlog';
 
 export interface TrustDeps {
   db: Db;
+  /** Named prepared statements (proof reads). */
+  prepared?: PreparedRunner;
   dataDir: string;
   uploadsDir: string;
   /** LOTUSDESK_ATTESTATION_KEY (PEM or path), or null for the data directory's key. */
@@ -47,12 +52,14 @@ export class Trust {
   /** The audit listener (once per event), declared in events/listeners.ts. */
   readonly listener: Listener;
   private readonly recentReads = new Set<string>();
+  /** Automatic attestations of one chat run one after another on this node (no duplicate leaves). */
+  private readonly attesting = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: TrustDeps) {
     const now = deps.now ?? (() => new Date());
     this.key = loadAttestationKey(deps.attestationKey, deps.dataDir);
     this.audit = new AuditLog(deps.db, now);
-    this.log = new TransparencyLog(deps.db, this.key, now);
+    this.log = new TransparencyLog(deps.db, this.key, now, deps.prepared);
     this.attestations = new Attestations(deps.db, this.log, this.audit, new UploadStorage(deps.uploadsDir));
     this.listener = this.makeListener();
   }
@@ -107,6 +114,20 @@ export class Trust {
     );
   }
 
+  /** Attests a closed chat that had distress raised, unless its latest leaf already matches. */
+  private attestIfDistress(chatId: string): Promise<unknown> {
+    const run = async () => {
+      const row = await this.deps.db.selectFrom('chats').select(['distress', 'status']).where('id', '=', chatId).executeTakeFirst();
+      if (row?.distress && row.status === 'closed') await this.attestations.attestChat(chatId, { unlessUnchanged: true });
+    };
+    const next = (this.attesting.get(chatId) ?? Promise.resolve()).then(run, run);
+    const settled = next.catch(() => undefined).finally(() => {
+      if (this.attesting.get(chatId) === settled) this.attesting.delete(chatId);
+    });
+    this.attesting.set(chatId, settled);
+    return next;
+  }
+
   private makeListener(): Listener {
     const db = this.deps.db;
     const roleOf = async (id: string | null) => (id ? ((await db.selectFrom('users').select('role').where('id', '=', id).executeTakeFirst())?.role ?? null) : null);
@@ -126,10 +147,10 @@ export class Trust {
         'note.created': (e) => append(e.id, e.createdAt, e.data.authorId, 'note.create', e.data.chatId, { noteId: e.data.noteId }),
         'chat.closed': async (e) => {
           if (e.data.reason === 'user') await append(e.id, e.createdAt, e.data.byUserId, 'chat.close', e.data.chatId, {});
-          const row = await db.selectFrom('chats').select('distress').where('id', '=', e.data.chatId).executeTakeFirst();
-          if (row?.distress) await this.attestations.attestChat(e.data.chatId, { unlessUnchanged: true });
+          await this.attestIfDistress(e.data.chatId);
         },
       },
+      onMessage: (message, chat) => (chat.status === 'closed' ? this.attestIfDistress(message.chatId) : undefined),
     };
   }
 }
