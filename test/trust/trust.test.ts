@@ -419,4 +419,21 @@ describe('trust on the embedded database (PGlite)', () => {
     await db.updateTable('messages').set({ content: '南無觀世音菩薩' }).where('id', '=', sent.body.messageId).execute();
     expect((await api(server, 'GET', `/api/chats/${chatId}/attestation`, sup.token)).body.matches).toBe(false);
   });
+
+  it('refuses to sign a head that is not consistent with the last signed head', async () => {
+    const db = server.desk.database.db;
+    const log = server.desk.trust.log;
+    await log.append([1, 2, 3].map((n) => ({ kind: 'test', subject: null, leaf: `{"fork":${n}}` })));
+    const before = (await log.signHead()).head;
+    // Rewrite history below the signed head (what the triggers exist to prevent), then grow the tree.
+    await sql`ALTER TABLE tlog_nodes DISABLE TRIGGER tlog_nodes_append_only`.execute(db);
+    try {
+      await sql`UPDATE tlog_nodes SET hash = md5(hash) || md5(hash)`.execute(db);
+    } finally {
+      await sql`ALTER TABLE tlog_nodes ENABLE TRIGGER tlog_nodes_append_only`.execute(db);
+    }
+    await log.append([{ kind: 'test', subject: null, leaf: '{"fork":4}' }]);
+    await expect(log.signHead()).rejects.toThrow(/not consistent/);
+    expect((await log.latestHead())!.treeSize).toBe(before.treeSize);
+  });
 });
