@@ -68,6 +68,8 @@ import { CannedReplies } from './desk/canned-replies';
 import { cannedRoutes } from './desk/canned-routes';
 import { Members } from './members/index';
 import { membersRoutes } from './members/routes';
+import { Trust } from './trust/trust';
+import { trustRoutes } from './trust/routes';
 
 /** Everything a running LotusDesk process holds; tests reach services through it. */
 export interface LotusDesk {
@@ -95,6 +97,8 @@ export interface LotusDesk {
   integration: { apiKeys: ApiKeys; webhooks: Webhooks };
   /** Merit levels, 三寶 certification, offers, the daily leaderboard. */
   members: Members;
+  /** Audit log and transparency log. */
+  trust: Trust;
   ops: Ops;
   /** Staff message search (its index listener and sweep). */
   search: MessageSearch;
@@ -208,6 +212,9 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   const ratings = new Ratings(db, chats, hub);
   const search = new MessageSearch(db, app.log);
   cron?.every('search.sweep', 60_000, () => search.sweep());
+  const trust = new Trust({ db, prepared: database.prepared, dataDir: config.dataDir, uploadsDir: config.uploads.dir, attestationKey: config.attestationKey, cron, log: app.log });
+  trust.start();
+  app.addHook('onResponse', (request, reply) => trust.onResponse(request, reply));
   declareListeners(hub, {
     factsCache: factsCacheListener(facts),
     delivery: deliveryListener(gateway.registry),
@@ -223,6 +230,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     webhooks: webhooks.listener,
     searchIndex: search.listener,
     membersPriority: members.listener,
+    trust: trust.listener,
   });
   // What a node committed and never published (it died in between) is published by the relays.
   const outboxRelay = new OutboxRelay(db, hub, async (chatId) => {
@@ -279,7 +287,8 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
     await app.register(noteRoutes, { chats, authenticate });
     await app.register(serviceRoutes, { chats, ratings, authenticate });
     await app.register(searchRoutes, { search, authenticate });
-    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate, userRate });
+    await app.register(chatRoutes, { chats, history, pipeline, reads, authenticate, userRate, onStaffRead: (user, chat) => trust.readChat(user, chat) });
+    await app.register(trustRoutes, { trust, chats, authenticate });
     const memberChats = new MemberChats(db, users, history);
     await app.register(memberRoutes, { memberChats, authenticate });
     await app.register(dharmaRoutes, { dharma, authenticate });
@@ -298,7 +307,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   return {
     app, config, database, bus, hub, tokens, users, chats, pipeline, store, gateway, readiness, metrics, desk, ops, insight, dharma, duty,
     integration: { apiKeys, webhooks },
-    search, ratings, members,
+    search, ratings, members, trust,
     async close() {
       if (closed) return;
       closed = true;

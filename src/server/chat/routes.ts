@@ -10,6 +10,7 @@ import { chatFor, memberView } from './presenters';
 import type { MessagePipeline } from './pipeline';
 import type { ReadReceipts } from './read-receipts';
 import type { UserRateLimiter } from './user-rate-limit';
+import type { User } from '../identity/users';
 
 export interface ChatRouteDeps {
   chats: ChatService;
@@ -19,6 +20,8 @@ export interface ChatRouteDeps {
   authenticate: preHandlerHookHandler;
   /** The per-user budget HTTP message sends and reads share with the user's sockets. */
   userRate: UserRateLimiter;
+  /** Records a staff read of a chat the reader does not hold (the audit log); awaited before serving. */
+  onStaffRead?: (user: User, chat: { id: string; assigneeId: string | null }) => Promise<void>;
 }
 
 const idParam = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
@@ -26,7 +29,7 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
 
 /** Registers /api/chats and its sub-resources. */
 export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Promise<void> {
-  const { chats, history, pipeline, reads, authenticate, userRate } = deps;
+  const { chats, history, pipeline, reads, authenticate, userRate, onStaffRead } = deps;
   const tags = ['chats'];
 
   app.post<{ Body: { topic?: string } | undefined }>('/api/chats', {
@@ -67,6 +70,7 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
   }, async (request) => {
     const user = callerOf(request);
     const chat = await chats.get(user, request.params.id);
+    await onStaffRead?.(user, chat);
     // The caller's own cursor is left out: clients use these to show "read" on their messages after a reload.
     const others = (await reads.cursors(chat.id)).filter((c) => c.userId !== user.id);
     return { chat: chatFor(user.role, chat), readCursors: Object.fromEntries(others.map((c) => [c.userId, c.seq])) };
@@ -86,7 +90,9 @@ export async function chatRoutes(app: FastifyInstance, deps: ChatRouteDeps): Pro
     },
   }, async (request) => {
     const user = callerOf(request);
-    assertVisible(user, await chats.factsOf(request.params.id));
+    const facts = await chats.factsOf(request.params.id);
+    assertVisible(user, facts);
+    await onStaffRead?.(user, { id: request.params.id.toLowerCase(), assigneeId: facts.assigneeId });
     const page = await history.page(request.params.id, request.query.before ?? null, request.query.limit ?? LIMITS.historyPageDefault);
     return user.role === 'member' ? { ...page, messages: page.messages.map(memberView) } : page;
   });

@@ -181,6 +181,8 @@ const envSchema = z.object({
       }
       return n;
     }),
+  // Ed25519 PKCS#8 PEM (inline, \n escapes allowed) or a file path; unset: generated into the data directory.
+  LOTUSDESK_ATTESTATION_KEY: z.string().optional(),
 });
 
 /** An origin `scheme://host[:port]` (http or https, nothing after it), normalised; null if not one. */
@@ -233,6 +235,8 @@ export interface Config {
    * attempts (the last repeats), and how long an endpoint may fail before it is disabled.
    */
   webhooks: { allowPrivate: boolean; retryDelaysMs: number[]; disableAfterMs: number; timeoutMs: number };
+  /** LOTUSDESK_ATTESTATION_KEY: the tree-head signing key (PEM or path), or null for the data directory's. */
+  attestationKey: string | null;
 }
 
 /** Thrown at start when the environment is wrong; its message names every bad variable. */
@@ -261,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.LOTUSDESK_REDIS_PREFIX,
     dataDir: resolve(e.LOTUSDESK_DATA_DIR),
     jwtSecret: e.LOTUSDESK_JWT_SECRET || null,
+    attestationKey: e.LOTUSDESK_ATTESTATION_KEY || null,
     jwt: { maxAgeSeconds: e.LOTUSDESK_JWT_MAX_AGE_SECONDS || null, issuer: e.LOTUSDESK_JWT_ISSUER, audience: e.LOTUSDESK_JWT_AUDIENCE },
     services: e.SERVICES,
     scoringThread: e.LOTUSDESK_SCORING_THREAD === 'on',

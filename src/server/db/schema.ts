@@ -380,6 +380,43 @@ export interface MeritLeaderboardPrefsTable {
   updated_at: Timestamp;
 }
 
+export interface AuditEntriesTable {
+  seq: number;
+  key: string;
+  at: Date | string;
+  actor_id: string | null;
+  actor_role: string;
+  action: string;
+  target: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface TlogLeavesTable {
+  index: number;
+  kind: string;
+  subject: string | null;
+  leaf: string;
+  leaf_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface TlogNodesTable {
+  level: number;
+  idx: number;
+  hash: string;
+}
+
+export interface TlogHeadsTable {
+  tree_size: number;
+  root_hash: string;
+  timestamp: string;
+  signature: string;
+  public_key: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   domain_events: DomainEventsTable;
   chat_notes: ChatNotesTable;
@@ -416,4 +453,8 @@ export interface Database {
   member_offers: MemberOffersTable;
   member_offer_claims: MemberOfferClaimsTable;
   merit_leaderboard_prefs: MeritLeaderboardPrefsTable;
+  audit_entries: AuditEntriesTable;
+  tlog_leaves: TlogLeavesTable;
+  tlog_nodes: TlogNodesTable;
+  tlog_heads: TlogHeadsTable;
 }

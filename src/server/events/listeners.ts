@@ -33,6 +33,8 @@ export interface DomainListeners {
   webhooks: Listener;
   searchIndex: Listener;
   membersPriority: Listener;
+  /** Staff actions into the audit log; distress chats attested at close (trust/trust.ts). */
+  trust: Listener;
 }
 
 /** Declares the hub's listeners in their order (see the file comment for why this order). */
@@ -54,6 +56,7 @@ export function declareListeners(hub: EventHub, l: DomainListeners): void {
     l.webhooks,
     l.searchIndex,
     l.membersPriority,
+    l.trust,
   ]);
 }
 

@@ -8,6 +8,7 @@ import { useStore } from '../session';
 import { Composer } from './Composer';
 import { CitationRefusal } from './dharma/CitationNotice';
 import { MessageList } from './MessageList';
+import { AttestationBadge } from './trust/AttestationBadge';
 
 export type ChatMode = 'member' | 'staff' | 'readonly';
 
@@ -55,6 +56,7 @@ export function ChatWindow({ chatId, mode, footer, autoFocus }: { chatId: string
   return (
     <section className={`chat-window mode-${mode}`} aria-label={view?.chat.topic ?? t('chat.untitled')} data-testid="chat-window" data-chat-id={chatId}>
       {view && <ChatStatus chat={view.chat} mode={mode} />}
+      {mode !== 'member' && <AttestationBadge chatId={chatId} />}
       {error && (
         <p className="alert" role="alert">
           {error}

@@ -7,6 +7,7 @@ import { integrationEn } from './integration.en';
 import { dutyEn } from './duty.en';
 import { serviceEn } from './service.en';
 import { membersEn } from './members.en';
+import { trustEn } from './trust.en';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'LotusDesk',
@@ -159,4 +160,5 @@ export const en: Record<MessageKey, string> = {
   ...dutyEn,
   ...serviceEn,
   ...membersEn,
+  ...trustEn,
 };

@@ -7,6 +7,7 @@ import { integrationZhCN } from './integration.zh-CN';
 import { dutyZhCN } from './duty.zh-CN';
 import { serviceZhCN } from './service.zh-CN';
 import { membersZhCN } from './members.zh-CN';
+import { trustZhCN } from './trust.zh-CN';
 
 export const zhCN: Record<MessageKey, string> = {
   'app.name': '莲心客服',
@@ -159,4 +160,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...dutyZhCN,
   ...serviceZhCN,
   ...membersZhCN,
+  ...trustZhCN,
 };

@@ -6,6 +6,7 @@ import { integrationZhTW } from './integration.zh-TW';
 import { dutyZhTW } from './duty.zh-TW';
 import { serviceZhTW } from './service.zh-TW';
 import { membersZhTW } from './members.zh-TW';
+import { trustZhTW } from './trust.zh-TW';
 
 export const zhTW = {
   'app.name': '蓮心客服',
@@ -158,6 +159,7 @@ export const zhTW = {
   ...dutyZhTW,
   ...serviceZhTW,
   ...membersZhTW,
+  ...trustZhTW,
 } as const;
 
 export type MessageKey = keyof typeof zhTW;

@@ -21,6 +21,7 @@ const LeaderboardPage = lazy(() => import('./LeaderboardPage').then((m) => ({ de
 const CertificationPage = lazy(() => import('./CertificationPage').then((m) => ({ default: m.CertificationPage })));
 const CertificationReviewPage = lazy(() => import('./CertificationReviewPage').then((m) => ({ default: m.CertificationReviewPage })));
 const MembersAdminPage = lazy(() => import('./MembersAdminPage').then((m) => ({ default: m.MembersAdminPage })));
+const AuditPage = lazy(() => import('./AuditPage').then((m) => ({ default: m.AuditPage })));
 
 export interface PageDef {
   path: string;
@@ -44,6 +45,7 @@ export const PAGES: PageDef[] = [
   { path: '/certification', roles: ['member'], label: 'mb.nav.certification', component: CertificationPage },
   { path: '/certifications', roles: ['master', 'admin'], label: 'mb.nav.review', component: CertificationReviewPage },
   { path: '/members-admin', roles: ['admin'], label: 'mb.nav.admin', component: MembersAdminPage },
+  { path: '/audit', roles: ['admin'], label: 'au.nav', component: AuditPage },
 ];
 
 /** The first page a role may open (its home). */

@@ -11,10 +11,11 @@ import * as m005 from './005_hot_updates';
 import * as m006 from './006_reply_guard_idx';
 import * as m007 from './007_domain_events';
 import * as m008 from './008_upload_reservations';
+import * as m009 from './009_trust';
 import * as m010 from './010_integration';
-import * as m013 from './013_duty_canned';
 import * as m011 from './011_service';
 import * as m012 from './012_members';
+import * as m013 from './013_duty_canned';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
@@ -25,8 +26,9 @@ export const migrations: Record<string, Migration> = {
   '006_reply_guard_idx': m006,
   '007_domain_events': m007,
   '008_upload_reservations': m008,
+  '009_trust': m009,
   '010_integration': m010,
-  '013_duty_canned': m013,
   '011_service': m011,
   '012_members': m012,
+  '013_duty_canned': m013,
 };
