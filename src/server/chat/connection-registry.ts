@@ -46,7 +46,11 @@ export class ConnectionRegistry<C extends Deliverable> {
     const seen = new Set<C>();
     for (const id of audience.userIds) {
       if (id === audience.exceptUserId) continue;
-      for (const c of this.byUser.get(id) ?? EMPTY) if (!seen.has(c)) (seen.add(c), yield c);
+      for (const c of this.byUser.get(id) ?? EMPTY) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        yield c;
+      }
     }
     for (const role of audience.roles) {
       for (const c of this.byRole.get(role) ?? EMPTY) {

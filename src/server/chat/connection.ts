@@ -193,7 +193,10 @@ export class Connection {
     if (held.size === 0) {
       this.held!.delete(chatId);
       const timer = this.gapTimers?.get(chatId);
-      if (timer) (clearTimeout(timer), this.gapTimers!.delete(chatId));
+      if (timer) {
+        clearTimeout(timer);
+        this.gapTimers!.delete(chatId);
+      }
     }
   }
 

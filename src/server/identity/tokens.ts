@@ -7,6 +7,7 @@ import { ROLES, type Role } from '../../shared/protocol';
 import { AppError } from '../http/errors';
 
 /** C0 and C1 control characters and DEL: dropped from display names. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export interface TokenClaims {
