@@ -213,6 +213,13 @@ describe(`三寶 certification (${backend})`, () => {
     }
     const certified = await db().selectFrom('domain_events').select(['data', 'published_at']).where('type', '=', 'member.certified').where(sql`data->>'memberId'`, '=', member.id).execute();
     expect(certified.map((e) => e.data)).toEqual([expect.objectContaining({ memberId: member.id, decidedBy: master.id })]);
+    // The decision is a staff action: the audit log holds it, by the master, on the member.
+    const admin = await server.user('admin');
+    const audited = await until(async () => {
+      const entries = (await api(server, 'GET', '/api/audit?action=member.certify', admin.token)).body.entries as Array<{ actorId: string; target: string }>;
+      return entries.find((e) => e.target === `member:${member.id}`);
+    });
+    expect(audited.actorId).toBe(master.id);
     expect((await api(server, 'GET', '/api/certifications/me', member.token)).body).toMatchObject({ certified: true, certification: { status: 'approved' } });
     expect((await api(server, 'POST', '/api/certifications', member.token, { ...application, attachments: [await uploadPng(member.token)] })).body.error).toMatchObject({ code: 'conflict', details: { reason: 'certified' } });
 

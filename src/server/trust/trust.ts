@@ -145,6 +145,12 @@ export class Trust {
         'chat.transferred': (e) =>
           append(e.id, e.createdAt, e.data.byUserId, 'chat.transfer', e.data.chatId, { fromAssigneeId: e.data.fromAssigneeId, toAssigneeId: e.data.toAssigneeId, noteId: e.data.noteId }),
         'note.created': (e) => append(e.id, e.createdAt, e.data.authorId, 'note.create', e.data.chatId, { noteId: e.data.noteId }),
+        // A 三寶 certification decision is a staff action on the member.
+        'member.certified': async (e) => {
+          const role = await roleOf(e.data.decidedBy);
+          if (!role || role === 'member') return;
+          await this.audit.append({ key: e.id, at: new Date(e.createdAt), actorId: e.data.decidedBy, actorRole: role, action: 'member.certify', target: `member:${e.data.memberId}`, details: { certificationId: e.data.certificationId } });
+        },
         'chat.closed': async (e) => {
           if (e.data.reason === 'user') await append(e.id, e.createdAt, e.data.byUserId, 'chat.close', e.data.chatId, {});
           await this.attestIfDistress(e.data.chatId);
