@@ -4,7 +4,7 @@
  * statistics on known data.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/server/desk/clock';
+import { ManualClock } from '../src/server/core/clock';
 import { api, backend, startServer, type TestServer } from './helpers/server';
 import { RawClient } from './helpers/ws-client';
 import { until as poll } from './helpers/wait';

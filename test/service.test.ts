@@ -3,7 +3,7 @@
  * labels, satisfaction ratings and search, over HTTP and WebSocket against a real server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../src/server/desk/clock';
+import { ManualClock } from '../src/server/core/clock';
 import { renderSystemLine, SYSTEM_LINE_TEMPLATES } from '../src/shared/system-lines';
 import { api, backend, startServer, type TestServer } from './helpers/server';
 import { until } from './helpers/wait';

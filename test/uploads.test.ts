@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { loadConfig } from '../src/server/config/config';
-import { AppError } from '../src/server/http/errors';
+import { AppError } from '../src/server/core/errors';
 import { UploadStorage } from '../src/server/uploads/storage';
 import { UploadService } from '../src/server/uploads/upload-service';
 import { api, backend, startServer, type TestServer } from './helpers/server';

@@ -15,7 +15,7 @@ import { metricsAccess } from './ops/metrics-access';
 import { ClusterCron } from './ops/cron';
 import { startOps, type Ops } from './ops/ops';
 import { pendingPositions } from './desk/queue';
-import { systemClock, type Clock } from './desk/clock';
+import { systemClock, type Clock } from './core/clock';
 import { Desk } from './desk/desk';
 import { deskRoutes } from './desk/routes';
 import { Dharma } from './dharma/index';

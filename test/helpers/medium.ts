@@ -12,7 +12,7 @@ import { EventHub } from '../../src/server/events/hub';
 import { ChatEvents } from '../../src/server/chat/chat-events';
 import { ChatFactsCache, ChatService } from '../../src/server/chat/chat-service';
 import { openDatabase, type DatabaseHandle, type Db } from '../../src/server/db/database';
-import { systemClock, type Clock } from '../../src/server/desk/clock';
+import { systemClock, type Clock } from '../../src/server/core/clock';
 import { UserDirectory } from '../../src/server/identity/users';
 import { clonedPostgresDatabase } from './template-db';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { buildApp, type LotusDesk } from '../../src/server/app';
 import type { Role } from '../../src/shared/protocol';
-import type { Clock } from '../../src/server/desk/clock';
+import type { Clock } from '../../src/server/core/clock';
 import { clonedPostgresDatabase, emptyPostgresDatabase } from './template-db';
 import { testConfig } from './test-config';
 

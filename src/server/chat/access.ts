@@ -4,7 +4,7 @@
  */
 import { OVERSEEING_ROLES, SERVING_ROLES } from '../../shared/protocol';
 import type { User } from '../identity/users';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 
 /** The fields of a chat that access decisions need. */
 export interface ChatAccessFacts {

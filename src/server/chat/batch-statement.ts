@@ -18,7 +18,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import { arrayLiteral } from '../db/array-literal';
 import type { Db, PreparedRunner } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { MessageDto } from '../../shared/protocol';
 import type { AppendItem, AppendResult, ChatFacts, Outcome } from './append-types';
 

@@ -5,13 +5,14 @@
  */
 import type { ChatDto, ChatStatus } from '../../shared/protocol';
 import type { Db } from '../db/database';
-import { systemClock, type Clock } from '../desk/clock';
+import { systemClock, type Clock } from '../core/clock';
 import { urgencyAt } from '../desk/priority';
 import { pendingPositions, WaitEstimator } from '../desk/queue';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User, UserDirectory } from '../identity/users';
 import { assertVisible, canSee, isParticipant, oversees, serves } from './access';
 import type { NoteDto } from '../../shared/frames';
+import { isUuid } from '../core/ids';
 import { NO_FAULTS, type Faults } from '../core/faults';
 import type { EventHub, Listener } from '../events/hub';
 import type { ChatEvents } from './chat-events';
@@ -21,10 +22,7 @@ import { ChatTransitions, LINES, type LineInput, type Transition } from './trans
 
 import { presentChat, type ChatRow } from './presenters';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** True when the string is a UUID (anything else cannot name a chat: not_found, not a 500). */
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
 
 /** Chat facts cached per node and refreshed by the lifecycle events (factsCacheListener), to keep sends off the chat row. */
 export class ChatFactsCache {

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES, LIMITS, type ClientFrame, type ErrorCode, type HelloFrame, type SendFrame } from '../../shared/protocol';
 import { asInputError } from '../db/input-errors';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { errorMessage } from '../i18n/errors';
 import type { TokenService } from '../identity/tokens';
 import type { User, UserDirectory } from '../identity/users';

@@ -2,7 +2,7 @@
 import type { MessageDto } from '../../shared/protocol';
 import type { Db } from '../db/database';
 import type { ChatAccessFacts } from './access';
-import { isUuid } from './chat-service';
+import { isUuid } from '../core/ids';
 import { presentMessage, type MessageRow } from './presenters';
 
 export class History {

@@ -11,10 +11,10 @@
  */
 import type { MessageDto } from '../../shared/protocol';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User, UserDirectory } from '../identity/users';
 import { canSee, oversees, serves } from './access';
-import { isUuid } from './chat-service';
+import { isUuid } from '../core/ids';
 import type { History } from './history';
 
 /** One line of a member's chat list. */

@@ -7,7 +7,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db, PreparedRunner } from '../db/database';
 import type { Database } from '../db/schema';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { AppendItem, AppendResult, ChatFacts, Outcome } from './append-types';
 import { storedResult, unsendableFiles, writeBatchAtOnce } from './batch-statement';
 import { presentMessage } from './presenters';

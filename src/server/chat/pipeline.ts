@@ -4,10 +4,11 @@
  * attachments) → ack → publish. What reacts to a stored message (desk, Dharma, insight) is a
  * listener of the event hub (events/listeners.ts), not part of the pipeline.
  */
+import { UUID_PATTERN } from '../core/ids';
 import type { AttachmentDto, MessageDto, MessageFlag } from '../../shared/protocol';
 import { LIMITS } from '../../shared/protocol';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
 import { assertCanWrite } from './access';
 import type { ChatEvents } from './chat-events';
@@ -121,7 +122,7 @@ export class MessagePipeline {
    */
   private async sendableAttachments(user: User, chatId: string, ids: string[]): Promise<AttachmentDto[]> {
     const unique = [...new Set(ids)];
-    const wanted = [...new Set(unique.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+    const wanted = [...new Set(unique.filter((id) => UUID_PATTERN.test(id)).map((id) => id.toLowerCase()))];
     const rows = wanted.length
       ? await this.db
           .selectFrom('attachments')
@@ -140,7 +141,6 @@ export class MessagePipeline {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Contract limits shared by both transports. */
 function validateSend(input: SendInput): void {

@@ -7,7 +7,7 @@ import type { RatingDto } from '../../shared/protocol';
 import type { Db } from '../db/database';
 import type { EventHub } from '../events/hub';
 import { newEvent, recordEvents } from '../events/outbox';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
 import { assertVisible } from './access';
 import type { ChatService } from './chat-service';

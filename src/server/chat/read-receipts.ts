@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { User } from '../identity/users';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { assertVisible, isParticipant } from './access';
 import type { ChatEvents } from './chat-events';
 import type { ChatService } from './chat-service';

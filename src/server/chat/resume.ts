@@ -4,7 +4,7 @@
  * see and the ones answered with not_found.
  */
 import { LIMITS } from '../../shared/protocol';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
 import { canSee } from './access';
 import type { History } from './history';

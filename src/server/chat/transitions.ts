@@ -9,9 +9,9 @@ import type { CloseReason, RequeueReason } from '../../shared/domain-events';
 import type { NoteDto } from '../../shared/frames';
 import { systemLine } from '../../shared/system-lines';
 import type { Db } from '../db/database';
-import type { Clock } from '../desk/clock';
+import type { Clock } from '../core/clock';
 import { newEvent, recordEvents, type NewEvent, type RecordedEvent } from '../events/outbox';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { writeBatch, type AppendItem, type AppendResult } from './message-store';
 
 /** What a command changed: its events (to publish after commit) and its system line, if any. */

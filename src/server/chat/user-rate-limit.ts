@@ -3,7 +3,7 @@
  * of the user's sockets and HTTP message sends on this node, so opening more sockets or switching
  * to HTTP does not multiply what one user may send.
  */
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 
 /** A sustained rate and the burst allowed above it. */
 export interface RateBudget {

@@ -3,7 +3,7 @@
  * a number past int4/int8, a time past timestamptz's range, U+0000 in text) are the caller's bad
  * input, not a server failure. node-postgres and PGlite both report the SQLSTATE in `code`.
  */
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 
 const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
 

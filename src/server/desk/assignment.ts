@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { ChatService } from '../chat/chat-service';
 import { openLoad, type Transition } from '../chat/transitions';
-import type { Clock } from './clock';
+import type { Clock } from '../core/clock';
 import { urgencySql } from './priority';
 import { onDutySql } from './schedule';
 

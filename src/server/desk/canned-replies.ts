@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { CannedReplyDto } from '../../shared/duty';
 import { canSee, oversees, serves } from '../chat/access';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
 import { foldText } from '../lib/chinese-script';
 

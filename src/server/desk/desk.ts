@@ -13,7 +13,7 @@ import { arrayLiteral } from '../db/array-literal';
 import type { Db } from '../db/database';
 import { SerialBatcher } from '../lib/serial-batcher';
 import { AssignmentService, type MastersFirstPolicy } from './assignment';
-import type { Clock } from './clock';
+import type { Clock } from '../core/clock';
 import { PresenceService, type PresenceChange } from './presence';
 import { baseUrgency, urgencyWordsIn } from './priority';
 import { routeToQueue } from './routing';

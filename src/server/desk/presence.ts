@@ -10,9 +10,9 @@ import { sql } from 'kysely';
 import type { PresenceStatus, RosterAgent } from '../../shared/desk';
 import type { Role } from '../../shared/protocol';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
-import type { Clock } from './clock';
+import type { Clock } from '../core/clock';
 import type { ScheduleService } from './schedule';
 
 export type { PresenceStatus } from '../../shared/desk';

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../core/clock';
 import { urgencySql } from './priority';
 
 /** Position (1-based) of each pending chat in serving order; chats not pending are absent. */

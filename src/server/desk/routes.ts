@@ -3,7 +3,7 @@ import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { ASSIGNMENT_MODES, type AssignmentMode } from '../../shared/desk';
 import type { Db } from '../db/database';
 import { callerOf } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { bearer, dayString, uuidString } from '../http/schemas';
 import type { User } from '../identity/users';
 import { oversees, serves } from '../chat/access';

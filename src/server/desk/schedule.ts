@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Holiday, Shift } from '../../shared/desk';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 
 /** SQL condition: user `u` is on a shift at `now` and the local day is not a closed holiday. */
 export function onDutySql(now: Date, timezone: string) {

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { AgentDayStats, AssignmentMode, DashboardSnapshot, RatingStats } from '../../shared/desk';
 import type { Db } from '../db/database';
 import { toCsv } from '../lib/csv';
-import type { Clock } from './clock';
+import type { Clock } from '../core/clock';
 import type { PresenceService } from './presence';
 
 // The wire shapes live in src/shared; re-exported for the modules that import them from here.

@@ -10,7 +10,7 @@ import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
 import type { ContentCheck, Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
-import type { Clock } from '../desk/clock';
+import type { Clock } from '../core/clock';
 import type { EventHub } from '../events/hub';
 import { AutoReplies, DEFAULT_AUTO_REPLY_OPTIONS, type AutoReplyOptions } from './auto-replies';
 import { readShippedSutras } from './citations/catalog';

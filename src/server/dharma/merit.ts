@@ -24,7 +24,7 @@ import type { ChatEvents } from '../chat/chat-events';
 import type { ChatService } from '../chat/chat-service';
 import { writeBatch } from '../chat/message-store';
 import { systemItem } from '../chat/transitions';
-import type { Clock } from '../desk/clock';
+import type { Clock } from '../core/clock';
 import type { EventHub, Listener } from '../events/hub';
 import { newEvent, recordEvents } from '../events/outbox';
 import type { Db } from '../db/database';

@@ -6,7 +6,7 @@ import type { Review } from '../../shared/dharma';
 import type { MessageDto } from '../../shared/protocol';
 import type { Reaction } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 
 const REVIEWED_KINDS = new Set(['content', 'unverified_citation']);
 

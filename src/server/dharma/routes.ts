@@ -7,7 +7,7 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { oversees, serves } from '../chat/access';
 import { callerOf } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { bearer, OFFSET_MAX } from '../http/schemas';
 import type { User } from '../identity/users';
 import type { Dharma } from './index';

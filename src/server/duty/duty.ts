@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { DutyHolyDays, DutySettingsDto, DutyStatusDto, DutyWindowDto, FestivalDto, HolyDayDto } from '../../shared/duty';
 import type { PresenceStatus } from '../../shared/desk';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { daySpan, deskDay, deskDayStart, holyDays, isIsoDay, MAX_RANGE_DAYS, nextDay, type FestivalRule } from './holy-days';
 
 /** The duty mode at a moment, as the assignment uses it. */

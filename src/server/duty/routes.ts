@@ -6,9 +6,9 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { DUTY_HOLY_DAYS, type DutySettingsDto } from '../../shared/duty';
 import { oversees, serves } from '../chat/access';
-import type { Clock } from '../desk/clock';
+import type { Clock } from '../core/clock';
 import { callerOf } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { bearer, errorBody } from '../http/schemas';
 import type { User } from '../identity/users';
 import type { DutyService } from './duty';

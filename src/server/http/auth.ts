@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_KEY_PREFIX, type ApiKeyScope } from '../../shared/integration';
 import type { TokenService } from '../identity/tokens';
 import type { User, UserDirectory } from '../identity/users';
-import { AppError } from './errors';
+import { AppError } from '../core/errors';
 
 /** The API key behind a request. */
 export interface ApiKeyPrincipal {

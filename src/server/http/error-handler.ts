@@ -7,7 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorCode } from '../../shared/protocol';
 import { errorMessage, pickLocale } from '../i18n/errors';
 import { asInputError } from '../db/input-errors';
-import { AppError, statusOf } from './errors';
+import { AppError, statusOf } from '../core/errors';
 
 /** Sends the contract's error body. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, details?: Record<string, unknown>, message?: string) {

@@ -5,7 +5,7 @@
  */
 import Ajv from 'ajv';
 import type { FastifyInstance } from 'fastify';
-import { AppError } from './errors';
+import { AppError } from '../core/errors';
 
 /** Installs a validator compiler that coerces everything but bodies, and the U+0000 refusal. */
 export function installValidation(app: FastifyInstance): void {

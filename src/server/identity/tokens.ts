@@ -4,7 +4,7 @@
  */
 import { SignJWT, jwtVerify, errors as joseErrors, type JWTVerifyOptions } from 'jose';
 import { ROLES, type Role } from '../../shared/protocol';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 
 /** C0 and C1 control characters and DEL: dropped from display names. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -14,7 +14,7 @@ import type { AlertFrame } from '../../shared/frames';
 import type { EventHub } from '../events/hub';
 import type { Reaction, ReactionContext } from '../chat/pipeline-types';
 import type { Db } from '../db/database';
-import type { Clock } from '../desk/clock';
+import type { Clock } from '../core/clock';
 import type { Desk } from '../desk/desk';
 import { onDutySql } from '../desk/schedule';
 import { detectDistress, type DistressFinding } from './distress';

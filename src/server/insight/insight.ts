@@ -6,7 +6,7 @@ import type { Bus } from '../bus/bus';
 import type { ChatService } from '../chat/chat-service';
 import type { MessagePipeline } from '../chat/pipeline';
 import type { Db } from '../db/database';
-import type { Clock } from '../desk/clock';
+import type { Clock } from '../core/clock';
 import type { Desk } from '../desk/desk';
 import type { EventHub } from '../events/hub';
 import { detectDistress } from './distress';

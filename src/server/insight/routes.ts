@@ -1,7 +1,7 @@
 /** HTTP routes of the insight domain: the help lines of the caring reply (read: staff; write: admins), and scoring for staff tools. */
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { callerOf } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { bearer } from '../http/schemas';
 import type { Insight } from './insight';
 

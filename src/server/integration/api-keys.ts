@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { API_KEY_PREFIX, type ApiKeyDto, type ApiKeyScope } from '../../shared/integration';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { ApiKeyPrincipal } from '../http/auth';
 
 /** The stored form of a key. */

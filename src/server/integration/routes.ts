@@ -7,7 +7,7 @@ import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { API_KEY_SCOPES, WEBHOOK_EVENT_TYPES, type ApiKeyScope, type WebhookEventType } from '../../shared/integration';
 import type { Db } from '../db/database';
 import { callerOf, requireAdminOrKey } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { bearer, errorBody } from '../http/schemas';
 import type { User, UserDirectory } from '../identity/users';
 import type { ApiKeys } from './api-keys';

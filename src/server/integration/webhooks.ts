@@ -23,7 +23,7 @@ import type { Bus } from '../bus/bus';
 import type { Config } from '../config/config';
 import type { Db } from '../db/database';
 import type { DomainHandlers, EventHub, Listener } from '../events/hub';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { ClusterCron } from '../ops/cron';
 import { assertPublicTarget, PrivateAddressError } from './address';
 import { sendAttempt, type AttemptResult } from './sender';

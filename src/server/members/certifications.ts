@@ -9,12 +9,12 @@
 import type { CertificationFrame } from '../../shared/frames';
 import type { Certification } from '../../shared/members';
 import type { Db } from '../db/database';
-import type { Clock } from '../desk/clock';
+import type { Clock } from '../core/clock';
 import type { EventHub } from '../events/hub';
 import { newEvent, recordEvents } from '../events/outbox';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
-import { isUuid } from '../chat/chat-service';
+import { isUuid } from '../core/ids';
 
 /** Roles that review applications. */
 export const REVIEWER_ROLES: readonly string[] = ['master', 'admin'];

@@ -4,7 +4,7 @@
  */
 import type { MeritStanding, MemberStanding } from '../../shared/members';
 import type { Db } from '../db/database';
-import type { Clock } from '../desk/clock';
+import type { Clock } from '../core/clock';
 import type { ContentFilter } from '../dharma/filter';
 import type { Merit } from '../dharma/merit';
 import type { EventHub, Listener } from '../events/hub';

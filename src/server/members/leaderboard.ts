@@ -8,8 +8,8 @@ import { sql } from 'kysely';
 import type { FilterResult } from '../../shared/dharma';
 import type { Leaderboard, LeaderboardChoice } from '../../shared/members';
 import type { Db } from '../db/database';
-import type { Clock } from '../desk/clock';
-import { AppError } from '../http/errors';
+import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
 
 export const LEADERBOARD_SIZE = 100;

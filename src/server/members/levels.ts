@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { LevelReached, Localized, MeritLevel } from '../../shared/members';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 
 export const MAX_LEVELS = 20;
 export const MAX_BENEFITS = 10;

@@ -6,10 +6,10 @@
 import { sql } from 'kysely';
 import type { MeritLevel, Offer } from '../../shared/members';
 import type { Db } from '../db/database';
-import type { Clock } from '../desk/clock';
-import { AppError } from '../http/errors';
+import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
-import { isUuid } from '../chat/chat-service';
+import { isUuid } from '../core/ids';
 
 export interface OfferInput {
   title: string;

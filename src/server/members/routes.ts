@@ -7,7 +7,7 @@ import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import type { Certification, MeritLevel } from '../../shared/members';
 import type { MemberChats } from '../chat/member-chats';
 import { callerOf } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { bearer } from '../http/schemas';
 import type { User } from '../identity/users';
 import type { CertificationInput } from './certifications';

@@ -13,7 +13,7 @@ import type { MessageDto, SearchResultDto } from '../../shared/protocol';
 import { oversees, serves } from '../chat/access';
 import type { Db } from '../db/database';
 import type { Listener } from '../events/hub';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
 import { SerialBatcher } from '../lib/serial-batcher';
 import { foldForSearch, indexTokens, queryTokens, snippetOf } from './tokens';

@@ -8,7 +8,7 @@ import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { assertVisible, oversees } from '../chat/access';
 import type { ChatService } from '../chat/chat-service';
 import { callerOf } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { bearer, errorBody } from '../http/schemas';
 import type { User } from '../identity/users';
 import { auditToCsv, chatTarget, type AuditEntry, type AuditFilter } from './audit-log';

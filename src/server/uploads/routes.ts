@@ -9,7 +9,7 @@ import type { Config } from '../config/config';
 import type { ChatService } from '../chat/chat-service';
 import type { Db } from '../db/database';
 import { callerOf } from '../http/auth';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import { bearer, errorBody } from '../http/schemas';
 import { pickLocale } from '../i18n/errors';
 import type { TokenService } from '../identity/tokens';

@@ -6,12 +6,13 @@
  * An attachment is bound to a chat by the commit that stores the message sending it
  * (chat/message-store.ts, chat/batch-statement.ts).
  */
+import { UUID_PATTERN } from '../core/ids';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { AttachmentDto } from '../../shared/protocol';
 import type { Db } from '../db/database';
-import { AppError } from '../http/errors';
+import { AppError } from '../core/errors';
 import type { User } from '../identity/users';
 import { canSee } from '../chat/access';
 import type { ChatService } from '../chat/chat-service';
@@ -34,7 +35,6 @@ export interface StoredFile {
 /** The first key of the per-user advisory lock that orders upload reservations ('upld'). */
 const UPLOAD_LOCK_CLASS = 0x75706c64;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface UploadPolicy {
   maxBytes: number;
@@ -178,7 +178,7 @@ export class UploadService {
 
   /** The file (or thumbnail) of an attachment, if `user` may read it; else not_found. */
   async open(user: User, id: string, variant: 'file' | 'thumbnail'): Promise<StoredFile> {
-    if (!UUID.test(id)) throw new AppError('not_found');
+    if (!UUID_PATTERN.test(id)) throw new AppError('not_found');
     const row = await this.db
       .selectFrom('attachments')
       .select(['id', 'owner_id', 'chat_id', 'certification_id', 'name', 'mime', 'size', 'storage_key', 'thumbnail_key'])

@@ -9,7 +9,7 @@ import type { NewSutra, Sutra } from '../../../shared/dharma';
 import type { MessageFlag } from '../../../shared/protocol';
 import type { CheckVerdict, ContentCheck } from '../../chat/pipeline-types';
 import type { Db } from '../../db/database';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 import { createHash } from 'node:crypto';
 import type { SutraDoc } from './catalog';
 import { readCorpus } from './catalog';

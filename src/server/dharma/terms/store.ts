@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { AllowedTerm, Category, Term } from '../../../shared/dharma';
 import type { Db } from '../../db/database';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../core/errors';
 import { normalizeText } from '../normalize';
 import { ALLOW_SEED } from './curation';
 import { prepareShippedTerms, type PreparedTerm } from './prepare';
