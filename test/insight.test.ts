@@ -159,6 +159,9 @@ function suite(name: string, env: () => Record<string, string>) {
       // The master holds no chats, so the distress chat stays in the queue to be seen at its top
       // (a master with room would be offered it first: test/duty.test.ts).
       expect((await api(server, 'PATCH', `/api/users/${master.id}`, sup.token, { maxConcurrent: 0 })).status).toBe(200);
+      // No wait for a master either: a full master would otherwise leave a delayed fallback pass
+      // in the job queue, and the settling below waits for the queue to be idle.
+      expect((await api(server, 'PATCH', '/api/desk/duty-settings', sup.token, { masterFirstSeconds: 0 })).status).toBe(200);
       const supSocket = await connect(sup.token);
       const masterSocket = await connect(master.token);
 
