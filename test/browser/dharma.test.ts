@@ -67,12 +67,13 @@ describe.skipIf(!hasChromium)('Dharma features in Chromium', () => {
     await input.fill('《心經》云：「照見五蘊皆空，度一切煩惱」，願您身心安頓。');
     await input.press('Enter');
     await a.getByTestId('use-authentic').waitFor();
-    expect(await a.getByTestId('authentic-passage').textContent()).toBe('照見五蘊皆空，度一切苦厄');
+    // The canon's text is the Taishō's, unpunctuated: that is what the agent is offered.
+    expect(await a.getByTestId('authentic-passage').textContent()).toBe('照見五蘊皆空度一切苦厄');
     expect(await notice.textContent()).toContain('T0251');
     expect(await notice.textContent()).toContain('經典原文（最接近的段落）');
     await shot(a, 'dharma-agent-near-misquote');
     await a.getByTestId('use-authentic').click();
-    expect(await input.inputValue()).toBe('《心經》云：「照見五蘊皆空，度一切苦厄」，願您身心安頓。');
+    expect(await input.inputValue()).toBe('《心經》云：「照見五蘊皆空度一切苦厄」，願您身心安頓。');
     await input.press('Enter');
     await a.locator('[data-testid=message]', { hasText: '度一切苦厄' }).waitFor();
     expect(await a.getByTestId('citation-refusal').count()).toBe(0);
