@@ -118,7 +118,7 @@ describe.skipIf(!hasChromium)('supervisor pages in Chromium: dashboard and shift
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
     expect(lines[0]).toBe('day,agent_id,agent_name,handled,closed,avg_first_response_seconds,avg_handle_seconds,ratings,avg_rating');
-    expect(lines.find((l) => l.includes(agent.id))).toMatch(new RegExp(`^${dayOf(new Date(), TZ)},${agent.id},客服小蓮,1,0,\\d+,$`));
+    expect(lines.find((l) => l.includes(agent.id))).toMatch(new RegExp(`^${dayOf(new Date(), TZ)},${agent.id},客服小蓮,1,0,\\d+,,0,$`)); // not closed yet: no handle time; no ratings
     const res = await fetch(`${suite.server.url}/api/stats/agents?format=csv`, { headers: { authorization: `Bearer ${sup.token}` } });
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
 
