@@ -183,8 +183,10 @@ describe(`trust: audit log and transparency log (${backend})`, () => {
       const admin = await server.user('admin');
       const sup = await server.user('supervisor');
       const agent = await server.user('agent');
-      const start = new Date(Date.now() + 86400_000).toISOString();
-      const end = new Date(Date.now() + 2 * 86400_000).toISOString();
+      // One reading of the clock: a shift may last at most 24 hours, and two readings a millisecond apart exceed it.
+      const now = Date.now();
+      const start = new Date(now + 86400_000).toISOString();
+      const end = new Date(now + 2 * 86400_000 - 60_000).toISOString();
       expect((await api(server, 'POST', '/api/schedules', sup.token, { userId: agent.id, shiftStart: start, shiftEnd: end })).status).toBe(201);
       const entry = await until(async () => (await api(server, 'GET', `/api/audit?actorId=${sup.id}&action=settings.change`, admin.token)).body.entries[0]);
       expect(entry).toMatchObject({ actorRole: 'supervisor', target: 'route:POST /api/schedules' });
