@@ -261,6 +261,9 @@ describe(`webhook deliveries across a restart (${backend})`, () => {
     await api(first, 'POST', '/api/chats', member.token, {});
     await until(() => receiver.received.length === 1);
     const deliveryId = receiver.received[0]!.headers['x-lotusdesk-delivery'];
+    // The failed attempt is written down (its retry is due in 3 s) before the process stops; an
+    // attempt cut off mid-flight would keep its claim until the claim expires instead.
+    await until(async () => (await api(first, 'GET', `/api/webhooks/${webhook.id}/deliveries`, admin.token)).body.deliveries[0]?.error);
     await first.stop();
 
     receiver.answer = () => 200;
