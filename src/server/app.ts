@@ -281,7 +281,7 @@ export async function buildApp(config: Config, opts: { bus?: Bus; clock?: Clock 
   // Process roles: `web` serves the HTTP API, `ws` the WebSocket gateway; health, readiness and
   // metrics are always there so every role can be probed.
   if (roles.has('web')) {
-    await app.register(deskRoutes, { desk, db, authenticate });
+    await app.register(deskRoutes, { desk, authenticate });
     await app.register(insightRoutes, { insight, authenticate });
     await app.register(identityRoutes, { tokens, authenticate, devLogin: config.devLogin });
     await app.register(noteRoutes, { chats, authenticate });

@@ -18,6 +18,7 @@ import { PresenceService, type PresenceChange } from './presence';
 import { baseUrgency, urgencyWordsIn } from './priority';
 import { routeToQueue } from './routing';
 import { onDutySql, ScheduleService } from './schedule';
+import { DeskSettings } from './desk-settings';
 import { DeskStats } from './stats';
 
 export interface DeskOptions {
@@ -49,6 +50,8 @@ export class Desk {
   readonly presence: PresenceService;
   readonly assignment: AssignmentService;
   readonly stats: DeskStats;
+  /** Queues' and people's settings (supervisors). */
+  readonly settings: DeskSettings;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private dashboardTimer: NodeJS.Timeout | null = null;
@@ -73,6 +76,7 @@ export class Desk {
     };
     this.assignment = new AssignmentService(db, deps.chats, clock, opts.timezone, mastersFirst, opts.skillFallbackMs ?? 120_000);
     this.stats = new DeskStats(db, clock, opts.timezone, this.presence);
+    this.settings = new DeskSettings(db, (reason) => this.requestAssignment(reason));
   }
 
   /**
