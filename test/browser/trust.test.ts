@@ -11,6 +11,8 @@ import { hasChromium, shot, useBrowserSuite } from './browser';
 const suite = useBrowserSuite({ wait: 15_000 });
 let ctx: BrowserContext;
 const pageErrors: string[] = [];
+/** The pages wait on the server (a chain verification reads every entry): seconds, not the default one. */
+const POLL = { timeout: 15_000 };
 
 describe.skipIf(!hasChromium)('trust pages in Chromium', () => {
   beforeAll(async () => {
@@ -31,16 +33,16 @@ describe.skipIf(!hasChromium)('trust pages in Chromium', () => {
     await page.goto(`${server.url}/supervisor?token=${sup.token}`);
     await page.locator(`[data-testid="sup-row"][data-chat-id="${chatId}"] button.btn-link`).click();
     const badge = page.getByTestId('attestation');
-    await expect.poll(() => badge.getAttribute('data-attested')).toBe('false');
+    await expect.poll(() => badge.getAttribute('data-attested'), POLL).toBe('false');
     await page.getByTestId('attestation-attest').click();
-    await expect.poll(() => badge.getAttribute('data-attested')).toBe('true');
-    await expect.poll(() => badge.getAttribute('data-matches')).toBe('true');
+    await expect.poll(() => badge.getAttribute('data-attested'), POLL).toBe('true');
+    await expect.poll(() => badge.getAttribute('data-matches'), POLL).toBe('true');
     expect(await badge.textContent()).toContain('已存證');
     await shot(page, 'trust-chat-attested');
 
     await server.desk.database.db.updateTable('messages').set({ content: '請問法會怎麼報名？' }).where('id', '=', sent.body.messageId).execute();
     await page.getByTestId('attestation-verify').click();
-    await expect.poll(() => badge.getAttribute('data-matches')).toBe('false');
+    await expect.poll(() => badge.getAttribute('data-matches'), POLL).toBe('false');
     expect(await badge.textContent()).toContain('與存證不符');
     await shot(page, 'trust-chat-mismatch');
     await page.close();
@@ -53,16 +55,16 @@ describe.skipIf(!hasChromium)('trust pages in Chromium', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${server.url}/audit?token=${admin.token}`);
     const chain = page.getByTestId('audit-chain');
-    await expect.poll(() => chain.getAttribute('data-ok')).toBe('true');
+    await expect.poll(() => chain.getAttribute('data-ok'), POLL).toBe('true');
     const table = page.getByTestId('audit-table');
-    await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => table.locator('tbody tr').count(), POLL).toBeGreaterThanOrEqual(2);
     await page.getByLabel('操作', { exact: true }).selectOption('chat.attest');
     await page.getByTestId('audit-apply').click();
-    await expect.poll(() => table.locator('tbody tr[data-action="chat.attest"]').count()).toBe(1);
+    await expect.poll(() => table.locator('tbody tr[data-action="chat.attest"]').count(), POLL).toBe(1);
     expect(await table.locator('tbody tr').count()).toBe(1);
     await shot(page, 'trust-audit-zh-TW');
     await page.goto(`${server.url}/audit?token=${admin.token}&lang=en`);
-    await expect.poll(() => chain.textContent()).toContain('The chain verifies');
+    await expect.poll(() => chain.textContent(), POLL).toContain('The chain verifies');
     await shot(page, 'trust-audit-en');
     await page.close();
     expect(pageErrors).toEqual([]);
