@@ -6,6 +6,7 @@
  * event's id, or one the caller derives); a second append with the same key returns the first
  * entry, so at-least-once listeners append once.
  */
+import type { AuditEntryDto } from '../../shared/trust';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database';
 import type { Database } from '../db/schema';
@@ -16,18 +17,8 @@ import { TRUST_LOCK_CLASS } from './tlog';
 const AUDIT_LOCK = 1;
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** An audit entry as the contract shows it. */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actorId: string | null;
-  actorRole: string;
-  action: string;
-  target: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+/** An audit entry as the contract shows it (the wire shape, declared once). */
+export type AuditEntry = AuditEntryDto;
 
 /** What a caller appends. */
 export interface AuditInput {
